@@ -1,0 +1,3 @@
+from plansync.cli import main
+
+main()

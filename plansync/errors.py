@@ -1,0 +1,66 @@
+"""One error hierarchy; the CLI maps it to exit codes in one place (plansync.cli)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+EXIT_OK = 0
+EXIT_FINDINGS = 1
+EXIT_USAGE = 2
+EXIT_OPERATIONAL = 3
+EXIT_UNEXPECTED = 4
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with one file, located as precisely as we can.
+
+    `line` and `column` are 1-based; 0 means "unknown" (for example a file that cannot be read).
+    `pointer` is an RFC 6901 JSON pointer into the document ("" is the whole document).
+    """
+
+    file: str
+    line: int
+    column: int
+    pointer: str
+    code: str
+    message: str
+    hint: str = ""
+
+    def text(self) -> str:
+        return f"{self.message} ({self.hint})" if self.hint else self.message
+
+
+class PlansyncError(Exception):
+    """An expected failure the user can act on; never shown with a traceback."""
+
+    exit_code = EXIT_OPERATIONAL
+
+    def __init__(self, message: str, *, hint: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+    def __str__(self) -> str:
+        return f"{self.message}\n  hint: {self.hint}" if self.hint else self.message
+
+
+class UsageError(PlansyncError):
+    exit_code = EXIT_USAGE
+
+
+class InstanceError(PlansyncError):
+    """The instance (database, server) refused or failed."""
+
+    exit_code = EXIT_OPERATIONAL
+
+
+class SeedError(PlansyncError):
+    """A seed file is invalid; carries the problems found (at least one)."""
+
+    exit_code = EXIT_FINDINGS
+
+    def __init__(self, problems: list[Problem]) -> None:
+        first = problems[0]
+        super().__init__(f"{first.file}:{first.line}:{first.column}: {first.text()}")
+        self.problems = problems

@@ -1,0 +1,1 @@
+"""The format contract: JSON Schema files shipped as package data (see pyproject)."""
