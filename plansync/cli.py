@@ -1,0 +1,62 @@
+"""The `plansync` command line: parse options, call the core, hand results to a renderer.
+
+Errors become exit codes here and nowhere else: 0 ok, 1 findings, 2 usage, 3 operational,
+4 unexpected (traceback only with --traceback), 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import sys
+import traceback
+import click
+
+from plansync import __version__
+from plansync.errors import EXIT_UNEXPECTED, EXIT_USAGE, PlansyncError
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="plansync")
+@click.option("--traceback", is_flag=True, help="Show a traceback for unexpected errors.")
+def cli(traceback: bool) -> None:
+    """plansync: project plans as code.
+
+    Seed files (*.seed.json, *.seed.yaml) hold a program's plan; plansync validates them,
+    formats them canonically, and keeps them in step with a project-management instance.
+    """
+
+
+def _register() -> None:
+    from plansync.commands import convert, fmt, validate
+
+    for module in (validate, fmt, convert):
+        cli.add_command(module.command)
+
+
+_register()
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = sys.argv[1:] if argv is None else argv
+    try:
+        code = cli.main(args=args, prog_name="plansync", standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("interrupted", err=True)
+        sys.exit(130)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(EXIT_USAGE if isinstance(exc, click.UsageError) else exc.exit_code)
+    except PlansyncError as exc:
+        click.echo(f"plansync: error: {exc.message}", err=True)
+        if exc.hint:
+            click.echo(f"  hint: {exc.hint}", err=True)
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        click.echo("interrupted", err=True)
+        sys.exit(130)
+    except Exception:
+        if "--traceback" in args:
+            traceback.print_exc()
+        else:
+            click.echo(f"plansync: unexpected error: {sys.exc_info()[1]!r} "
+                       "(run with --traceback for details)", err=True)
+        sys.exit(EXIT_UNEXPECTED)
+    sys.exit(code if isinstance(code, int) else 0)

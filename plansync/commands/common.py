@@ -1,0 +1,80 @@
+"""Options and output helpers shared by the commands."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterator
+from typing import Any, TypeVar
+
+import click
+
+from plansync.errors import Problem
+from plansync.render import PROBLEM_RENDERERS
+from plansync.seed.load import Limits
+
+F = TypeVar("F", bound=Callable[..., Any])
+T = TypeVar("T")
+
+
+def parse_size(value: str) -> int:
+    """Bytes from "65536", "64M", "1G", "512k" (binary units)."""
+    units = {"k": 1024, "m": 1024**2, "g": 1024**3}
+    text = value.strip().lower().removesuffix("b").removesuffix("i")
+    if text and text[-1] in units:
+        return int(float(text[:-1]) * units[text[-1]])
+    return int(text)
+
+
+def _limits_callback(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
+    if param.name == "max_file_size":
+        try:
+            return parse_size(str(value))
+        except ValueError:
+            raise click.BadParameter(f"not a size: {value}") from None
+    return value
+
+
+def limit_options(func: F) -> F:
+    """Add --max-file-size and --max-depth; the command receives `limits: Limits`."""
+    defaults = Limits.from_env()
+
+    def wrapper(*args: Any, max_file_size: int, max_depth: int, **kwargs: Any) -> Any:
+        return func(*args, limits=Limits(max_file_size, max_depth), **kwargs)
+
+    wrapper.__name__ = func.__name__
+    wrapper.__doc__ = func.__doc__
+    wrapped: Any = click.option(
+        "--max-depth", type=click.IntRange(1, 10_000), default=defaults.max_depth,
+        show_default=True, help="Refuse documents nested deeper (env PLANSYNC_MAX_DEPTH).",
+    )(wrapper)
+    wrapped = click.option(
+        "--max-file-size", default=str(defaults.max_bytes), show_default=True,
+        metavar="SIZE", callback=_limits_callback,
+        help="Refuse larger files; 65536, 64M, 1G (env PLANSYNC_MAX_FILE_SIZE).",
+    )(wrapped)
+    return wrapped  # type: ignore[no-any-return]
+
+
+def echo_problems(problems: list[Problem], files: list[str], fmt: str) -> None:
+    out = PROBLEM_RENDERERS[fmt](problems, files)
+    if fmt == "text" and problems:
+        click.echo(_colour_text(out), err=False, color=None)
+    elif out:
+        click.echo(out)
+
+
+def _colour_text(out: str) -> str:
+    if not sys.stdout.isatty():
+        return out
+    return out.replace(": error: ", ": " + click.style("error", fg="red", bold=True) + ": ")
+
+
+def progress(items: list[T], label: str) -> Iterator[T]:
+    """Yield items, showing a progress bar on stderr only for a TTY and for longer jobs."""
+    if not sys.stderr.isatty() or len(items) < 20:
+        yield from items
+        return
+    with click.progressbar(items, label=label, file=sys.stderr) as bar:
+        yield from bar
+
+

@@ -1,0 +1,111 @@
+"""The canonical form: one document, one byte sequence.
+
+`canonical_bytes(doc)` is exactly `json.dumps(normalise(doc), indent=2, ensure_ascii=False,
+sort_keys=True) + "\\n"` encoded as UTF-8, where `normalise` sorts entity lists by natural key,
+drops defaults and writes integral numbers as integers (docs/seed-format.md). orjson produces
+those same bytes much faster; where its output could differ (floats it spells differently,
+integers beyond 64 bits) we use json.dumps itself. A property test holds the two equal.
+
+The functions here expect a document that passed schema validation.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import orjson
+
+from plansync.errors import PlansyncError
+from plansync.seed.model import DOCUMENT, Kind
+
+_ORJSON_OPTIONS = orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS
+
+
+class _State:
+    """What normalising learned about the document that matters for writing bytes."""
+
+    __slots__ = ("exotic_float",)
+
+    def __init__(self) -> None:
+        self.exotic_float = False
+
+
+def normalise(doc: dict[str, Any]) -> dict[str, Any]:
+    """The canonical data of a valid document (a new object; `doc` is not changed)."""
+    return _object(doc, DOCUMENT, _State())
+
+
+def canonical_bytes(doc: dict[str, Any]) -> bytes:
+    """The canonical file content of a valid document."""
+    state = _State()
+    return dumps(_object(doc, DOCUMENT, state), fast=not state.exotic_float)
+
+
+def canonical_text(doc: dict[str, Any]) -> str:
+    return canonical_bytes(doc).decode("utf-8")
+
+
+def dumps(data: Any, *, fast: bool = True) -> bytes:
+    """Sorted, 2-space indented JSON bytes with a final newline (json.dumps's exact bytes)."""
+    if fast:
+        try:
+            return orjson.dumps(data, option=_ORJSON_OPTIONS) + b"\n"
+        except TypeError:  # orjson.JSONEncodeError: big integers, lone surrogates
+            pass
+    text = json.dumps(data, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise PlansyncError(
+            "the document holds a string with a lone surrogate escape (like \\ud800), "
+            "which cannot be written as UTF-8",
+            hint="replace the escape with the character you meant") from exc
+
+
+def _number(value: Any, state: _State) -> Any:
+    if type(value) is float:
+        if value.is_integer():
+            return int(value)  # 3.0 -> 3, -0.0 -> 0
+        magnitude = abs(value)
+        if magnitude < 1e-4 or magnitude >= 1e16:  # written with an exponent
+            state.exotic_float = True
+    return value
+
+
+def _free(value: Any, state: _State) -> Any:
+    """Normalise numbers anywhere inside free-form JSON (event payloads)."""
+    if type(value) is dict:
+        return {k: _free(v, state) for k, v in value.items()}
+    if type(value) is list:
+        return [_free(v, state) for v in value]
+    return _number(value, state)
+
+
+def _object(obj: dict[str, Any], kind: Kind, state: _State) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    lists, objects, numbers, defaults = kind.lists, kind.objects, kind.numbers, kind.defaults
+    for key, value in obj.items():
+        if key in numbers:
+            value = _number(value, state)
+        elif key in lists:
+            value = _list(key, value, kind, state)
+        elif key in objects:
+            value = _object(value, objects[key], state)
+        elif type(value) in (dict, list) or type(value) is float:
+            value = _free(value, state)
+        if not kind.keep_empty and (value == "" or value == []):
+            continue
+        if key in defaults and value == defaults[key] and type(value) is type(defaults[key]):
+            continue
+        out[key] = value
+    return out
+
+
+def _list(key: str, items: list[Any], kind: Kind, state: _State) -> list[Any]:
+    sort_key, child = kind.lists[key]
+    if child is not None:
+        items = [_object(item, child, state) for item in items]
+    if key in kind.ordered_lists:
+        return items
+    return sorted(items, key=sort_key)

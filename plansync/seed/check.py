@@ -1,0 +1,280 @@
+"""Semantic rules that JSON Schema cannot say: unique keys, references, summaries, cycles.
+
+Runs on a schema-valid document and reports every problem (up to a cap) as a located Problem.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Iterable
+from typing import Any
+
+from plansync.errors import Problem
+from plansync.seed.load import Seed
+from plansync.seed.model import split_ref, wbs_key
+
+MAX_PROBLEMS = 100
+
+
+class _Report:
+    def __init__(self, seed: Seed, limit: int) -> None:
+        self.seed = seed
+        self.limit = limit
+        self.found: list[tuple[str, str, str, str, bool]] = []
+
+    def add(self, pointer: str, code: str, message: str, hint: str, key: bool = False) -> None:
+        if len(self.found) < self.limit:
+            self.found.append((pointer, code, message, hint, key))
+
+    @property
+    def full(self) -> bool:
+        return len(self.found) >= self.limit
+
+    def problems(self) -> list[Problem]:
+        return [self.seed.problem(p, c, m, h, key=k) for p, c, m, h, k in self.found]
+
+
+def semantic_problems(seed: Seed, limit: int = MAX_PROBLEMS) -> list[Problem]:
+    """Every semantic problem of a schema-valid seed document, located."""
+    report = _Report(seed, limit)
+    program = seed.doc["program"]
+    _check_program(program, report)
+    if not report.full:
+        _check_cycles(program, report)
+    return report.problems()
+
+
+def _unique(items: Iterable[tuple[int, Any]], base: str, field: str, what: str,
+            report: _Report) -> set[Any]:
+    seen: set[Any] = set()
+    for index, value in items:
+        if value in seen:
+            report.add(f"{base}/{index}/{field}", "duplicate", f"{what} {value!r} is used twice",
+                       f"each {what} must be unique; rename or merge one of them")
+        seen.add(value)
+    return seen
+
+
+def _codes(items: list[dict[str, Any]], field: str = "code") -> Iterable[tuple[int, Any]]:
+    return ((i, item[field]) for i, item in enumerate(items))
+
+
+def _check_program(program: dict[str, Any], report: _Report) -> None:
+    base = "/program"
+    calendars = _unique(_codes(program.get("calendars", [])), f"{base}/calendars", "code",
+                        "calendar code", report)
+    resources = _unique(_codes(program.get("resources", [])), f"{base}/resources", "code",
+                        "resource code", report)
+    _unique(_codes(program.get("members", []), "email"), f"{base}/members", "email",
+            "member email", report)
+    for i, resource in enumerate(program.get("resources", [])):
+        _resolve(resource.get("calendar"), calendars, f"{base}/resources/{i}/calendar",
+                 "calendar", report)
+    projects = program.get("projects", [])
+    _unique(_codes(projects), f"{base}/projects", "code", "project code", report)
+    tasks_by_project = {p["code"]: {t["wbs"] for t in p.get("tasks", [])} for p in projects}
+    for i, project in enumerate(projects):
+        _check_project(project, f"{base}/projects/{i}", calendars, resources, tasks_by_project,
+                       report)
+
+
+def _resolve(value: Any, known: set[Any], pointer: str, what: str, report: _Report) -> None:
+    if value is not None and value not in known:
+        listed = ", ".join(sorted(map(str, known))[:10]) or "none are defined"
+        report.add(pointer, "unresolved", f"unknown {what} {value!r}",
+                   f"define it first, or use one that exists ({listed})")
+
+
+def _check_project(project: dict[str, Any], base: str, calendars: set[str],
+                   resources: set[str], tasks_by_project: dict[str, set[str]],
+                   report: _Report) -> None:
+    _resolve(project.get("calendar"), calendars, f"{base}/calendar", "calendar", report)
+    _unique(_codes(project.get("members", []), "email"), f"{base}/members", "email",
+            "member email", report)
+    sprints = _unique(_codes(project.get("sprints", [])), f"{base}/sprints", "code",
+                      "sprint code", report)
+    for i, sprint in enumerate(project.get("sprints", [])):
+        if sprint["start"] > sprint["finish"]:
+            report.add(f"{base}/sprints/{i}/finish", "dates",
+                       f"sprint {sprint['code']!r} finishes ({sprint['finish']}) before it "
+                       f"starts ({sprint['start']})", "swap or correct the dates")
+    _check_tasks(project.get("tasks", []), f"{base}/tasks", sprints, resources, report)
+    _check_dependencies(project, base, tasks_by_project, report)
+    wbs = tasks_by_project.get(project["code"], set())
+    _unique(_codes(project.get("baselines", []), "name"), f"{base}/baselines", "name",
+            "baseline name", report)
+    for i, baseline in enumerate(project.get("baselines", [])):
+        tasks = baseline.get("tasks", [])
+        _unique(_codes(tasks, "wbs"), f"{base}/baselines/{i}/tasks", "wbs",
+                "baseline task wbs", report)
+        for j, task in enumerate(tasks):
+            _resolve(task["wbs"], wbs, f"{base}/baselines/{i}/tasks/{j}/wbs", "task", report)
+    risks = project.get("risks", [])
+    _unique(_codes(risks), f"{base}/risks", "code", "risk code", report)
+    for i, risk in enumerate(risks):
+        for j, task in enumerate(risk.get("tasks", [])):
+            _resolve(task, wbs, f"{base}/risks/{i}/tasks/{j}", "task", report)
+
+
+def _check_tasks(tasks: list[dict[str, Any]], base: str, sprints: set[str],
+                 resources: set[str], report: _Report) -> None:
+    all_wbs = _unique(_codes(tasks, "wbs"), base, "wbs", "task wbs", report)
+    parents = {w.rpartition(".")[0] for w in all_wbs}
+    for i, task in enumerate(tasks):
+        here = f"{base}/{i}"
+        wbs = task["wbs"]
+        parent = wbs.rpartition(".")[0]
+        if parent and parent not in all_wbs:
+            report.add(f"{here}/wbs", "unresolved", f"task {wbs} has no parent task {parent}",
+                       f"add a summary task with wbs {parent!r}, or renumber this task")
+        if wbs in parents:
+            for field in ("duration", "estimate"):
+                if field in task:
+                    report.add(f"{here}/{field}", "summary-work",
+                               f"summary task {wbs} has its own {field}",
+                               "a summary task's dates roll up from its children; "
+                               f"remove its {field} or give it to a child task", key=True)
+        estimate = task.get("estimate")
+        if estimate and not (estimate["optimistic"] <= estimate["likely"]
+                             <= estimate["pessimistic"]):
+            report.add(f"{here}/estimate", "estimate-order",
+                       "estimate must satisfy optimistic <= likely <= pessimistic",
+                       "reorder the three values")
+        _resolve(task.get("sprint"), sprints, f"{here}/sprint", "sprint", report)
+        for j, code in enumerate(task.get("assignees", [])):
+            _resolve(code, resources, f"{here}/assignees/{j}", "resource", report)
+        if task.get("actual_start", "") > task.get("actual_finish", "9999"):
+            report.add(f"{here}/actual_finish", "dates",
+                       f"task {wbs} actually finished before it actually started",
+                       "correct actual_start or actual_finish")
+
+
+def _endpoint(ref: str, own: str) -> tuple[str, str]:
+    project, wbs = split_ref(ref)
+    return project or own, wbs
+
+
+def _check_dependencies(project: dict[str, Any], base: str,
+                        tasks_by_project: dict[str, set[str]], report: _Report) -> None:
+    own = project["code"]
+    seen: set[tuple[tuple[str, str], tuple[str, str]]] = set()
+    for i, dep in enumerate(project.get("dependencies", [])):
+        ends = []
+        for field in ("from", "to"):
+            proj, wbs = _endpoint(dep[field], own)
+            ends.append((proj, wbs))
+            here = f"{base}/dependencies/{i}/{field}"
+            if proj not in tasks_by_project:
+                report.add(here, "unresolved", f"unknown project {proj!r} in {dep[field]!r}",
+                           "use the code of a project of this program")
+            elif wbs not in tasks_by_project[proj]:
+                report.add(here, "unresolved", f"no task {wbs} in project {proj!r}",
+                           "point at an existing wbs (renumbered tasks need their "
+                           "dependencies updated too)")
+        pair = (ends[0], ends[1])
+        if pair in seen:
+            report.add(f"{base}/dependencies/{i}", "duplicate-dependency",
+                       f"a second dependency from {dep['from']} to {dep['to']}",
+                       "keep at most one dependency per (from, to) pair")
+        seen.add(pair)
+
+
+def _check_cycles(program: dict[str, Any], report: _Report) -> None:
+    graph = _Graph(program)
+    cycle = graph.find_cycle()
+    if cycle is None:
+        return
+    names, pointer = cycle
+    report.add(pointer, "cycle", "dependency cycle: " + " -> ".join(names),
+               "remove or reverse one of these dependencies (a dependency between a summary "
+               "task and its own subtask is a cycle too)")
+
+
+class _Graph:
+    """Precedence graph of a program: a leaf is one node, a summary task two (its start and
+    its finish, bracketing its children), so links to summaries and subtasks close cycles."""
+
+    def __init__(self, program: dict[str, Any]) -> None:
+        self.names: list[str] = []
+        self.start: dict[tuple[str, str], int] = {}
+        self.finish: dict[tuple[str, str], int] = {}
+        self.edges: list[list[int]] = []
+        self.dep_pointer: dict[tuple[int, int], str] = {}
+        self._tasks(program.get("projects", []))
+        self._dependencies(program.get("projects", []))
+
+    def _node(self, name: str) -> int:
+        self.names.append(name)
+        self.edges.append([])
+        return len(self.names) - 1
+
+    def _tasks(self, projects: list[dict[str, Any]]) -> None:
+        for project in projects:
+            code = project["code"]
+            wbs_all = {t["wbs"] for t in project.get("tasks", [])}
+            parents = {w.rpartition(".")[0] for w in wbs_all}
+            for wbs in sorted(wbs_all, key=wbs_key):
+                key = (code, wbs)
+                node = self._node(f"{code}:{wbs}")
+                self.start[key] = node
+                self.finish[key] = self._node(f"{code}:{wbs}") if wbs in parents else node
+                parent = wbs.rpartition(".")[0]
+                if parent in wbs_all:
+                    self.edges[self.start[(code, parent)]].append(node)
+            for wbs in sorted(wbs_all, key=wbs_key, reverse=True):
+                parent = wbs.rpartition(".")[0]
+                if parent in wbs_all:
+                    self.edges[self.finish[(code, wbs)]].append(self.finish[(code, parent)])
+
+    def _dependencies(self, projects: list[dict[str, Any]]) -> None:
+        for p, project in enumerate(projects):
+            code = project["code"]
+            for i, dep in enumerate(project.get("dependencies", [])):
+                src = self.finish.get(_endpoint(dep["from"], code))
+                dst = self.start.get(_endpoint(dep["to"], code))
+                if src is None or dst is None:
+                    continue  # reported as unresolved
+                self.edges[src].append(dst)
+                self.dep_pointer.setdefault((src, dst),
+                                            f"/program/projects/{p}/dependencies/{i}")
+
+    def find_cycle(self) -> tuple[list[str], str] | None:
+        """One cycle as (task names along it, pointer of a dependency on it), or None."""
+        remaining = self._nodes_in_or_behind_cycles()
+        if not remaining:
+            return None
+        preds: dict[int, int] = {}
+        for src in remaining:
+            for dst in self.edges[src]:
+                if dst in remaining:
+                    preds.setdefault(dst, src)
+        node = min(remaining)
+        seen: dict[int, int] = {}
+        walk: list[int] = []
+        while node not in seen:
+            seen[node] = len(walk)
+            walk.append(node)
+            node = preds[node]
+        loop = list(reversed(walk[seen[node]:]))
+        loop.append(loop[0])
+        pointer = next((self.dep_pointer[(a, b)] for a, b in zip(loop, loop[1:], strict=False)
+                        if (a, b) in self.dep_pointer), "/program")
+        names = [self.names[n] for n in loop]
+        deduped = [n for i, n in enumerate(names) if i == 0 or n != names[i - 1]]
+        return deduped, pointer
+
+    def _nodes_in_or_behind_cycles(self) -> set[int]:
+        indegree = [0] * len(self.names)
+        for targets in self.edges:
+            for dst in targets:
+                indegree[dst] += 1
+        queue = deque(i for i, d in enumerate(indegree) if d == 0)
+        done = 0
+        while queue:
+            node = queue.popleft()
+            done += 1
+            for dst in self.edges[node]:
+                indegree[dst] -= 1
+                if indegree[dst] == 0:
+                    queue.append(dst)
+        return {i for i, d in enumerate(indegree) if d > 0}

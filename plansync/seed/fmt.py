@@ -1,0 +1,49 @@
+"""`fmt`: bring a valid seed file into canonical form (JSON bytes; YAML order with comments)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from plansync.errors import Problem
+from plansync.fileio import write_atomic
+from plansync.seed.canonical import canonical_bytes
+from plansync.seed.load import Limits, Seed
+from plansync.seed.validate import validate_file
+
+
+@dataclass(frozen=True)
+class FormatResult:
+    """What fmt would do to one file: nothing (equal bytes), rewrite it, or refuse (problems)."""
+
+    path: str
+    before: bytes = b""
+    after: bytes = b""
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        return not self.problems and self.before != self.after
+
+
+def formatted_bytes(seed: Seed) -> bytes:
+    """The canonical content of a valid seed (YAML: its own tree reordered, comments kept)."""
+    if seed.kind == "json":
+        return canonical_bytes(seed.doc)
+    from plansync.seed import yamlio
+
+    yamlio.canonicalise_tree(seed.tree)
+    return yamlio.dump(seed.tree).encode("utf-8")
+
+
+def format_file(path: str | Path, limits: Limits | None = None, *,
+                write: bool = False) -> FormatResult:
+    """Check (and with write=True, rewrite atomically) one file; invalid files are untouched."""
+    result = validate_file(path, limits)
+    if result.problems or result.seed is None:
+        return FormatResult(str(path), problems=result.problems)
+    seed = result.seed
+    outcome = FormatResult(str(path), seed.text.encode("utf-8"), formatted_bytes(seed))
+    if write and outcome.changed:
+        write_atomic(path, outcome.after)
+    return outcome

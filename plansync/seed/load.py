@@ -1,0 +1,185 @@
+"""Reading seed files: bytes -> plain data, refusing anything that could lose or bend data.
+
+JSON files take the standard library's parser (the fast path); YAML files go through
+`plansync.seed.yamlio` (ruamel.yaml). Either way the result is plain data (dicts, lists, str,
+int, float, bool), and a `Seed` that can point any JSON pointer back at a line and column.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from plansync.errors import Problem, SeedError
+from plansync.seed import locate
+
+JSON_SUFFIXES = (".seed.json",)
+YAML_SUFFIXES = (".seed.yaml", ".seed.yml")
+SEED_SUFFIXES = JSON_SUFFIXES + YAML_SUFFIXES
+BOM = b"\xef\xbb\xbf"
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Bounds on what the loader accepts (both configurable on the CLI and by environment)."""
+
+    max_bytes: int = 64 * 1024 * 1024
+    max_depth: int = 32
+
+    @classmethod
+    def from_env(cls) -> Limits:
+        default = cls()
+        return cls(
+            max_bytes=int(os.environ.get("PLANSYNC_MAX_FILE_SIZE", default.max_bytes)),
+            max_depth=int(os.environ.get("PLANSYNC_MAX_DEPTH", default.max_depth)),
+        )
+
+
+@dataclass
+class Seed:
+    """One loaded seed file: its text, its plain data, and (for YAML) the ruamel tree."""
+
+    path: str
+    kind: str  # "json" | "yaml"
+    text: str
+    doc: Any
+    tree: Any = field(default=None, repr=False)
+
+    def position(self, pointer: str, *, key: bool = False) -> tuple[int, int]:
+        """1-based (line, column) of the value (or key) at `pointer`."""
+        if self.kind == "yaml":
+            from plansync.seed import yamlio
+
+            return yamlio.position(self.tree, pointer, key=key)
+        return locate.line_col(self.text, locate.offset_of(self.text, pointer, key=key))
+
+    def problem(self, pointer: str, code: str, message: str, hint: str = "", *,
+                key: bool = False) -> Problem:
+        line, col = self.position(pointer, key=key)
+        return Problem(self.path, line, col, pointer, code, message, hint)
+
+
+def is_seed_path(path: str | Path) -> bool:
+    return str(path).endswith(SEED_SUFFIXES)
+
+
+def kind_of(path: str | Path) -> str:
+    if str(path).endswith(YAML_SUFFIXES):
+        return "yaml"
+    if str(path).endswith(JSON_SUFFIXES) or str(path).endswith(".json"):
+        return "json"
+    raise SeedError([Problem(str(path), 0, 0, "", "file-name",
+                             "not a seed file name",
+                             "name it <anything>.seed.json, .seed.yaml or .seed.yml")])
+
+
+def load_seed(path: str | Path, limits: Limits | None = None) -> Seed:
+    """Load one seed file, or raise SeedError naming where and why it was refused."""
+    limits = limits or Limits()
+    name = str(path)
+    kind = kind_of(path)
+    text = read_text(name, limits)
+    if kind == "yaml":
+        from plansync.seed import yamlio
+
+        doc, tree = yamlio.load_yaml(name, text, limits)
+        return Seed(name, kind, text, doc, tree)
+    return Seed(name, kind, text, parse_json(name, text, limits))
+
+
+def read_text(name: str, limits: Limits) -> str:
+    """The file's text, refusing oversize files, a BOM and invalid UTF-8."""
+    try:
+        size = os.stat(name).st_size
+        if size > limits.max_bytes:
+            raise _file_error(name, "too-large",
+                              f"the file is {size:,} bytes, over the limit of "
+                              f"{limits.max_bytes:,}",
+                              "split the program, or raise the bound with --max-file-size "
+                              "(or PLANSYNC_MAX_FILE_SIZE)")
+        data = Path(name).read_bytes()
+    except OSError as exc:
+        raise _file_error(name, "unreadable", f"cannot read the file: {exc.strerror}",
+                          "check the path and its permissions") from exc
+    if data.startswith(BOM):
+        raise _file_error(name, "bom", "the file starts with a UTF-8 byte order mark (BOM)",
+                          "save it as UTF-8 without a BOM", line=1, column=1)
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise _file_error(name, "encoding",
+                          f"invalid UTF-8: byte 0x{data[exc.start]:02x} at offset {exc.start}",
+                          "save the file as UTF-8", line=line, column=column) from None
+
+
+def _file_error(name: str, code: str, message: str, hint: str, *, line: int = 0,
+                column: int = 0) -> SeedError:
+    return SeedError([Problem(name, line, column, "", code, message, hint)])
+
+
+class _Refused(Exception):
+    """The fast parser met something we refuse; `first_defect` finds where."""
+
+
+def _pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    obj = dict(pairs)
+    if len(obj) != len(pairs):
+        raise _Refused
+    return obj
+
+
+def _float(text: str) -> float:
+    value = float(text)
+    if math.isinf(value):  # 1e999 parses as inf: as bad as a literal Infinity
+        raise _Refused
+    return value
+
+
+def _constant(text: str) -> float:
+    raise _Refused
+
+
+def parse_json(name: str, text: str, limits: Limits) -> Any:
+    """Strict JSON: no duplicate keys, no NaN/Infinity, bounded depth."""
+    try:
+        doc = json.loads(text, object_pairs_hook=_pairs, parse_float=_float,
+                         parse_constant=_constant)
+    except (_Refused, ValueError, RecursionError):
+        raise _located_defect(name, text, limits) from None
+    if _depth_exceeds(doc, limits.max_depth):
+        raise _located_defect(name, text, limits)
+    return doc
+
+
+def _located_defect(name: str, text: str, limits: Limits) -> SeedError:
+    defect = locate.first_defect(text, limits.max_depth)
+    if defect is None:  # pragma: no cover - the fast parser and the walker disagree
+        defect = locate.Defect(0, "", "syntax", "the file is not valid JSON", "")
+    line, col = locate.line_col(text, defect.offset)
+    return SeedError([Problem(name, line, col, defect.pointer, defect.code, defect.message,
+                              defect.hint)])
+
+
+def _depth_exceeds(doc: Any, max_depth: int) -> bool:
+    """True when containers nest deeper than max_depth (iterative; scalars are skipped)."""
+    level = [doc]
+    depth = 0
+    while level:
+        nxt = []
+        for node in level:
+            if type(node) is dict:
+                nxt.extend(v for v in node.values() if type(v) in (dict, list))
+            elif type(node) is list:
+                nxt.extend(v for v in node if type(v) in (dict, list))
+        if nxt:
+            depth += 1
+            if depth > max_depth:
+                return True
+        level = nxt
+    return False

@@ -1,0 +1,65 @@
+"""The validation pipeline: parse, then schema, then semantic rules; problems are values."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from plansync.errors import Problem, SeedError, UsageError
+from plansync.seed.check import semantic_problems
+from plansync.seed.load import Limits, Seed, is_seed_path, load_seed
+from plansync.seed.schema import schema_problems
+
+
+@dataclass(frozen=True)
+class FileResult:
+    """The outcome for one file: its problems (none means valid) and, if it parsed, the seed."""
+
+    path: str
+    problems: list[Problem] = field(default_factory=list)
+    seed: Seed | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def seed_problems(seed: Seed) -> list[Problem]:
+    """Schema problems, or (only for a schema-valid document) the semantic ones."""
+    return schema_problems(seed) or semantic_problems(seed)
+
+
+def validate_file(path: str | Path, limits: Limits | None = None) -> FileResult:
+    try:
+        seed = load_seed(path, limits)
+    except SeedError as exc:
+        return FileResult(str(path), exc.problems)
+    return FileResult(str(path), seed_problems(seed), seed)
+
+
+def load_valid(path: str | Path, limits: Limits | None = None) -> Seed:
+    """A seed that passed every check, or SeedError with all its problems."""
+    result = validate_file(path, limits)
+    if result.problems or result.seed is None:
+        raise SeedError(result.problems)
+    return result.seed
+
+
+def find_seed_files(paths: list[str]) -> list[str]:
+    """Files named as such, and the seed files found below directories (sorted, no repeats).
+
+    A named file is taken whatever its name; a path that does not exist is a usage error.
+    """
+    found: list[str] = []
+    for path in paths:
+        if os.path.isdir(path):
+            for root, dirs, files in os.walk(path):
+                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                found.extend(os.path.join(root, f) for f in sorted(files) if is_seed_path(f))
+        elif os.path.exists(path):
+            found.append(path)
+        else:
+            raise UsageError(f"no such file or directory: {path}",
+                             hint="pass seed files or folders that contain them")
+    return list(dict.fromkeys(found))

@@ -1,0 +1,276 @@
+"""Everything ruamel.yaml: YAML 1.2 seed files in, plain data out, comments kept for `fmt`.
+
+People write `start: 2026-03-02` unquoted, so dates and timestamps become the format's date
+strings. What YAML can say but a seed file cannot (anchors, aliases, tags, sets, numeric wbs)
+is refused with a located error rather than guessed at.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+from plansync.errors import Problem, SeedError
+from plansync.seed import pointer as jp
+from plansync.seed.load import Limits
+
+# Keys whose value is a wbs (or "project:wbs") string: a number there has lost its text.
+_WBS_KEYS = frozenset({"wbs", "from", "to"})
+
+
+def _yaml() -> YAML:
+    yaml = YAML(typ="rt")
+    yaml.version = None  # ruamel's default is YAML 1.2 (so `no` stays a string)
+    yaml.indent(mapping=2, sequence=4, offset=2)
+    yaml.width = 4096  # never fold long strings
+    yaml.preserve_quotes = True
+    return yaml
+
+
+def load_yaml(name: str, text: str, limits: Limits) -> tuple[Any, Any]:
+    """(plain data, ruamel tree) of a YAML seed file, or SeedError with the location."""
+    try:
+        tree = _yaml().load(text)
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
+        message = (exc.problem or exc.context or "invalid YAML").strip()
+        hint = "keep one of the two keys" if "duplicate key" in message else \
+            "check the YAML syntax (indentation, quotes, colons) at this point"
+        raise SeedError([Problem(name, line, col, "", _code(message), message, hint)]) from None
+    except (YAMLError, RecursionError) as exc:
+        raise SeedError([Problem(name, 0, 0, "", "syntax", f"invalid YAML: {exc}",
+                                 "check the YAML syntax")]) from None
+    converter = _Converter(name, text, tree, limits.max_depth)
+    return converter.plain(tree, []), tree
+
+
+def _code(message: str) -> str:
+    return "duplicate-key" if "duplicate key" in message else "syntax"
+
+
+class _Converter:
+    def __init__(self, name: str, text: str, tree: Any, max_depth: int) -> None:
+        self.name = name
+        self.text = text
+        self.tree = tree
+        self.max_depth = max_depth
+        self.seen: set[int] = set()
+
+    def fail(self, path: list[str | int], code: str, message: str, hint: str) -> None:
+        pointer = jp.join(path)
+        line, col = position(self.tree, pointer)
+        raise SeedError([Problem(self.name, line, col, pointer, code, message, hint)])
+
+    def plain(self, node: Any, path: list[str | int]) -> Any:
+        if isinstance(node, (CommentedMap, CommentedSeq)):
+            return self.container(node, path)
+        return self.scalar(node, path)
+
+    def container(self, node: CommentedMap | CommentedSeq, path: list[str | int]) -> Any:
+        if len(path) > self.max_depth:
+            self.fail(path, "too-deep", f"nesting deeper than {self.max_depth} levels",
+                      "a seed document is only a few levels deep")
+        if id(node) in self.seen or _anchor(node):
+            self.fail(path, "yaml-alias", "YAML anchors and aliases are not allowed in a seed "
+                      "file", "write the value out in full at each place it is used")
+        self.seen.add(id(node))
+        self.refuse_tag(node, path)
+        if isinstance(node, CommentedMap):
+            return {str(k): self.plain(v, [*path, str(k)]) for k, v in node.items()}
+        return [self.plain(v, [*path, i]) for i, v in enumerate(node)]
+
+    def refuse_tag(self, node: Any, path: list[str | int]) -> None:
+        tag = getattr(getattr(node, "tag", None), "value", None)
+        if tag and not tag.startswith("tag:yaml.org,2002:"):
+            self.fail(path, "yaml-tag", f"the YAML tag {tag} is not allowed in a seed file",
+                      "remove the tag; a seed file holds plain data only")
+
+    def scalar(self, node: Any, path: list[str | int]) -> Any:
+        if _anchor(node):
+            self.fail(path, "yaml-alias", "YAML anchors and aliases are not allowed in a seed "
+                      "file", "write the value out in full at each place it is used")
+        self.refuse_tag(node, path)
+        if isinstance(node, bool) or node is None:
+            return node
+        if isinstance(node, (int, float)):
+            return self.number(node, path)
+        if isinstance(node, str):
+            return str(node)
+        if isinstance(node, dt.datetime):
+            return _datetime_text(node)
+        if isinstance(node, dt.date):
+            return node.isoformat()
+        self.fail(path, "yaml-type", f"a YAML {type(node).__name__} is not plain data",
+                  "use only mappings, lists, strings, numbers, booleans and dates")
+        raise AssertionError("unreachable")
+
+    def number(self, node: int | float, path: list[str | int]) -> int | float:
+        parent = path[-1] if path else ""
+        if parent in _WBS_KEYS or (len(path) >= 2 and path[-2] == "tasks" and
+                                   isinstance(parent, int) and "risks" in path):
+            written = self.source_token(path)
+            self.fail(path, "yaml-wbs-number",
+                      f"{written} is a number here, but a wbs must be text",
+                      f"quote it: '{written}' (unquoted, YAML reads 1.10 as the number 1.1 "
+                      "and the wbs is lost)")
+        if isinstance(node, float):
+            if node != node or node in (float("inf"), float("-inf")):
+                self.fail(path, "not-a-number", "NaN and infinity are not allowed",
+                          "write a finite number")
+            return float(node)
+        return int(node)
+
+
+    def source_token(self, path: list[str | int]) -> str:
+        """The scalar exactly as written at `path` (YAML keeps no text for numbers)."""
+        line, col = position(self.tree, jp.join(path))
+        source = self.text.splitlines()[line - 1][col - 1:]
+        return source.split("#")[0].strip().split(",")[0].split("}")[0].split("]")[0].strip()
+
+
+def _anchor(node: Any) -> bool:
+    anchor = getattr(node, "anchor", None)
+    return bool(getattr(anchor, "value", None))
+
+
+def _datetime_text(value: dt.datetime) -> str:
+    if value.tzinfo is not None:
+        value = value.astimezone(dt.timezone.utc)
+    text = value.strftime("%Y-%m-%dT%H:%M:%S")
+    if value.microsecond:
+        text += f".{value.microsecond:06d}"
+    return text + "Z"
+
+
+def position(tree: Any, pointer: str, *, key: bool = False) -> tuple[int, int]:
+    """1-based (line, column) of the node at `pointer` in a ruamel tree, as deep as it exists."""
+    node, where = tree, (0, 0)
+    for part in jp.split(pointer):
+        if isinstance(node, CommentedMap) and part in node:
+            where = node.lc.key(part) if key else node.lc.value(part)
+            node = node[part]
+        elif isinstance(node, CommentedSeq) and part.isdigit() and int(part) < len(node):
+            where = node.lc.item(int(part))
+            node = node[int(part)]
+        else:
+            break
+    line, col = where
+    return line + 1, col + 1
+
+
+def dump(tree: Any) -> str:
+    out = io.StringIO()
+    _yaml().dump(tree, out)
+    return out.getvalue()
+
+
+def canonicalise_tree(tree: CommentedMap) -> None:
+    """Bring a schema-valid ruamel tree into canonical order in place, keeping comments.
+
+    The same rules as canonical JSON (plansync.seed.model.SPEC): keys sorted, entity lists
+    sorted by natural key, defaults and empty values dropped, integral numbers as integers.
+    """
+    from plansync.seed.model import DOCUMENT
+
+    _tree_object(tree, DOCUMENT)
+
+
+def _tree_number(value: Any) -> Any:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return value
+    if isinstance(value, float):
+        return int(value) if value.is_integer() else float(value)
+    return int(value)
+
+
+def _plain_scalar(value: Any) -> Any:
+    if isinstance(value, dt.datetime):
+        return _datetime_text(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, str):
+        return str(value)
+    return _tree_number(value)
+
+
+def _tree_free(value: Any) -> Any:
+    if isinstance(value, CommentedMap):
+        for k in list(value):
+            value[k] = _tree_free(value[k])
+        _sort_keys(value)
+        return value
+    if isinstance(value, CommentedSeq):
+        for i, item in enumerate(value):
+            value[i] = _tree_free(item)
+        return value
+    return _tree_number(value)
+
+
+def _tree_object(node: CommentedMap, kind: Any) -> None:
+    for key in list(node):
+        value = node[key]
+        if key in kind.numbers:
+            node[key] = value = _tree_number(value)
+        elif key in kind.lists:
+            _tree_list(value, kind.lists[key], ordered=key in kind.ordered_lists)
+        elif key in kind.objects:
+            _tree_object(value, kind.objects[key])
+        elif isinstance(value, (CommentedMap, CommentedSeq, float)):
+            node[key] = value = _tree_free(value)
+        if not kind.keep_empty and (value == "" or (isinstance(value, list) and not value)):
+            del node[key]
+        elif key in kind.defaults and _is_default(value, kind.defaults[key]):
+            del node[key]
+    _sort_keys(node)
+
+
+def _is_default(value: Any, default: Any) -> bool:
+    return bool(value == default and type(_tree_number(value)) is type(default))
+
+
+def _tree_list(seq: CommentedSeq, rule: Any, *, ordered: bool) -> None:
+    sort_key, child = rule
+    if child is not None:
+        for item in seq:
+            _tree_object(item, child)
+        if not ordered:
+            seq.sort(key=lambda item: sort_key(_plain_view(item)))
+        return
+    for i, item in enumerate(seq):
+        seq[i] = _tree_number(item) if not isinstance(item, str) else item
+    if not ordered:
+        seq.sort(key=lambda item: sort_key(_plain_scalar(item)))
+
+
+def _plain_view(item: CommentedMap) -> dict[str, Any]:
+    return {str(k): _plain_scalar(v) for k, v in item.items()
+            if not isinstance(v, (CommentedMap, CommentedSeq))}
+
+
+def _sort_keys(node: CommentedMap) -> None:
+    keys = list(node)
+    if keys != sorted(keys):
+        for key in sorted(keys):
+            node.move_to_end(key)
+
+
+def dump_plain(data: Any) -> str:
+    """YAML text of plain data, in the same style fmt writes (keys already in order)."""
+    return dump(_to_tree(data))
+
+
+def _to_tree(value: Any) -> Any:
+    if isinstance(value, dict):
+        node = CommentedMap()
+        for key in sorted(value):
+            node[key] = _to_tree(value[key])
+        return node
+    if isinstance(value, list):
+        return CommentedSeq(_to_tree(v) for v in value)
+    return value
