@@ -8,12 +8,41 @@ from __future__ import annotations
 
 import sys
 import traceback
+from typing import Any
+
 import click
 
 from plansync import __version__
-from plansync.errors import EXIT_UNEXPECTED, EXIT_USAGE, PlansyncError
+from plansync.errors import EXIT_UNEXPECTED, PlansyncError
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+
+class _Group(click.Group):
+    """Maps our errors to exit codes for every way the CLI is run (console script, tests)."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            code = super().invoke(ctx)
+        except PlansyncError as exc:
+            click.echo(f"plansync: error: {exc.message}", err=True)
+            if exc.hint:
+                click.echo(f"  hint: {exc.hint}", err=True)
+            ctx.exit(exc.exit_code)
+        except KeyboardInterrupt:
+            click.echo("interrupted", err=True)
+            ctx.exit(130)
+        except (click.exceptions.Exit, click.ClickException, click.exceptions.Abort):
+            raise
+        except Exception:
+            if ctx.params.get("traceback"):
+                traceback.print_exc()
+            else:
+                click.echo(f"plansync: unexpected error: {sys.exc_info()[1]!r} "
+                           "(run with --traceback for details)", err=True)
+            ctx.exit(EXIT_UNEXPECTED)
+        ctx.exit(code if isinstance(code, int) else 0)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="plansync")
 @click.option("--traceback", is_flag=True, help="Show a traceback for unexpected errors.")
 def cli(traceback: bool) -> None:
@@ -35,28 +64,5 @@ _register()
 
 
 def main(argv: list[str] | None = None) -> None:
-    args = sys.argv[1:] if argv is None else argv
-    try:
-        code = cli.main(args=args, prog_name="plansync", standalone_mode=False)
-    except click.exceptions.Abort:
-        click.echo("interrupted", err=True)
-        sys.exit(130)
-    except click.ClickException as exc:
-        exc.show()
-        sys.exit(EXIT_USAGE if isinstance(exc, click.UsageError) else exc.exit_code)
-    except PlansyncError as exc:
-        click.echo(f"plansync: error: {exc.message}", err=True)
-        if exc.hint:
-            click.echo(f"  hint: {exc.hint}", err=True)
-        sys.exit(exc.exit_code)
-    except KeyboardInterrupt:
-        click.echo("interrupted", err=True)
-        sys.exit(130)
-    except Exception:
-        if "--traceback" in args:
-            traceback.print_exc()
-        else:
-            click.echo(f"plansync: unexpected error: {sys.exc_info()[1]!r} "
-                       "(run with --traceback for details)", err=True)
-        sys.exit(EXIT_UNEXPECTED)
-    sys.exit(code if isinstance(code, int) else 0)
+    """Console entry point: usage errors exit 2 (click's own convention)."""
+    cli.main(args=argv, prog_name="plansync")

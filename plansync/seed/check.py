@@ -134,6 +134,11 @@ def _check_tasks(tasks: list[dict[str, Any]], base: str, sprints: set[str],
                                f"summary task {wbs} has its own {field}",
                                "a summary task's dates roll up from its children; "
                                f"remove its {field} or give it to a child task", key=True)
+        if task.get("milestone") and (task.get("duration", 0) != 0 or "estimate" in task):
+            report.add(f"{here}/milestone", "milestone-work",
+                       f"milestone {wbs} has work (a duration or an estimate)",
+                       "a milestone is an instant: set duration 0 and drop the estimate, "
+                       "or make it a normal task", key=True)
         estimate = task.get("estimate")
         if estimate and not (estimate["optimistic"] <= estimate["likely"]
                              <= estimate["pessimistic"]):
@@ -164,7 +169,12 @@ def _check_dependencies(project: dict[str, Any], base: str,
             proj, wbs = _endpoint(dep[field], own)
             ends.append((proj, wbs))
             here = f"{base}/dependencies/{i}/{field}"
-            if proj not in tasks_by_project:
+            if dep[field].startswith(f"{own}:"):
+                report.add(here, "own-project-prefix",
+                           f"{dep[field]!r} names this task's own project",
+                           f"write it as {wbs!r}: the project prefix is only for links to "
+                           "other projects, so each link has one spelling")
+            elif proj not in tasks_by_project:
                 report.add(here, "unresolved", f"unknown project {proj!r} in {dep[field]!r}",
                            "use the code of a project of this program")
             elif wbs not in tasks_by_project[proj]:

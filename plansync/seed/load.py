@@ -171,7 +171,7 @@ def _depth_exceeds(doc: Any, max_depth: int) -> bool:
     level = [doc]
     depth = 0
     while level:
-        nxt = []
+        nxt: list[Any] = []
         for node in level:
             if type(node) is dict:
                 nxt.extend(v for v in node.values() if type(v) in (dict, list))

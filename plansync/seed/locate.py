@@ -165,6 +165,9 @@ class _Walker:
         if text.startswith("}", i):
             return i + 1
         while True:
+            if i >= len(text):
+                self.fail(i, path, "syntax", "the file ends before the document is complete",
+                          "the file looks truncated; restore it from Git or finish the value")
             if not text.startswith('"', i):
                 self.fail(i, path, "syntax", "expecting a property name in double quotes",
                           "JSON keys are double-quoted strings; check for a trailing comma")

@@ -103,7 +103,8 @@ PROGRAM = Kind(
         "projects": (_by("code"), PROJECT),
     },
 )
-EVENT = Kind("event", keep_empty=True)  # payload values are free JSON; numbers inside are normalised generically
+# Event payloads are free JSON: numbers inside are normalised, nothing is dropped.
+EVENT = Kind("event", keep_empty=True)
 DOCUMENT = Kind(
     "document",
     lists={"events": (_identity, EVENT)},

@@ -56,7 +56,7 @@ def schema_problems(seed: Seed, limit: int = MAX_PROBLEMS) -> list[Problem]:
                     key=lambda e: [str(p) for p in e.absolute_path])
     problems: list[Problem] = []
     for error in errors:
-        problems.extend(_problems_of(seed, error))
+        problems.extend(p for p in _problems_of(seed, error) if p not in problems)
         if len(problems) >= limit:
             break
     return problems[:limit]
@@ -84,8 +84,10 @@ def _message(error: Any) -> str:
 def _what(error: Any) -> str:
     description = error.schema.get("title") or error.schema.get("description") or ""
     if description:
-        return description.rstrip(".").split(".")[0][:1].lower() + \
-            description.rstrip(".").split(".")[0][1:]
+        first = description.split(". ")[0].rstrip(".")
+        for article in ("A ", "An ", "The "):
+            first = first.removeprefix(article)
+        return first[:1].lower() + first[1:]
     return f"value (it must match {error.validator_value})"
 
 

@@ -13,7 +13,10 @@ from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.composer import Composer
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.events import AliasEvent
+from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
 from plansync.errors import Problem, SeedError
 from plansync.seed import pointer as jp
@@ -23,8 +26,21 @@ from plansync.seed.load import Limits
 _WBS_KEYS = frozenset({"wbs", "from", "to"})
 
 
+class _NoAliasComposer(Composer):
+    """Notes where anchors and aliases stand: ruamel resolves aliases to shared objects (and
+    keeps no anchor at all on some scalars), so only the event stream shows them all."""
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        event = self.parser.peek_event()
+        if isinstance(event, AliasEvent) or getattr(event, "anchor", None):
+            marks = self.loader.__dict__.setdefault("plansync_alias_marks", [])
+            marks.append((event.start_mark.line, event.start_mark.column))
+        return super().compose_node(parent, index)
+
+
 def _yaml() -> YAML:
     yaml = YAML(typ="rt")
+    yaml.Composer = _NoAliasComposer
     yaml.version = None  # ruamel's default is YAML 1.2 (so `no` stays a string)
     yaml.indent(mapping=2, sequence=4, offset=2)
     yaml.width = 4096  # never fold long strings
@@ -34,8 +50,9 @@ def _yaml() -> YAML:
 
 def load_yaml(name: str, text: str, limits: Limits) -> tuple[Any, Any]:
     """(plain data, ruamel tree) of a YAML seed file, or SeedError with the location."""
+    yaml = _yaml()
     try:
-        tree = _yaml().load(text)
+        tree = yaml.load(text)
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
@@ -46,6 +63,13 @@ def load_yaml(name: str, text: str, limits: Limits) -> tuple[Any, Any]:
     except (YAMLError, RecursionError) as exc:
         raise SeedError([Problem(name, 0, 0, "", "syntax", f"invalid YAML: {exc}",
                                  "check the YAML syntax")]) from None
+    marks = yaml.__dict__.get("plansync_alias_marks")
+    if marks:
+        line, col = marks[0]
+        raise SeedError([Problem(name, line + 1, col + 1, pointer_at(tree, line, col),
+                                 "yaml-alias", "YAML anchors and aliases are not allowed in a "
+                                 "seed file", "write the value out in full at each place it "
+                                 "is used")])
     converter = _Converter(name, text, tree, limits.max_depth)
     return converter.plain(tree, []), tree
 
@@ -141,7 +165,7 @@ def _anchor(node: Any) -> bool:
 
 def _datetime_text(value: dt.datetime) -> str:
     if value.tzinfo is not None:
-        value = value.astimezone(dt.timezone.utc)
+        value = value.astimezone(dt.UTC)
     text = value.strftime("%Y-%m-%dT%H:%M:%S")
     if value.microsecond:
         text += f".{value.microsecond:06d}"
@@ -164,6 +188,31 @@ def position(tree: Any, pointer: str, *, key: bool = False) -> tuple[int, int]:
     return line + 1, col + 1
 
 
+def pointer_at(tree: Any, line: int, col: int) -> str:
+    """The pointer of the deepest value written on 0-based `line` at or before `col`."""
+    best: list[str | int] = []
+    seen: set[int] = set()
+
+    def walk(node: Any, path: list[str | int]) -> None:
+        nonlocal best
+        if id(node) in seen:  # an alias may make the tree recursive
+            return
+        seen.add(id(node))
+        if isinstance(node, CommentedMap):
+            places = [(k, node.lc.key(k)) for k in node]
+        elif isinstance(node, CommentedSeq):
+            places = [(i, node.lc.item(i)) for i in range(len(node))]
+        else:
+            return
+        for part, (at_line, at_col) in places:
+            if at_line == line and at_col <= col and len(path) + 1 > len(best):
+                best = [*path, part]
+            walk(node[part], [*path, part])
+
+    walk(tree, [])
+    return jp.join(best)
+
+
 def dump(tree: Any) -> str:
     out = io.StringIO()
     _yaml().dump(tree, out)
@@ -179,6 +228,17 @@ def canonicalise_tree(tree: CommentedMap) -> None:
     from plansync.seed.model import DOCUMENT
 
     _tree_object(tree, DOCUMENT)
+
+
+_LINE_BREAKS = ("\x85", "\u2028", "\u2029")
+
+
+def _safe_text(value: Any) -> Any:
+    """Strings with Unicode line breaks go double-quoted, where ruamel escapes them
+    (\\N, \\L, \\P); in other styles it writes them raw and they read back changed."""
+    if isinstance(value, str) and any(c in value for c in _LINE_BREAKS):
+        return DoubleQuotedScalarString(value)
+    return value
 
 
 def _tree_number(value: Any) -> Any:
@@ -209,7 +269,7 @@ def _tree_free(value: Any) -> Any:
         for i, item in enumerate(value):
             value[i] = _tree_free(item)
         return value
-    return _tree_number(value)
+    return _safe_text(_tree_number(value))
 
 
 def _tree_object(node: CommentedMap, kind: Any) -> None:
@@ -223,9 +283,11 @@ def _tree_object(node: CommentedMap, kind: Any) -> None:
             _tree_object(value, kind.objects[key])
         elif isinstance(value, (CommentedMap, CommentedSeq, float)):
             node[key] = value = _tree_free(value)
-        if not kind.keep_empty and (value == "" or (isinstance(value, list) and not value)):
-            del node[key]
-        elif key in kind.defaults and _is_default(value, kind.defaults[key]):
+        elif isinstance(value, str):
+            node[key] = value = _safe_text(value)
+        empty = value == "" or (isinstance(value, list) and not value)
+        if (empty and not kind.keep_empty) or (
+                key in kind.defaults and _is_default(value, kind.defaults[key])):
             del node[key]
     _sort_keys(node)
 
@@ -243,7 +305,7 @@ def _tree_list(seq: CommentedSeq, rule: Any, *, ordered: bool) -> None:
             seq.sort(key=lambda item: sort_key(_plain_view(item)))
         return
     for i, item in enumerate(seq):
-        seq[i] = _tree_number(item) if not isinstance(item, str) else item
+        seq[i] = _tree_number(item) if not isinstance(item, str) else _safe_text(item)
     if not ordered:
         seq.sort(key=lambda item: sort_key(_plain_scalar(item)))
 
@@ -273,4 +335,4 @@ def _to_tree(value: Any) -> Any:
         return node
     if isinstance(value, list):
         return CommentedSeq(_to_tree(v) for v in value)
-    return value
+    return _safe_text(value)

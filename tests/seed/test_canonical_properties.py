@@ -1,0 +1,93 @@
+"""Properties of the canonical form that must hold for every valid document."""
+
+from __future__ import annotations
+
+import json
+import random
+from pathlib import Path
+from typing import Any
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from plansync.seed import yamlio
+from plansync.seed.canonical import canonical_bytes, dumps, normalise
+from plansync.seed.fmt import format_file
+from plansync.seed.schema import is_valid
+from plansync.seed.validate import validate_file
+from tests.strategies import documents, shuffled
+
+
+def reference_bytes(doc: dict[str, Any]) -> bytes:
+    """The definition: json.dumps of the normalised document."""
+    return (json.dumps(normalise(doc), indent=2, ensure_ascii=False, sort_keys=True)
+            + "\n").encode()
+
+
+@given(documents())
+def test_generated_documents_are_valid(doc: dict[str, Any]) -> None:
+    assert is_valid(doc)
+
+
+@given(documents())
+def test_canonical_bytes_are_json_dumps_bytes(doc: dict[str, Any]) -> None:
+    assert canonical_bytes(doc) == reference_bytes(doc)
+
+
+@given(documents())
+def test_canonical_is_idempotent(doc: dict[str, Any]) -> None:
+    once = canonical_bytes(doc)
+    assert canonical_bytes(json.loads(once)) == once
+
+
+@given(documents(), st.randoms(use_true_random=False))
+def test_shuffling_lists_and_keys_does_not_change_bytes(doc: dict[str, Any],
+                                                        rng: random.Random) -> None:
+    assert canonical_bytes(shuffled(doc, rng)) == canonical_bytes(doc)
+
+
+@given(st.recursive(
+    st.one_of(st.none(), st.booleans(), st.integers(-(2**70), 2**70),
+              st.floats(allow_nan=False, allow_infinity=False), st.text()),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner, max_size=4),
+    max_leaves=20))
+def test_fast_writer_equals_json_dumps_on_any_data(data: Any) -> None:
+    # orjson is only a faster way to the same bytes; where it would differ we must fall back
+    state_safe = not _has_exponent_float(data)
+    expected = (json.dumps(data, indent=2, ensure_ascii=False, sort_keys=True) + "\n").encode()
+    assert dumps(data, fast=state_safe) == expected
+
+
+def _has_exponent_float(data: Any) -> bool:
+    if isinstance(data, dict):
+        return any(_has_exponent_float(v) for v in data.values())
+    if isinstance(data, list):
+        return any(_has_exponent_float(v) for v in data)
+    return isinstance(data, float) and "e" in repr(data)
+
+
+@given(documents())
+def test_fmt_is_idempotent_on_files(tmp_path_factory: Any, doc: dict[str, Any]) -> None:
+    path = Path(tmp_path_factory.mktemp("fmt")) / "p.seed.json"
+    path.write_text(json.dumps(doc, indent=1), encoding="utf-8")
+    format_file(path, write=True)
+    first = path.read_bytes()
+    assert format_file(path, write=True).changed is False
+    assert path.read_bytes() == first == canonical_bytes(doc)
+
+
+@given(documents())
+def test_yaml_to_json_equals_canonical_json(tmp_path_factory: Any, doc: dict[str, Any]) -> None:
+    from plansync.seed.convert import converted_bytes
+
+    folder = Path(tmp_path_factory.mktemp("yaml"))
+    source = folder / "p.seed.yaml"
+    source.write_text(yamlio.dump_plain(doc), encoding="utf-8")
+    result = validate_file(source)
+    assert result.ok, result.problems
+    assert converted_bytes(source, "json") == canonical_bytes(doc)
+    format_file(source, write=True)
+    formatted = source.read_bytes()
+    assert format_file(source).changed is False
+    assert converted_bytes(source, "json") == canonical_bytes(doc)
+    assert source.read_bytes() == formatted
