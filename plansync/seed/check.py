@@ -11,7 +11,7 @@ from typing import Any
 
 from plansync.errors import Problem
 from plansync.seed.load import Seed
-from plansync.seed.model import split_ref, wbs_key
+from plansync.seed.model import split_ref
 
 MAX_PROBLEMS = 100
 
@@ -38,9 +38,10 @@ def semantic_problems(seed: Seed, limit: int = MAX_PROBLEMS) -> list[Problem]:
     """Every semantic problem of a schema-valid seed document, located."""
     report = _Report(seed, limit)
     program = seed.doc["program"]
-    _check_program(program, report)
+    links: list[_Link] = []
+    _check_program(program, report, links)
     if not report.full:
-        _check_cycles(program, report)
+        _check_cycles(program, links, report)
     return report.problems()
 
 
@@ -59,7 +60,7 @@ def _codes(items: list[dict[str, Any]], field: str = "code") -> Iterable[tuple[i
     return ((i, item[field]) for i, item in enumerate(items))
 
 
-def _check_program(program: dict[str, Any], report: _Report) -> None:
+def _check_program(program: dict[str, Any], report: _Report, links: list[_Link]) -> None:
     base = "/program"
     calendars = _unique(_codes(program.get("calendars", [])), f"{base}/calendars", "code",
                         "calendar code", report)
@@ -75,7 +76,7 @@ def _check_program(program: dict[str, Any], report: _Report) -> None:
     tasks_by_project = {p["code"]: {t["wbs"] for t in p.get("tasks", [])} for p in projects}
     for i, project in enumerate(projects):
         _check_project(project, f"{base}/projects/{i}", calendars, resources, tasks_by_project,
-                       report)
+                       report, links)
 
 
 def _resolve(value: Any, known: set[Any], pointer: str, what: str, report: _Report) -> None:
@@ -87,7 +88,7 @@ def _resolve(value: Any, known: set[Any], pointer: str, what: str, report: _Repo
 
 def _check_project(project: dict[str, Any], base: str, calendars: set[str],
                    resources: set[str], tasks_by_project: dict[str, set[str]],
-                   report: _Report) -> None:
+                   report: _Report, links: list[_Link]) -> None:
     _resolve(project.get("calendar"), calendars, f"{base}/calendar", "calendar", report)
     _unique(_codes(project.get("members", []), "email"), f"{base}/members", "email",
             "member email", report)
@@ -99,7 +100,7 @@ def _check_project(project: dict[str, Any], base: str, calendars: set[str],
                        f"sprint {sprint['code']!r} finishes ({sprint['finish']}) before it "
                        f"starts ({sprint['start']})", "swap or correct the dates")
     _check_tasks(project.get("tasks", []), f"{base}/tasks", sprints, resources, report)
-    _check_dependencies(project, base, tasks_by_project, report)
+    _check_dependencies(project, base, tasks_by_project, report, links)
     wbs = tasks_by_project.get(project["code"], set())
     _unique(_codes(project.get("baselines", []), "name"), f"{base}/baselines", "name",
             "baseline name", report)
@@ -154,44 +155,59 @@ def _check_tasks(tasks: list[dict[str, Any]], base: str, sprints: set[str],
                        "correct actual_start or actual_finish")
 
 
-def _endpoint(ref: str, own: str) -> tuple[str, str]:
-    project, wbs = split_ref(ref)
-    return project or own, wbs
+_Link = tuple[tuple[str, str], tuple[str, str], str]
 
 
 def _check_dependencies(project: dict[str, Any], base: str,
-                        tasks_by_project: dict[str, set[str]], report: _Report) -> None:
+                        tasks_by_project: dict[str, set[str]], report: _Report,
+                        links: list[_Link]) -> None:
+    """Check every dependency of a project; append the resolvable ones to `links`."""
     own = project["code"]
+    own_tasks = tasks_by_project.get(own, set())
     seen: set[tuple[tuple[str, str], tuple[str, str]]] = set()
     for i, dep in enumerate(project.get("dependencies", [])):
-        ends = []
-        for field in ("from", "to"):
-            proj, wbs = _endpoint(dep[field], own)
-            ends.append((proj, wbs))
-            here = f"{base}/dependencies/{i}/{field}"
-            if dep[field].startswith(f"{own}:"):
-                report.add(here, "own-project-prefix",
-                           f"{dep[field]!r} names this task's own project",
-                           f"write it as {wbs!r}: the project prefix is only for links to "
-                           "other projects, so each link has one spelling")
-            elif proj not in tasks_by_project:
-                report.add(here, "unresolved", f"unknown project {proj!r} in {dep[field]!r}",
-                           "use the code of a project of this program")
-            elif wbs not in tasks_by_project[proj]:
-                report.add(here, "unresolved", f"no task {wbs} in project {proj!r}",
-                           "point at an existing wbs (renumbered tasks need their "
-                           "dependencies updated too)")
-        pair = (ends[0], ends[1])
+        here = f"{base}/dependencies/{i}"
+        src = _endpoint(dep["from"], own, own_tasks, tasks_by_project, f"{here}/from", report)
+        dst = _endpoint(dep["to"], own, own_tasks, tasks_by_project, f"{here}/to", report)
+        if src is None or dst is None:
+            continue
+        pair = (src, dst)
         if pair in seen:
-            report.add(f"{base}/dependencies/{i}", "duplicate-dependency",
+            report.add(here, "duplicate-dependency",
                        f"a second dependency from {dep['from']} to {dep['to']}",
                        "keep at most one dependency per (from, to) pair")
         seen.add(pair)
+        links.append((src, dst, here))
 
 
-def _check_cycles(program: dict[str, Any], report: _Report) -> None:
-    graph = _Graph(program)
-    cycle = graph.find_cycle()
+def _endpoint(ref: str, own: str, own_tasks: set[str], tasks_by_project: dict[str, set[str]],
+              here: str, report: _Report) -> tuple[str, str] | None:
+    """(project, wbs) of a resolvable endpoint; otherwise report it and return None."""
+    if ":" not in ref:
+        if ref in own_tasks:
+            return own, ref
+        proj, wbs = own, ref
+    else:
+        proj, wbs = split_ref(ref)
+        if proj == own:
+            report.add(here, "own-project-prefix", f"{ref!r} names this task's own project",
+                       f"write it as {wbs!r}: the project prefix is only for links to "
+                       "other projects, so each link has one spelling")
+            return None
+        if proj not in tasks_by_project:
+            report.add(here, "unresolved", f"unknown project {proj!r} in {ref!r}",
+                       "use the code of a project of this program")
+            return None
+        if wbs in tasks_by_project[proj]:
+            return proj, wbs
+    report.add(here, "unresolved", f"no task {wbs} in project {proj!r}",
+               "point at an existing wbs (renumbered tasks need their dependencies "
+               "updated too)")
+    return None
+
+
+def _check_cycles(program: dict[str, Any], links: list[_Link], report: _Report) -> None:
+    cycle = _Graph(program, links).find_cycle()
     if cycle is None:
         return
     names, pointer = cycle
@@ -204,49 +220,38 @@ class _Graph:
     """Precedence graph of a program: a leaf is one node, a summary task two (its start and
     its finish, bracketing its children), so links to summaries and subtasks close cycles."""
 
-    def __init__(self, program: dict[str, Any]) -> None:
-        self.names: list[str] = []
+    def __init__(self, program: dict[str, Any], links: list[_Link]) -> None:
+        self.names: list[tuple[str, str]] = []
         self.start: dict[tuple[str, str], int] = {}
         self.finish: dict[tuple[str, str], int] = {}
-        self.edges: list[list[int]] = []
         self.dep_pointer: dict[tuple[int, int], str] = {}
-        self._tasks(program.get("projects", []))
-        self._dependencies(program.get("projects", []))
+        for project in program.get("projects", []):
+            self._tasks(project["code"], [t["wbs"] for t in project.get("tasks", [])])
+        self.edges: list[list[int]] = [[] for _ in self.names]
+        self._hierarchy()
+        for src_key, dst_key, pointer in links:
+            src, dst = self.finish[src_key], self.start[dst_key]
+            self.edges[src].append(dst)
+            self.dep_pointer.setdefault((src, dst), pointer)
 
-    def _node(self, name: str) -> int:
-        self.names.append(name)
-        self.edges.append([])
-        return len(self.names) - 1
+    def _tasks(self, code: str, wbs_all: list[str]) -> None:
+        parents = {w.rpartition(".")[0] for w in wbs_all}
+        names, start, finish = self.names, self.start, self.finish
+        for wbs in wbs_all:
+            key = (code, wbs)
+            start[key] = len(names)
+            names.append(key)
+            if wbs in parents:
+                names.append(key)
+            finish[key] = len(names) - 1
 
-    def _tasks(self, projects: list[dict[str, Any]]) -> None:
-        for project in projects:
-            code = project["code"]
-            wbs_all = {t["wbs"] for t in project.get("tasks", [])}
-            parents = {w.rpartition(".")[0] for w in wbs_all}
-            for wbs in sorted(wbs_all, key=wbs_key):
-                key = (code, wbs)
-                node = self._node(f"{code}:{wbs}")
-                self.start[key] = node
-                self.finish[key] = self._node(f"{code}:{wbs}") if wbs in parents else node
-                parent = wbs.rpartition(".")[0]
-                if parent in wbs_all:
-                    self.edges[self.start[(code, parent)]].append(node)
-            for wbs in sorted(wbs_all, key=wbs_key, reverse=True):
-                parent = wbs.rpartition(".")[0]
-                if parent in wbs_all:
-                    self.edges[self.finish[(code, wbs)]].append(self.finish[(code, parent)])
-
-    def _dependencies(self, projects: list[dict[str, Any]]) -> None:
-        for p, project in enumerate(projects):
-            code = project["code"]
-            for i, dep in enumerate(project.get("dependencies", [])):
-                src = self.finish.get(_endpoint(dep["from"], code))
-                dst = self.start.get(_endpoint(dep["to"], code))
-                if src is None or dst is None:
-                    continue  # reported as unresolved
-                self.edges[src].append(dst)
-                self.dep_pointer.setdefault((src, dst),
-                                            f"/program/projects/{p}/dependencies/{i}")
+    def _hierarchy(self) -> None:
+        start, finish, edges = self.start, self.finish, self.edges
+        for (code, wbs), node in start.items():
+            parent = (code, wbs.rpartition(".")[0])
+            if parent in start:
+                edges[start[parent]].append(node)
+                edges[finish[(code, wbs)]].append(finish[parent])
 
     def find_cycle(self) -> tuple[list[str], str] | None:
         """One cycle as (task names along it, pointer of a dependency on it), or None."""
@@ -269,7 +274,7 @@ class _Graph:
         loop.append(loop[0])
         pointer = next((self.dep_pointer[(a, b)] for a, b in zip(loop, loop[1:], strict=False)
                         if (a, b) in self.dep_pointer), "/program")
-        names = [self.names[n] for n in loop]
+        names = ["{}:{}".format(*self.names[n]) for n in loop]
         deduped = [n for i, n in enumerate(names) if i == 0 or n != names[i - 1]]
         return deduped, pointer
 
@@ -279,10 +284,8 @@ class _Graph:
             for dst in targets:
                 indegree[dst] += 1
         queue = deque(i for i, d in enumerate(indegree) if d == 0)
-        done = 0
         while queue:
             node = queue.popleft()
-            done += 1
             for dst in self.edges[node]:
                 indegree[dst] -= 1
                 if indegree[dst] == 0:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from plansync.errors import Problem
 from plansync.fileio import write_atomic
+from plansync.memory import no_gc_pauses
 from plansync.seed.canonical import canonical_bytes
 from plansync.seed.load import Limits, Seed
 from plansync.seed.validate import validate_file
@@ -43,7 +44,8 @@ def format_file(path: str | Path, limits: Limits | None = None, *,
     if result.problems or result.seed is None:
         return FormatResult(str(path), problems=result.problems)
     seed = result.seed
-    outcome = FormatResult(str(path), seed.text.encode("utf-8"), formatted_bytes(seed))
+    with no_gc_pauses():
+        outcome = FormatResult(str(path), seed.text.encode("utf-8"), formatted_bytes(seed))
     if write and outcome.changed:
         write_atomic(path, outcome.after)
     return outcome

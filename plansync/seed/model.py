@@ -17,7 +17,7 @@ _WEEKDAY_INDEX = {d: i for i, d in enumerate(WEEKDAYS)}
 
 def wbs_key(wbs: str) -> tuple[int, ...]:
     """Compare wbs paths as integer tuples: 1.2 < 1.10 < 2."""
-    return tuple(int(p) for p in wbs.split("."))
+    return tuple(map(int, wbs.split(".")))
 
 
 def split_ref(ref: str) -> tuple[str, str]:

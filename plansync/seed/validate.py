@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from plansync.errors import Problem, SeedError, UsageError
+from plansync.memory import no_gc_pauses
 from plansync.seed.check import semantic_problems
 from plansync.seed.load import Limits, Seed, is_seed_path, load_seed
 from plansync.seed.schema import schema_problems
@@ -31,11 +32,12 @@ def seed_problems(seed: Seed) -> list[Problem]:
 
 
 def validate_file(path: str | Path, limits: Limits | None = None) -> FileResult:
-    try:
-        seed = load_seed(path, limits)
-    except SeedError as exc:
-        return FileResult(str(path), exc.problems)
-    return FileResult(str(path), seed_problems(seed), seed)
+    with no_gc_pauses():
+        try:
+            seed = load_seed(path, limits)
+        except SeedError as exc:
+            return FileResult(str(path), exc.problems)
+        return FileResult(str(path), seed_problems(seed), seed)
 
 
 def load_valid(path: str | Path, limits: Limits | None = None) -> Seed:
