@@ -1,0 +1,236 @@
+"""Critical-path method: topological order, forward and backward passes, and `schedule(doc)`.
+
+The passes work on a `Network` of plain arrays (see network.py) so they can be used directly
+(the PSPLIB tests do) and re-run cheaply with other durations (the Monte Carlo in pert.py does).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from plansync.schedule.build import Plan, build_plan
+from plansync.schedule.network import Incoming, Link, Network, Timing, Topology
+from plansync.schedule.report import ProjectSchedule, Schedule, ScheduleRow, assemble
+
+__all__ = [
+    "CycleError", "Network", "ProjectSchedule", "Schedule", "ScheduleRow", "Timing",
+    "backward_pass", "cpm_passes", "forward_pass", "prepare", "schedule", "solve",
+]
+
+_EPS = 1e-9
+
+
+class CycleError(ValueError):
+    """Dependencies form a cycle; `cycle` is the path, first node repeated at the end."""
+
+    def __init__(self, cycle: list[str]) -> None:
+        super().__init__("dependencies form a cycle: " + " -> ".join(cycle))
+        self.cycle = cycle
+
+
+def schedule(doc: dict[str, Any]) -> Schedule:
+    """Schedule a validated seed document: dates, floats, critical paths and warnings.
+
+    Raises CycleError if the dependencies (summary links included) form a cycle.
+    """
+    plan = build_plan(doc)
+    topo = prepare(plan.network, plan.names)
+    return assemble(plan, topo, solve(plan, topo))
+
+
+def solve(plan: Plan, topo: Topology, durations: Sequence[float] | None = None) -> Timing:
+    """Both passes over a plan's network, the backward pass ending at the program finish."""
+    d = plan.network.durations if durations is None else durations
+    es = forward_pass(plan.network, topo, d)
+    return _finish_passes(plan.network, topo, d, es, plan.end_bounds(es, d))
+
+
+def cpm_passes(
+    net: Network, topo: Topology | None = None, durations: Sequence[float] | None = None
+) -> Timing:
+    """Both passes over a single-calendar network, ending at its largest early finish."""
+    topo = prepare(net) if topo is None else topo
+    d = net.durations if durations is None else durations
+    es = forward_pass(net, topo, d)
+    finish = max((s + dj for s, dj in zip(es, d, strict=True)), default=0.0)
+    return _finish_passes(net, topo, d, es, [finish] * len(es))
+
+
+def _finish_passes(
+    net: Network, topo: Topology, d: Sequence[float], es: list[float], end: list[float]
+) -> Timing:
+    ls = backward_pass(net, topo, d, es, end)
+    ef = [s + dj for s, dj in zip(es, d, strict=True)]
+    lf = [s + dj for s, dj in zip(ls, d, strict=True)]
+    return Timing(es, ef, ls, lf, free_floats(net, topo, d, es, end), end, max(ef, default=0.0))
+
+
+def prepare(net: Network, names: Sequence[str] | None = None) -> Topology:
+    """Incoming edges per node and a topological order (Kahn's algorithm over indices).
+
+    Raises CycleError naming the cycle with `names` (default: the node indices).
+    """
+    n = len(net.durations)
+    incoming: list[list[Incoming]] = [[] for _ in range(n)]
+    succs: list[list[int]] = [[] for _ in range(n)]
+    for p, s, kind, lag in net.edges:
+        incoming[s].append((p, float(lag), kind[0] == "F", kind[1] == "F"))
+        succs[p].append(s)
+    links_in: dict[int, list[Link]] = {}
+    for link in net.links:
+        links_in.setdefault(link.succ, []).append(link)
+        succs[link.pred].append(link.succ)
+    for node, members in net.min_nodes.items():
+        for m in members:
+            succs[m].append(node)
+    order = _kahn(succs)
+    if len(order) < n:
+        raise CycleError(_cycle_names(_find_cycle(succs, order), names))
+    slow_f = frozenset(net.pinned) | set(net.min_nodes) | set(net.finish_release) | set(links_in)
+    slow_b = net.frozen | set(net.min_nodes) | set(links_in)
+    return Topology(order, incoming, links_in, slow_f, frozenset(slow_b))
+
+
+def _kahn(succs: list[list[int]]) -> list[int]:
+    indeg = [0] * len(succs)
+    for targets in succs:
+        for t in targets:
+            indeg[t] += 1
+    order = [u for u, k in enumerate(indeg) if k == 0]
+    for u in order:  # the list grows while we walk it
+        for t in succs[u]:
+            indeg[t] -= 1
+            if indeg[t] == 0:
+                order.append(t)
+    return order
+
+
+def _find_cycle(succs: list[list[int]], order: list[int]) -> list[int]:
+    """A cycle among the nodes Kahn could not order, in dependency direction, closed."""
+    done = set(order)
+    back: dict[int, int] = {}
+    for u in range(len(succs)):
+        if u not in done:
+            for t in succs[u]:
+                if t not in done:
+                    back.setdefault(t, u)
+    node = min(back)
+    seen: dict[int, int] = {}
+    path: list[int] = []
+    while node not in seen:
+        seen[node] = len(path)
+        path.append(node)
+        node = back[node]
+    cycle = path[seen[node]:][::-1]
+    return cycle + cycle[:1]
+
+
+def _cycle_names(cycle: list[int], names: Sequence[str] | None) -> list[str]:
+    labels = [names[i] if names is not None else str(i) for i in cycle]
+    out = [label for k, label in enumerate(labels) if k == 0 or label != labels[k - 1]]
+    return out if len(out) > 1 else out + out
+
+
+def forward_pass(net: Network, topo: Topology, d: Sequence[float]) -> list[float]:
+    """Early start of every node: the latest of its release and its incoming constraints."""
+    es = [float(r) for r in net.release] if net.release else [0.0] * len(d)
+    incoming, slow = topo.incoming, topo.slow_forward
+    for j in topo.order:
+        if j in slow:
+            es[j] = _slow_start(net, topo, d, es, j)
+            continue
+        best, dj = es[j], d[j]
+        for i, lag, pf, sf in incoming[j]:
+            v = es[i] + lag
+            if pf:
+                v += d[i]
+            if sf:
+                v -= dj
+            if v > best:
+                best = v
+        es[j] = best
+    return es
+
+
+def _slow_start(net: Network, topo: Topology, d: Sequence[float], es: list[float], j: int) -> float:
+    if j in net.pinned:
+        return float(net.pinned[j])
+    if j in net.min_nodes:
+        return min(es[m] for m in net.min_nodes[j])
+    dj = d[j]
+    best = es[j]
+    for i, lag, pf, sf in topo.incoming[j]:
+        best = max(best, es[i] + lag + (d[i] if pf else 0.0) - (dj if sf else 0.0))
+    for link in topo.links_in.get(j, ()):
+        value = es[link.pred] + (d[link.pred] if link.kind[0] == "F" else 0.0)
+        best = max(best, link.forward(value) + link.lag - (dj if link.kind[1] == "F" else 0.0))
+    if j in net.finish_release:
+        best = max(best, net.finish_release[j] - dj)
+    return best
+
+
+def backward_pass(
+    net: Network, topo: Topology, d: Sequence[float], es: list[float], end: Sequence[float]
+) -> list[float]:
+    """Late start of every node: the earliest of its finish bound `end`, its latest-start and
+    latest-finish bounds, and what each successor's late start allows. Done (frozen) nodes keep
+    their early start."""
+    ls = [e - dj for e, dj in zip(end, d, strict=True)]
+    for j, bound in net.start_deadline.items():
+        ls[j] = min(ls[j], bound)
+    for j, bound in net.finish_deadline.items():
+        ls[j] = min(ls[j], bound - d[j])
+    incoming, slow = topo.incoming, topo.slow_backward
+    for j in reversed(topo.order):
+        if j in slow:
+            _slow_push(net, topo, d, es, ls, j)
+        lj, dj = ls[j], d[j]
+        for i, lag, pf, sf in incoming[j]:
+            v = lj - lag
+            if sf:
+                v += dj
+            if pf:
+                v -= d[i]
+            if v < ls[i]:
+                ls[i] = v
+    return ls
+
+
+def _slow_push(
+    net: Network, topo: Topology, d: Sequence[float], es: list[float], ls: list[float], j: int
+) -> None:
+    if j in net.frozen:
+        ls[j] = es[j]
+    for m in net.min_nodes.get(j, ()):
+        if abs(es[m] - es[j]) < _EPS:  # only the members that make the earliest start
+            ls[m] = min(ls[m], ls[j])
+    for link in topo.links_in.get(j, ()):
+        bound = ls[j] + (d[j] if link.kind[1] == "F" else 0.0) - link.lag
+        i = link.pred
+        ls[i] = min(ls[i], link.backward(bound) - (d[i] if link.kind[0] == "F" else 0.0))
+
+
+def free_floats(
+    net: Network, topo: Topology, d: Sequence[float], es: list[float], end: Sequence[float]
+) -> list[float]:
+    """Per node, the least slack of its outgoing constraints in the early schedule; a node
+    with no successor gets its slack to `end`. (Not clamped; the report clamps.)"""
+    inf = float("inf")
+    free = [inf] * len(d)
+    for j, edges in enumerate(topo.incoming):
+        for i, lag, pf, sf in edges:
+            slack = es[j] + (d[j] if sf else 0.0) - es[i] - lag - (d[i] if pf else 0.0)
+            if slack < free[i]:
+                free[i] = slack
+    for j, links in topo.links_in.items():
+        for link in links:
+            i = link.pred
+            bound = es[j] + (d[j] if link.kind[1] == "F" else 0.0) - link.lag
+            slack = link.backward(bound) - es[i] - (d[i] if link.kind[0] == "F" else 0.0)
+            free[i] = min(free[i], slack)  # in the predecessor's working days
+    for node, members in net.min_nodes.items():
+        for m in members:  # only the members that make the summary's start can delay it
+            if abs(es[m] - es[node]) < _EPS:
+                free[m] = min(free[m], free[node])
+    return [f if f != inf else e - s - dj for f, e, s, dj in zip(free, end, es, d, strict=True)]
