@@ -54,9 +54,18 @@ def cli(traceback: bool) -> None:
 
 
 def _register() -> None:
-    from plansync.commands import convert, fmt, validate
+    from plansync.commands import (
+        convert,
+        export,
+        fmt,
+        hooks,
+        import_,
+        programs,
+        roundtrip,
+        validate,
+    )
 
-    for module in (validate, fmt, convert):
+    for module in (validate, fmt, convert, import_, export, programs, roundtrip, hooks):
         cli.add_command(module.command)
 
 

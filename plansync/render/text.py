@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from plansync.errors import Problem
+from plansync.instance.base import ImportReport, ProgramSummary
 
 
 def location(problem: Problem) -> str:
@@ -25,4 +26,32 @@ def problems(found: list[Problem], files: list[str]) -> str:
         lines.append(f"{len(found)} problem(s) in {bad} of {len(files)} file(s)")
     else:
         lines.append(f"{len(files)} file(s) valid")
+    return "\n".join(lines)
+
+
+def import_report(report: ImportReport) -> str:
+    """A few lines per program: status, server_version, counts per kind, pending members."""
+    dry = " (dry run: nothing written)" if report.dry_run else ""
+    lines = [f"{report.program}: {report.status}, server_version {report.server_version}{dry}"]
+    rows = [(k, c) for k, c in report.counts.items() if c.changed or c.unchanged]
+    if rows:
+        lines.append(f"  {'kind':<16}{'created':>9}{'updated':>9}{'deleted':>9}{'unchanged':>11}")
+        for kind, c in rows:
+            lines.append(f"  {kind:<16}{c.created:>9}{c.updated:>9}{c.deleted:>9}"
+                         f"{c.unchanged:>11}")
+    if report.created_users:
+        lines.append("  created accounts: " + ", ".join(report.created_users))
+    if report.pending:
+        lines.append("  pending memberships (no account; use --create-users to create): "
+                     + ", ".join(report.pending))
+    return "\n".join(lines)
+
+
+def programs_table(programs: list[ProgramSummary]) -> str:
+    if not programs:
+        return "no programs"
+    width = max(len(p.code) for p in programs)
+    lines = [f"{'code':<{width}}  {'projects':>8}  {'tasks':>7}  {'version':>7}  name"]
+    lines += [f"{p.code:<{width}}  {p.projects:>8}  {p.tasks:>7}  {p.server_version:>7}  "
+              f"{p.name}" for p in programs]
     return "\n".join(lines)

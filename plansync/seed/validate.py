@@ -27,8 +27,24 @@ class FileResult:
 
 
 def seed_problems(seed: Seed) -> list[Problem]:
-    """Schema problems, or (only for a schema-valid document) the semantic ones."""
-    return schema_problems(seed) or semantic_problems(seed)
+    """Schema problems, or (only for a schema-valid document) the semantic ones; for a v2
+    document also those of replaying its events and of the state they leave."""
+    problems = schema_problems(seed) or semantic_problems(seed)
+    if problems or seed.doc.get("version") != 2:
+        return problems
+    return _timeline_problems(seed)
+
+
+def _timeline_problems(seed: Seed) -> list[Problem]:
+    from plansync.seed.events import EventError, final_state
+
+    try:
+        final = Seed(seed.path, seed.kind, seed.text, final_state(seed.doc), seed.tree)
+    except EventError as exc:
+        return [seed.problem(p.pointer, p.code, p.message, p.hint) for p in exc.problems]
+    after = schema_problems(final) or semantic_problems(final)
+    return [seed.problem("/events", p.code, f"after replaying the events: {p.message} "
+                         f"(at {p.pointer} of the final state)", p.hint) for p in after]
 
 
 def validate_file(path: str | Path, limits: Limits | None = None) -> FileResult:

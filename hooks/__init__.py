@@ -1,0 +1,1 @@
+"""The plain Git hook script, shipped as package data (see pyproject)."""

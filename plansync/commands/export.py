@@ -1,0 +1,52 @@
+"""plansync export PROGRAM [--project CODE] [-o FILE] [--format json|yaml]"""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from plansync.commands.common_instance import instance_option
+from plansync.errors import EXIT_OK
+from plansync.fileio import write_atomic
+from plansync.seed.canonical import canonical_bytes
+
+
+@click.command("export")
+@click.argument("program")
+@click.option("--project", metavar="CODE", help="Export one project, wrapped in a program "
+              "of its own (code <program>-<project>).")
+@instance_option
+@click.option("-o", "--output", metavar="FILE", help="Write here (atomically) instead of "
+              "stdout.")
+@click.option("--format", "fmt", type=click.Choice(["json", "yaml"]), default=None,
+              help="Output format (default: from the -o name, else json).")
+def command(program: str, project: str | None, instance: str | None, output: str | None,
+            fmt: str | None) -> int:
+    """Export a program (by code or UUID) as its canonical seed file.
+
+    Export -> import into a clean instance -> export gives the same bytes. Internal IDs,
+    short IDs, server_version and schedule results never appear in the file.
+    """
+    from plansync.instance.address import open_instance, resolve_address
+
+    target = open_instance(resolve_address(instance))
+    try:
+        doc = (target.export_project(program, project) if project
+               else target.export_program(program))
+    finally:
+        target.close()
+    if fmt is None:
+        fmt = "yaml" if output and output.endswith((".yaml", ".yml")) else "json"
+    if fmt == "yaml":
+        from plansync.seed import yamlio
+
+        data = yamlio.dump_plain(doc).encode("utf-8")
+    else:
+        data = canonical_bytes(doc)
+    if output and output != "-":
+        write_atomic(output, data)
+    else:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+    return EXIT_OK

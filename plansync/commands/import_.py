@@ -1,0 +1,59 @@
+"""plansync import FILE... [--instance I] [--create-users] [--dry-run]"""
+
+from __future__ import annotations
+
+import json
+
+import click
+
+from plansync.commands.common import echo_problems, limit_options
+from plansync.commands.common_instance import instance_option
+from plansync.errors import EXIT_FINDINGS, EXIT_OK, Problem
+from plansync.render.text import import_report
+from plansync.seed.load import Limits, Seed
+from plansync.seed.validate import find_seed_files, validate_file
+
+
+@click.command("import")
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@instance_option
+@click.option("--create-users", is_flag=True,
+              help="Create accounts for member and resource emails that have none.")
+@click.option("--dry-run", is_flag=True, help="Report what would change; write nothing.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True, help="Output format of the report.")
+@limit_options
+def command(paths: tuple[str, ...], instance: str | None, create_users: bool, dry_run: bool,
+            fmt: str, limits: Limits) -> int:
+    """Import seed files into an instance, each as one all-or-nothing transaction.
+
+    Every file is validated first: if any is invalid, nothing is imported. A program with
+    the same code is replaced (the minimal change, keyed by natural keys), never duplicated;
+    importing the same file twice changes nothing. Without --create-users no account is
+    created: memberships for unknown emails are kept as pending and listed.
+    """
+    from plansync.instance.address import open_instance, resolve_address
+
+    files = find_seed_files(list(paths))
+    seeds: list[Seed] = []
+    problems: list[Problem] = []
+    for path in files:
+        result = validate_file(path, limits)
+        problems.extend(result.problems)
+        if result.seed is not None:
+            seeds.append(result.seed)
+    if problems:
+        echo_problems(problems, files, "json" if fmt == "json" else "text")
+        click.echo("plansync: nothing was imported", err=True)
+        return EXIT_FINDINGS
+    target = open_instance(resolve_address(instance))
+    try:
+        reports = [target.import_document(seed.doc, create_users=create_users,
+                                          dry_run=dry_run) for seed in seeds]
+    finally:
+        target.close()
+    if fmt == "json":
+        click.echo(json.dumps([r.as_dict() for r in reports], indent=2))
+    else:
+        click.echo("\n".join(import_report(r) for r in reports))
+    return EXIT_OK

@@ -1,0 +1,32 @@
+"""plansync programs [--instance I] [--format text|json]"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+
+import click
+
+from plansync.commands.common_instance import instance_option
+from plansync.errors import EXIT_OK
+from plansync.render.text import programs_table
+
+
+@click.command("programs")
+@instance_option
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True, help="Output format.")
+def command(instance: str | None, fmt: str) -> int:
+    """List the programs on an instance: code, name, projects, tasks, server_version."""
+    from plansync.instance.address import open_instance, resolve_address
+
+    target = open_instance(resolve_address(instance))
+    try:
+        found = target.programs()
+    finally:
+        target.close()
+    if fmt == "json":
+        click.echo(json.dumps([asdict(p) for p in found], indent=2, ensure_ascii=False))
+    else:
+        click.echo(programs_table(found))
+    return EXIT_OK

@@ -1,0 +1,98 @@
+"""Which instance a command talks to, and opening it.
+
+Resolution order: `--instance`, then `PLANSYNC_INSTANCE`, then `instance:` in `plansync.yaml`
+at the repository root, then the embedded default `.plansync/instance.db` at the repository
+root (created on first use and ignored by Git through `.plansync/.gitignore`).
+
+Addresses: `sqlite:///relative/path.db`, `sqlite:////absolute/path.db` (or any path after
+`sqlite:///` that starts with `/`), and `memory:` (a scratch instance that lives as long as
+the command). A relative path is taken from the current directory when given by option or
+environment, and from the repository root when written in plansync.yaml.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+from plansync.errors import UsageError
+from plansync.instance.base import Instance
+
+DEFAULT_DIR = ".plansync"
+DEFAULT_DB = "instance.db"
+CONFIG = "plansync.yaml"
+
+
+def resolve_address(option: str | None, cwd: str | Path = ".") -> str:
+    """The address to use, following the resolution order."""
+    if option:
+        return option
+    env = os.environ.get("PLANSYNC_INSTANCE")
+    if env:
+        return env
+    from plansync.gitrepo import repository_root
+
+    root = repository_root(cwd) or Path(cwd).resolve()
+    configured = _configured(root / CONFIG)
+    if configured:
+        return _rebase(configured, root)
+    return "sqlite:///" + str(root / DEFAULT_DIR / DEFAULT_DB)
+
+
+def _configured(path: Path) -> str | None:
+    if not path.is_file():
+        return None
+    from ruamel.yaml import YAML
+
+    data = YAML(typ="safe").load(path.read_text("utf-8"))
+    value = data.get("instance") if isinstance(data, dict) else None
+    if value is not None and not isinstance(value, str):
+        raise UsageError(f"{path}: instance must be an address string",
+                         hint="for example  instance: sqlite:///plans.db")
+    return value
+
+
+def _rebase(address: str, root: Path) -> str:
+    if address.startswith("sqlite:///") and not address[len("sqlite:///"):].startswith("/"):
+        return "sqlite:///" + str(root / address[len("sqlite:///"):])
+    return address
+
+
+def _sqlite(address: str) -> Instance:
+    from plansync.instance.sqlite import SqliteInstance
+
+    path = address[len("sqlite:///"):]
+    if not path:
+        raise UsageError(f"no database path in {address!r}", hint="sqlite:///path/to/file.db")
+    if Path(path).name == DEFAULT_DB and Path(path).parent.name == DEFAULT_DIR:
+        _ignore_default_folder(Path(path).parent)
+    return SqliteInstance(path)
+
+
+def _memory(address: str) -> Instance:
+    from plansync.instance.sqlite import SqliteInstance
+
+    return SqliteInstance(":memory:")
+
+
+def _ignore_default_folder(folder: Path) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    ignore = folder / ".gitignore"
+    if not ignore.exists():
+        ignore.write_text("# plansync's embedded instance: local state, not plans\n*\n")
+
+
+# Instance kinds, by address scheme (also what `--instance` accepts).
+KINDS: dict[str, Callable[[str], Instance]] = {
+    "sqlite:///": _sqlite,
+    "memory:": _memory,
+}
+
+
+def open_instance(address: str) -> Instance:
+    for prefix, factory in KINDS.items():
+        if address.startswith(prefix):
+            return factory(address)
+    raise UsageError(f"unknown instance address {address!r}",
+                     hint="use sqlite:///path/to/file.db or memory:")

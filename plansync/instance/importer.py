@@ -1,0 +1,328 @@
+"""Import: apply a normalised v1 document to one program as the minimal change.
+
+Every entity kind is synchronised by natural key: rows whose key persists keep their UUID
+(and tasks their short ID), rows whose values differ are updated, missing ones are deleted,
+new ones inserted. Runs inside the caller's transaction; raises to roll it all back.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sqlite3
+import uuid
+from collections.abc import Callable, Hashable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from plansync.instance.base import Counts, ImportReport
+
+Key = tuple[Hashable, ...]
+
+
+def now() -> str:
+    return dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def new_id() -> str:
+    return str(uuid.uuid4())
+
+
+@dataclass
+class _Table:
+    """How one entity kind maps onto a table."""
+
+    name: str
+    keys: tuple[str, ...]
+    values: tuple[str, ...]
+    scope: str  # WHERE clause selecting the program's rows; one "?" for the program id
+    has_id: bool = True
+
+
+TABLES = {
+    "calendars": _Table("calendars", ("code",), ("workdays", "holidays"), "program_id = ?"),
+    "resources": _Table("resources", ("code",), ("name", "email", "type", "capacity",
+                                                  "calendar"), "program_id = ?"),
+    "projects": _Table("projects", ("code",), ("name", "description", "start", "calendar",
+                                                "status"), "program_id = ?"),
+    "members": _Table("memberships", ("project_id", "email"), ("role", "user_id"),
+                      "program_id = ?"),
+    "sprints": _Table("sprints", ("project_id", "code"), ("name", "start", "finish"),
+                      "project_id IN (SELECT id FROM projects WHERE program_id = ?)"),
+    "tasks": _Table("tasks", ("project_id", "wbs"), (
+        "name", "notes", "duration", "optimistic", "likely", "pessimistic", "status",
+        "percent_complete", "milestone", "sprint", "constraint_type", "constraint_date",
+        "deadline", "actual_start", "actual_finish"),
+        "project_id IN (SELECT id FROM projects WHERE program_id = ?)"),
+    "assignments": _Table("assignments", ("task_id", "resource_id"), (),
+                          "resource_id IN (SELECT id FROM resources WHERE program_id = ?)",
+                          has_id=False),
+    "dependencies": _Table("dependencies", ("from_task_id", "to_task_id"),
+                           ("project_id", "type", "lag"),
+                           "project_id IN (SELECT id FROM projects WHERE program_id = ?)"),
+    "baselines": _Table("baselines", ("project_id", "name"), ("taken",),
+                        "project_id IN (SELECT id FROM projects WHERE program_id = ?)"),
+    "baseline_tasks": _Table("baseline_tasks", ("baseline_id", "wbs"),
+                             ("start", "finish", "duration"),
+                             "baseline_id IN (SELECT b.id FROM baselines b JOIN projects p "
+                             "ON b.project_id = p.id WHERE p.program_id = ?)"),
+    "risks": _Table("risks", ("project_id", "code"), ("title", "probability", "impact",
+                                                       "status", "owner"),
+                    "project_id IN (SELECT id FROM projects WHERE program_id = ?)"),
+    "risk_tasks": _Table("risk_tasks", ("risk_id", "task_id"), (),
+                         "risk_id IN (SELECT r.id FROM risks r JOIN projects p "
+                         "ON r.project_id = p.id WHERE p.program_id = ?)", has_id=False),
+}
+
+
+@dataclass
+class _Pending:
+    """Deletes wait until every kind is synchronised, then run children first, so that a
+    deleted project's tasks are counted as deleted rather than vanishing by cascade."""
+
+    deletes: list[tuple[str, str, list[Sequence[Any]]]] = field(default_factory=list)
+
+
+class Importer:
+    def __init__(self, conn: sqlite3.Connection, doc: dict[str, Any], *,
+                 create_users: bool, events: list[dict[str, Any]] | None = None) -> None:
+        self.conn = conn
+        self.events = events or []
+        self.doc = doc
+        self.program = doc["program"]
+        self.create_users = create_users
+        self.report = ImportReport(self.program["code"])
+        self.pending = _Pending()
+        self.program_id = ""
+
+    def run(self) -> ImportReport:
+        self._program_row()
+        projects = self.program.get("projects", [])
+        self._sync("calendars", {(c["code"],): (_json(c.get("workdays")),
+                                                _json(c.get("holidays")))
+                                 for c in self.program.get("calendars", [])})
+        resource_ids = self._sync("resources", {
+            (r["code"],): (r["name"], r.get("email"), r["type"], r.get("capacity"),
+                           r.get("calendar")) for r in self.program.get("resources", [])})
+        project_ids = self._sync("projects", {
+            (p["code"],): (p["name"], p.get("description"), p["start"], p.get("calendar"),
+                           p.get("status", "active")) for p in projects})
+        pid: dict[str, str] = {str(key[0]): row_id for key, row_id in project_ids.items()}
+        self._members(projects, pid)
+        self._sync("sprints", {(pid[p["code"]], s["code"]): (s["name"], s["start"], s["finish"])
+                               for p in projects for s in p.get("sprints", [])})
+        task_ids = self._sync("tasks", {(pid[p["code"]], t["wbs"]): _task_values(t)
+                                        for p in projects for t in p.get("tasks", [])},
+                              on_insert=self._short_ids)
+        code_of = {v: k for k, v in pid.items()}
+        tid: dict[tuple[str, str], Any] = {(code_of[str(key[0])], str(key[1])): row_id
+                                           for key, row_id in task_ids.items()}
+        rid: dict[str, str] = {str(key[0]): row_id for key, row_id in resource_ids.items()}
+        self._sync("assignments", {(tid[(p["code"], t["wbs"])], rid[a]): ()
+                                   for p in projects for t in p.get("tasks", [])
+                                   for a in t.get("assignees", [])})
+        self._sync("dependencies", {
+            (tid[_end(d["from"], p["code"])], tid[_end(d["to"], p["code"])]):
+                (pid[p["code"]], d.get("type", "FS"), d.get("lag", 0))
+            for p in projects for d in p.get("dependencies", [])})
+        self._baselines_and_risks(projects, pid, tid)
+        self._timeline()
+        self._apply_deletes()
+        self._finish()
+        return self.report
+
+    # -- the program row and memberships -------------------------------------------------
+
+    def _program_row(self) -> None:
+        row = self.conn.execute("SELECT id, name, description, server_version FROM programs "
+                                "WHERE code = ?", (self.program["code"],)).fetchone()
+        values = (self.program["name"], self.program.get("description"))
+        counts = self.report.counts.setdefault("program", Counts())
+        if row is None:
+            self.program_id = new_id()
+            self.conn.execute("INSERT INTO programs (id, code, name, description, "
+                              "server_version, updated_at) VALUES (?, ?, ?, ?, 1, ?)",
+                              (self.program_id, self.program["code"], *values, now()))
+            counts.created += 1
+            self.report.status = "created"
+            self.report.server_version = 1
+            return
+        self.program_id, self.report.server_version = row[0], row[3]
+        if tuple(row[1:3]) != values:
+            self.conn.execute("UPDATE programs SET name = ?, description = ? WHERE id = ?",
+                              (*values, self.program_id))
+            counts.updated += 1
+        else:
+            counts.unchanged += 1
+
+    def _members(self, projects: list[dict[str, Any]], pid: dict[str, str]) -> None:
+        listed = [("", m) for m in self.program.get("members", [])]
+        listed += [(pid[p["code"]], m) for p in projects for m in p.get("members", [])]
+        emails = {m["email"] for _, m in listed}
+        emails |= {r["email"] for r in self.program.get("resources", []) if "email" in r}
+        users = self._users(emails)
+        self.report.pending = sorted({m["email"] for _, m in listed if m["email"] not in users})
+        self._sync("members", {(project, m["email"]): (m["role"], users.get(m["email"]))
+                               for project, m in listed})
+
+    def _users(self, emails: set[str]) -> dict[str, str]:
+        known = dict(self.conn.execute("SELECT email, id FROM users"))
+        if self.create_users:
+            for email in sorted(emails - known.keys()):
+                known[email] = new_id()
+                self.conn.execute("INSERT INTO users (id, email, created_at) VALUES (?, ?, ?)",
+                                  (known[email], email, now()))
+                self.report.created_users.append(email)
+        return {e: known[e] for e in emails if e in known}
+
+    def _baselines_and_risks(self, projects: list[dict[str, Any]], pid: dict[str, str],
+                             tid: dict[tuple[str, str], Any]) -> None:
+        base_ids = self._sync("baselines", {(pid[p["code"]], b["name"]): (b["taken"],)
+                                            for p in projects for b in p.get("baselines", [])})
+        self._sync("baseline_tasks", {
+            (base_ids[(pid[p["code"]], b["name"])], t["wbs"]):
+                (t["start"], t["finish"], t["duration"])
+            for p in projects for b in p.get("baselines", []) for t in b.get("tasks", [])})
+        risk_ids = self._sync("risks", {
+            (pid[p["code"]], r["code"]): (r["title"], r["probability"], r["impact"],
+                                          r["status"], r.get("owner"))
+            for p in projects for r in p.get("risks", [])})
+        self._sync("risk_tasks", {(risk_ids[(pid[p["code"]], r["code"])], tid[(p["code"], w)]):
+                                  () for p in projects for r in p.get("risks", [])
+                                  for w in r.get("tasks", [])})
+
+    def _timeline(self) -> None:
+        """Keep the v2 events the document carried (replaced whole when they differ)."""
+        counts = self.report.counts.setdefault("events", Counts())
+        stored = [row[0] for row in self.conn.execute(
+            "SELECT event FROM timeline_events WHERE program_id = ? ORDER BY position",
+            (self.program_id,))]
+        wanted = [json.dumps(e, ensure_ascii=False, sort_keys=True) for e in self.events]
+        if stored == wanted:
+            counts.unchanged += len(wanted)
+            return
+        self.conn.execute("DELETE FROM timeline_events WHERE program_id = ?", (self.program_id,))
+        self.conn.executemany("INSERT INTO timeline_events (id, program_id, position, event) "
+                              "VALUES (?, ?, ?, ?)", [(new_id(), self.program_id, i, e)
+                                                      for i, e in enumerate(wanted)])
+        counts.deleted += len(stored)
+        counts.created += len(wanted)
+
+    # -- the generic synchronisation -------------------------------------------------------
+
+    def _sync(self, kind: str, desired: dict[Key, tuple[Any, ...]],
+              on_insert: Callable[[list[Key]], dict[Key, dict[str, Any]]] | None = None,
+              ) -> dict[Key, Any]:
+        """Bring one kind's rows to `desired` (key -> values); return key -> row id."""
+        table = TABLES[kind]
+        counts = self.report.counts.setdefault(kind, Counts())
+        ident = "id" if table.has_id else "rowid"
+        columns = ", ".join((ident, *table.keys, *table.values))
+        nkeys = len(table.keys)
+        existing: dict[Key, tuple[Any, tuple[Any, ...]]] = {}
+        for row in self.conn.execute(f"SELECT {columns} FROM {table.name} WHERE {table.scope}",
+                                     (self.program_id,)):
+            key = tuple("" if v is None else v for v in row[1:1 + nkeys])
+            existing[key] = (row[0], row[1 + nkeys:])
+        ids: dict[Key, Any] = {}
+        inserts: list[Key] = []
+        updates: list[Sequence[Any]] = []
+        for key, values in desired.items():
+            found = existing.pop(key, None)
+            if found is None:
+                inserts.append(key)
+            elif found[1] != values:
+                updates.append((*values, found[0]))
+                ids[key] = found[0]
+            else:
+                ids[key] = found[0]
+        counts.unchanged += len(ids) - len(updates)
+        counts.updated += len(updates)
+        counts.created += len(inserts)
+        if updates:
+            assignments = ", ".join(f"{c} = ?" for c in table.values)
+            self.conn.executemany(f"UPDATE {table.name} SET {assignments} WHERE {ident} = ?",
+                                  updates)
+        if inserts:
+            ids.update(self._insert(kind, table, inserts, desired, on_insert))
+        if existing:
+            counts.deleted += len(existing)
+            self.pending.deletes.append((table.name, ident,
+                                         [(found[0],) for found in existing.values()]))
+        return ids
+
+    def _insert(self, kind: str, table: _Table, keys: list[Key],
+                desired: dict[Key, tuple[Any, ...]],
+                on_insert: Callable[[list[Key]], dict[Key, dict[str, Any]]] | None,
+                ) -> dict[Key, Any]:
+        extra = on_insert(keys) if on_insert else {}
+        extra_cols = tuple(next(iter(extra.values())).keys()) if extra else ()
+        scoped = kind in ("calendars", "resources", "projects", "members")
+        cols = (*(("id",) if table.has_id else ()), *(("program_id",) if scoped else ()),
+                *table.keys, *table.values, *extra_cols)
+        rows, ids = [], {}
+        for key in keys:
+            row_id = new_id()
+            ids[key] = row_id
+            stored_key = tuple(None if (kind == "members" and v == "") else v for v in key)
+            rows.append((*((row_id,) if table.has_id else ()),
+                         *((self.program_id,) if scoped else ()), *stored_key, *desired[key],
+                         *(extra[key][c] for c in extra_cols)))
+        marks = ", ".join("?" * len(cols))
+        self.conn.executemany(f"INSERT INTO {table.name} ({', '.join(cols)}) VALUES ({marks})",
+                              rows)
+        return ids
+
+    def _short_ids(self, keys: list[Key]) -> dict[Key, dict[str, Any]]:
+        """Short IDs like LM-42 for new tasks: the project's code and a number never reused."""
+        out: dict[Key, dict[str, Any]] = {}
+        by_project: dict[Any, list[Key]] = {}
+        for key in keys:
+            by_project.setdefault(key[0], []).append(key)
+        for project_id, project_keys in by_project.items():
+            code, first = self.conn.execute("SELECT code, next_short FROM projects WHERE id = ?",
+                                            (project_id,)).fetchone()
+            prefix = f"{self.program['code']}/{code}".upper()
+            for n, key in enumerate(project_keys, start=first):
+                out[key] = {"short_id": f"{prefix}-{n}"}
+            self.conn.execute("UPDATE projects SET next_short = ? WHERE id = ?",
+                              (first + len(project_keys), project_id))
+        return out
+
+    def _apply_deletes(self) -> None:
+        for table, ident, ids in reversed(self.pending.deletes):
+            self.conn.executemany(f"DELETE FROM {table} WHERE {ident} = ?", ids)
+
+    def _finish(self) -> None:
+        changed = any(c.changed for k, c in self.report.counts.items())
+        if self.report.status != "created" and changed:
+            self.report.status = "updated"
+            self.report.server_version += 1
+            self.conn.execute("UPDATE programs SET server_version = ?, updated_at = ? "
+                              "WHERE id = ?", (self.report.server_version, now(),
+                                               self.program_id))
+        if changed:
+            summary = json.dumps({k: vars(c) for k, c in self.report.counts.items()})
+            self.conn.execute("INSERT INTO import_events (id, program_code, at, server_version,"
+                              " summary) VALUES (?, ?, ?, ?, ?)",
+                              (new_id(), self.program["code"], now(),
+                               self.report.server_version, summary))
+
+
+def _json(value: Any) -> str | None:
+    return None if value is None else json.dumps(value, ensure_ascii=False)
+
+
+def _end(ref: str, own: str) -> tuple[str, str]:
+    project, _, wbs = ref.rpartition(":")
+    return project or own, wbs
+
+
+def _task_values(task: dict[str, Any]) -> tuple[Any, ...]:
+    estimate = task.get("estimate") or {}
+    constraint = task.get("constraint") or {}
+    return (task["name"], task.get("notes"), task.get("duration"), estimate.get("optimistic"),
+            estimate.get("likely"), estimate.get("pessimistic"), task.get("status"),
+            task.get("percent_complete"), 1 if task.get("milestone") else None,
+            task.get("sprint"), constraint.get("type"), constraint.get("date"),
+            task.get("deadline"), task.get("actual_start"), task.get("actual_finish"))
