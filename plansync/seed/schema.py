@@ -82,12 +82,9 @@ def _message(error: Any) -> str:
 
 
 def _what(error: Any) -> str:
-    description = error.schema.get("title") or error.schema.get("description") or ""
-    if description:
-        first = description.split(". ")[0].rstrip(".")
-        for article in ("A ", "An ", "The "):
-            first = first.removeprefix(article)
-        return first[:1].lower() + first[1:]
+    title = error.schema.get("title")
+    if title:
+        return str(title)
     return f"value (it must match {error.validator_value})"
 
 
@@ -104,7 +101,7 @@ def _hint(error: Any) -> str:
         "const": f"it must be {error.validator_value!r}",
     }
     if error.validator in ("pattern", "format"):
-        return _format_hint(error)
+        return str(error.schema.get("description") or _format_hint(error))
     return hints.get(error.validator, "see docs/seed-format.md for this field")
 
 

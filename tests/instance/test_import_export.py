@@ -1,0 +1,195 @@
+"""Import and export through a real SQLite database."""
+
+from __future__ import annotations
+
+import copy
+import json
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given
+
+from plansync.errors import InstanceError
+from plansync.instance.sqlite import SqliteInstance, migrations
+from plansync.seed.canonical import canonical_bytes
+from tests.strategies import documents
+
+ROOT = Path(__file__).resolve().parents[2]
+APOLLO = json.loads((ROOT / "examples" / "plans" / "apollo.seed.json").read_text())
+
+
+def fresh(tmp_path: Path | None = None) -> SqliteInstance:
+    return SqliteInstance(str(tmp_path / "i.db") if tmp_path else ":memory:")
+
+
+def task_rows(instance: SqliteInstance) -> dict[tuple[str, str], tuple[str, str]]:
+    return {(p, w): (i, s) for p, w, i, s in instance.conn.execute(
+        "SELECT p.code, t.wbs, t.id, t.short_id FROM tasks t JOIN projects p "
+        "ON t.project_id = p.id")}
+
+
+@given(documents())
+def test_export_of_import_is_the_canonical_bytes(doc: dict[str, Any]) -> None:
+    instance = fresh()
+    instance.import_document(doc)
+    exported = instance.export_program(doc["program"]["code"])
+    assert canonical_bytes(exported) == canonical_bytes(doc)
+    again = fresh()
+    again.import_document(exported)
+    assert canonical_bytes(again.export_program(doc["program"]["code"])) == \
+        canonical_bytes(exported)
+
+
+@given(documents())
+def test_importing_twice_changes_nothing(doc: dict[str, Any]) -> None:
+    instance = fresh()
+    first = instance.import_document(doc)
+    rows = list(instance.conn.iterdump())
+    second = instance.import_document(doc)
+    assert (first.status, second.status) == ("created", "unchanged")
+    assert second.server_version == first.server_version == 1
+    assert not any(c.changed for c in second.counts.values())
+    assert list(instance.conn.iterdump()) == rows
+
+
+def test_changing_one_task_name_updates_one_row_and_bumps_version_once(tmp_path: Path) -> None:
+    instance = fresh(tmp_path)
+    instance.import_document(APOLLO)
+    before = task_rows(instance)
+    changed = copy.deepcopy(APOLLO)
+    task = changed["program"]["projects"][1]["tasks"][4]
+    task["name"] += " (renamed)"
+
+    report = instance.import_document(changed)
+
+    assert report.status == "updated" and report.server_version == 2
+    assert {k: vars(c) for k, c in report.counts.items() if c.changed} == {
+        "tasks": {"created": 0, "updated": 1, "deleted": 0,
+                  "unchanged": len(before) - 1}}
+    assert task_rows(instance) == before  # UUIDs and short IDs all kept
+    assert instance.import_document(changed).server_version == 2
+    assert canonical_bytes(instance.export_program("apollo")) == canonical_bytes(changed)
+
+
+def test_removed_and_added_tasks_keep_the_others_identity(tmp_path: Path) -> None:
+    instance = fresh(tmp_path)
+    instance.import_document(APOLLO)
+    before = task_rows(instance)
+    changed = copy.deepcopy(APOLLO)
+    project = changed["program"]["projects"][0]
+    leaf = project["tasks"][-1]["wbs"]
+    project["tasks"] = [t for t in project["tasks"] if t["wbs"] != leaf]
+    project["dependencies"] = [d for d in project.get("dependencies", [])
+                               if leaf not in (d["from"], d["to"])]
+    for p in changed["program"]["projects"]:
+        for risk in p.get("risks", []):
+            risk["tasks"] = [w for w in risk.get("tasks", []) if w != leaf or p is not project]
+        for baseline in p.get("baselines", []):
+            baseline["tasks"] = [t for t in baseline.get("tasks", [])
+                                 if t["wbs"] != leaf or p is not project]
+    project["tasks"].append({"wbs": "99", "name": "New work", "duration": 2})
+
+    report = instance.import_document(changed)
+
+    assert (report.counts["tasks"].created, report.counts["tasks"].deleted) == (1, 1)
+    after = task_rows(instance)
+    gone = (project["code"], leaf)
+    assert {k: v for k, v in before.items() if k != gone} == \
+        {k: v for k, v in after.items() if k != (project["code"], "99")}
+    new_short = after[(project["code"], "99")][1]
+    assert new_short not in {s for _, s in before.values()}, "short IDs are never reused"
+    assert canonical_bytes(instance.export_program("apollo")) == canonical_bytes(changed)
+
+
+def test_project_export_reimported_is_a_new_program(tmp_path: Path) -> None:
+    instance = fresh(tmp_path)
+    instance.import_document(APOLLO)
+    parent_bytes = canonical_bytes(instance.export_program("apollo"))
+    project = instance.export_project("apollo", "mobile")
+
+    assert project["program"]["code"] == "apollo-mobile"
+    [only] = project["program"]["projects"]
+    assert only["code"] == "mobile"
+    assert not any(":" in d["from"] or ":" in d["to"] for d in only.get("dependencies", []))
+    used = {a for t in only["tasks"] for a in t.get("assignees", [])}
+    assert {r["code"] for r in project["program"].get("resources", [])} == used
+
+    report = instance.import_document(project)
+    assert report.status == "created"
+    assert canonical_bytes(instance.export_program("apollo")) == parent_bytes
+    assert instance.server_version("apollo") == 1
+    assert canonical_bytes(instance.export_program("apollo-mobile")) == canonical_bytes(project)
+
+
+def test_archived_project_exports(tmp_path: Path) -> None:
+    doc = copy.deepcopy(APOLLO)
+    doc["program"]["projects"][2]["status"] = "archived"
+    instance = fresh(tmp_path)
+    instance.import_document(doc)
+    code = doc["program"]["projects"][2]["code"]
+    assert instance.export_project("apollo", code)["program"]["projects"][0]["status"] == \
+        "archived"
+
+
+def test_pending_memberships_and_create_users(tmp_path: Path) -> None:
+    instance = fresh(tmp_path)
+    report = instance.import_document(APOLLO)
+    members = {m["email"] for m in APOLLO["program"].get("members", [])}
+    members |= {m["email"] for p in APOLLO["program"]["projects"] for m in p.get("members", [])}
+    assert set(report.pending) == members
+    assert instance.conn.execute("SELECT count(*) FROM users").fetchone()[0] == 0
+
+    linked = instance.import_document(APOLLO, create_users=True)
+    assert linked.pending == []
+    assert set(linked.created_users) >= members
+    assert canonical_bytes(instance.export_program("apollo")) == canonical_bytes(APOLLO)
+
+
+def test_dry_run_writes_nothing(tmp_path: Path) -> None:
+    instance = fresh(tmp_path)
+    report = instance.import_document(APOLLO, dry_run=True)
+    assert report.status == "created" and report.dry_run
+    assert instance.programs() == []
+
+
+def test_unknown_program_is_an_instance_error() -> None:
+    with pytest.raises(InstanceError, match="no program 'nope'"):
+        fresh().export_program("nope")
+
+
+def test_migrations_are_recorded_once_and_newer_databases_refused(tmp_path: Path) -> None:
+    path = tmp_path / "i.db"
+    SqliteInstance(str(path)).close()
+    SqliteInstance(str(path)).close()
+    conn = sqlite3.connect(path)
+    versions = [row[0] for row in conn.execute("SELECT version FROM schema_version")]
+    assert versions == [n for n, _, _ in migrations()]
+    conn.execute("INSERT INTO schema_version (version, name) VALUES (999, 'future')")
+    conn.commit()
+    conn.close()
+    with pytest.raises(InstanceError, match="newer than this plansync knows"):
+        SqliteInstance(str(path))
+
+
+def test_v2_timeline_imports_as_its_final_state() -> None:
+    doc = {"version": 2, "program": {"code": "p", "name": "P", "projects": [
+        {"code": "a", "name": "A", "start": "2026-01-05",
+         "tasks": [{"wbs": "1", "name": "One", "duration": 1}]}]},
+        "events": [
+            {"at": "2026-01-06T09:00:00Z", "actor": "ada@example.com", "type": "task_created",
+             "project": "a", "value": {"wbs": "2", "name": "Two", "duration": 2}},
+            {"at": "2026-01-06T10:00:00Z", "actor": "ada@example.com",
+             "type": "dependency_added", "project": "a", "value": {"from": "1", "to": "2"}},
+            {"at": "2026-01-07T10:00:00Z", "actor": "ada@example.com",
+             "type": "status_changed", "project": "a", "wbs": "1", "to": "done"}]}
+    instance = fresh()
+    report = instance.import_document(doc)
+    assert report.counts["events"].created == 3
+    exported = instance.export_program("p")
+    assert exported["version"] == 1
+    tasks = exported["program"]["projects"][0]["tasks"]
+    assert [(t["wbs"], t.get("status")) for t in tasks] == [("1", "done"), ("2", None)]
+    assert exported["program"]["projects"][0]["dependencies"] == [{"from": "1", "to": "2"}]
+    assert instance.import_document(doc).status == "unchanged"
