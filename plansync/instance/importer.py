@@ -45,7 +45,7 @@ TABLES = {
                                                   "calendar"), "program_id = ?"),
     "projects": _Table("projects", ("code",), ("name", "description", "start", "calendar",
                                                 "status"), "program_id = ?"),
-    "members": _Table("memberships", ("project_id", "email"), ("role", "user_id"),
+    "members": _Table("memberships", ("ifnull(project_id, '')", "email"), ("role", "user_id"),
                       "program_id = ?"),
     "sprints": _Table("sprints", ("project_id", "code"), ("name", "start", "finish"),
                       "project_id IN (SELECT id FROM projects WHERE program_id = ?)"),
@@ -222,8 +222,7 @@ class Importer:
         existing: dict[Key, tuple[Any, tuple[Any, ...]]] = {}
         for row in self.conn.execute(f"SELECT {columns} FROM {table.name} WHERE {table.scope}",
                                      (self.program_id,)):
-            key = tuple("" if v is None else v for v in row[1:1 + nkeys])
-            existing[key] = (row[0], row[1 + nkeys:])
+            existing[row[1:1 + nkeys]] = (row[0], row[1 + nkeys:])
         ids: dict[Key, Any] = {}
         inserts: list[Key] = []
         updates: list[Sequence[Any]] = []
@@ -258,8 +257,9 @@ class Importer:
         extra = on_insert(keys) if on_insert else {}
         extra_cols = tuple(next(iter(extra.values())).keys()) if extra else ()
         scoped = kind in ("calendars", "resources", "projects", "members")
+        keys_cols = tuple("project_id" if k.startswith("ifnull(") else k for k in table.keys)
         cols = (*(("id",) if table.has_id else ()), *(("program_id",) if scoped else ()),
-                *table.keys, *table.values, *extra_cols)
+                *keys_cols, *table.values, *extra_cols)
         rows, ids = [], {}
         for key in keys:
             row_id = new_id()

@@ -121,7 +121,7 @@ class SqliteInstance:
         from plansync.seed.events import final_state
 
         with no_gc_pauses():
-            state = normalise(final_state(doc))
+            state = normalise(final_state(doc), sort=False)
             report: ImportReport | None = None
             try:
                 with self.transaction() as conn:

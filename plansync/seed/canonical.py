@@ -17,6 +17,7 @@ from typing import Any
 import orjson
 
 from plansync.errors import PlansyncError
+from plansync.memory import no_gc_pauses
 from plansync.seed.model import DOCUMENT, Kind
 
 _ORJSON_OPTIONS = orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS
@@ -25,21 +26,27 @@ _ORJSON_OPTIONS = orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS
 class _State:
     """What normalising learned about the document that matters for writing bytes."""
 
-    __slots__ = ("exotic_float",)
+    __slots__ = ("exotic_float", "sort")
 
-    def __init__(self) -> None:
+    def __init__(self, sort: bool = True) -> None:
         self.exotic_float = False
+        self.sort = sort
 
 
-def normalise(doc: dict[str, Any]) -> dict[str, Any]:
-    """The canonical data of a valid document (a new object; `doc` is not changed)."""
-    return _object(doc, DOCUMENT, _State())
+def normalise(doc: dict[str, Any], *, sort: bool = True) -> dict[str, Any]:
+    """The canonical data of a valid document (a new object; `doc` is not changed).
+
+    With sort=False entity lists keep their order (defaults and numbers are still
+    normalised): for consumers that match entities by key and never look at list order.
+    """
+    return _object(doc, DOCUMENT, _State(sort))
 
 
 def canonical_bytes(doc: dict[str, Any]) -> bytes:
     """The canonical file content of a valid document."""
     state = _State()
-    return dumps(_object(doc, DOCUMENT, state), fast=not state.exotic_float)
+    with no_gc_pauses():
+        return dumps(_object(doc, DOCUMENT, state), fast=not state.exotic_float)
 
 
 def canonical_text(doc: dict[str, Any]) -> str:
@@ -106,6 +113,6 @@ def _list(key: str, items: list[Any], kind: Kind, state: _State) -> list[Any]:
     sort_key, child = kind.lists[key]
     if child is not None:
         items = [_object(item, child, state) for item in items]
-    if key in kind.ordered_lists:
+    if key in kind.ordered_lists or not state.sort:
         return items
     return sorted(items, key=sort_key)
