@@ -62,10 +62,12 @@ def _register() -> None:
         import_,
         programs,
         roundtrip,
+        schedule,
         validate,
     )
 
-    for module in (validate, fmt, convert, import_, export, programs, roundtrip, hooks):
+    for module in (validate, fmt, convert, import_, export, programs, roundtrip, schedule,
+                   hooks):
         cli.add_command(module.command)
 
 

@@ -1,0 +1,78 @@
+"""plansync schedule FILE|PROGRAM [--project CODE] [--critical] [--pert]"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import click
+
+from plansync.commands.common import limit_options
+from plansync.commands.common_instance import instance_option
+from plansync.errors import EXIT_OK, PlansyncError, SeedError
+from plansync.memory import no_gc_pauses
+from plansync.render.schedule import RENDERERS
+from plansync.seed.load import Limits, is_seed_path
+from plansync.seed.validate import load_valid
+
+
+@click.command("schedule")
+@click.argument("source", metavar="FILE|PROGRAM")
+@instance_option
+@click.option("--project", metavar="CODE", help="Show only this project's tasks and finish.")
+@click.option("--critical", is_flag=True, help="Show only the tasks on the critical path.")
+@click.option("--format", "fmt", type=click.Choice(sorted(RENDERERS)), default="table",
+              show_default=True, help="Output format.")
+@click.option("--pert", is_flag=True, help="Add the PERT view: expected finish, its standard "
+              "deviation, and P50/P80/P95 finish dates from a Monte Carlo run.")
+@click.option("--samples", type=click.IntRange(1, 1_000_000), default=1000, show_default=True,
+              help="Monte Carlo samples (with --pert).")
+@click.option("--seed", type=int, default=0, show_default=True,
+              help="Random seed: the same seed gives the same percentiles (with --pert).")
+@limit_options
+def command(source: str, instance: str | None, project: str | None, critical: bool, fmt: str,
+            pert: bool, samples: int, seed: int, limits: Limits) -> int:
+    """Schedule a plan with the critical path method and show the result.
+
+    FILE is a seed file (validated first); PROGRAM is the code of a program on the instance.
+    Dates are inclusive working days; floats are in working days. See docs/scheduling.md.
+    """
+    from plansync.schedule.cpm import CycleError, schedule
+    from plansync.schedule.pert import pert_summary
+
+    doc = _document(source, instance, limits)
+    try:
+        with no_gc_pauses():
+            result = schedule(doc)
+            pert_result = pert_summary(doc, samples, seed) if pert else None
+    except CycleError as exc:
+        raise PlansyncError(str(exc), hint="remove or reverse one of these dependencies") \
+            from exc
+    rows = result.tasks
+    if project:
+        if project not in result.projects:
+            raise PlansyncError(f"no project {project!r} in program {result.program!r}",
+                                hint=f"its projects: {', '.join(result.projects)}")
+        rows = [r for r in rows if r.project == project]
+    if critical:
+        rows = [r for r in rows if r.critical]
+    click.echo(RENDERERS[fmt](result, rows, pert_result))
+    return EXIT_OK
+
+
+def _document(source: str, instance: str | None, limits: Limits) -> dict[str, Any]:
+    if is_seed_path(source) or os.path.exists(source):
+        try:
+            doc: dict[str, Any] = load_valid(source, limits).doc
+        except SeedError:
+            raise
+        from plansync.seed.events import final_state
+
+        return final_state(doc)
+    from plansync.instance.address import open_instance, resolve_address
+
+    target = open_instance(resolve_address(instance))
+    try:
+        return target.export_program(source)
+    finally:
+        target.close()
