@@ -334,7 +334,7 @@ class Importer:
         for project_id, project_keys in by_project.items():
             code, first = self.conn.execute("SELECT code, next_short FROM projects WHERE id = ?",
                                             (project_id,)).fetchone()
-            prefix = f"{self.program['code']}/{code}".upper()
+            prefix = code.upper()
             for n, key in enumerate(project_keys, start=first):
                 out[key] = {"short_id": f"{prefix}-{n}"}
             self.conn.execute("UPDATE projects SET next_short = ? WHERE id = ?",

@@ -101,7 +101,7 @@ CREATE TABLE tasks (
     free_float       REAL,
     critical         INTEGER,
     UNIQUE (project_id, wbs),
-    UNIQUE (short_id)
+    UNIQUE (project_id, short_id)     -- LM-42: the project's code and a number never reused
 );
 
 CREATE TABLE assignments (
