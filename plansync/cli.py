@@ -56,18 +56,22 @@ def cli(traceback: bool) -> None:
 def _register() -> None:
     from plansync.commands import (
         convert,
+        diff,
         export,
         fmt,
+        git,
         hooks,
         import_,
         programs,
+        pull,
         roundtrip,
         schedule,
+        sync,
         validate,
     )
 
     for module in (validate, fmt, convert, import_, export, programs, roundtrip, schedule,
-                   hooks):
+                   diff, sync, pull, git, hooks):
         cli.add_command(module.command)
 
 

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
+import json
+import os
 from pathlib import Path
+from typing import Any
 
 from plansync.errors import PlansyncError
 
@@ -37,3 +41,157 @@ def hooks_dir(start: str | Path = ".") -> Path:
         return Path(repo.path) / "hooks"
     base = Path(repo.workdir or repo.path)
     return (base / str(configured)).resolve()
+
+
+def _open(start: str | Path = ".") -> Any:
+    import pygit2
+
+    found = pygit2.discover_repository(str(start))
+    if found is None:
+        raise GitError(f"{Path(start).resolve()} is not inside a Git repository",
+                       hint="run this in a clone, or `git init` first")
+    return pygit2.Repository(found)
+
+
+def _is_seed(path: str) -> bool:
+    return path.endswith((".seed.json", ".seed.yaml", ".seed.yml"))
+
+
+def _wanted(path: str, prefixes: list[str]) -> bool:
+    return not prefixes or any(path == p or path.startswith(p.rstrip("/") + "/")
+                               for p in prefixes)
+
+
+def seed_blobs(start: str | Path, rev: str, prefixes: list[str]) -> dict[str, bytes]:
+    """Repository path -> bytes of every seed file at revision `rev` (under `prefixes`)."""
+    import pygit2
+
+    repo = _open(start)
+    try:
+        commit = repo.revparse_single(rev).peel(pygit2.Commit)
+    except (KeyError, ValueError, pygit2.GitError) as exc:
+        raise GitError(f"unknown revision {rev!r}",
+                       hint="use a commit, branch or tag name (git log shows them)") from exc
+    found: dict[str, bytes] = {}
+    _walk(repo, commit.tree, "", prefixes, found)
+    return found
+
+
+def _walk(repo: Any, tree: Any, base: str, prefixes: list[str], found: dict[str, bytes]) -> None:
+    import pygit2
+
+    for entry in tree:
+        path = f"{base}{entry.name}"
+        if entry.type_str == "tree":
+            _walk(repo, repo[entry.id].peel(pygit2.Tree), path + "/", prefixes, found)
+        elif entry.type_str == "blob" and _is_seed(path) and _wanted(path, prefixes):
+            found[path] = repo[entry.id].data
+
+
+def worktree_seed_files(start: str | Path, prefixes: list[str]) -> dict[str, bytes]:
+    """Repository path -> bytes of the seed files in the working tree that Git does not
+    ignore (tracked or not), under `prefixes`."""
+    repo = _open(start)
+    root = Path(repo.workdir)
+    found: dict[str, bytes] = {}
+    for folder, dirs, files in os.walk(root):
+        base = Path(folder).relative_to(root).as_posix()
+        base = "" if base == "." else base + "/"
+        # Skip hidden and ignored folders whole (.git, .venv, node_modules ...).
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".")
+                         and not repo.path_is_ignored(f"{base}{d}/"))
+        for name in sorted(files):
+            relative = base + name
+            if _is_seed(name) and _wanted(relative, prefixes) \
+                    and not repo.path_is_ignored(relative):
+                found[relative] = (Path(folder) / name).read_bytes()
+    return found
+
+
+def workdir(start: str | Path = ".") -> Path:
+    repo = _open(start)
+    if not repo.workdir:
+        raise GitError("this repository has no working tree (a bare repository)")
+    return Path(repo.workdir)
+
+
+def head_commit(start: str | Path = ".") -> str | None:
+    repo = _open(start)
+    return None if repo.head_is_unborn else str(repo.head.target)
+
+
+def set_config(start: str | Path, key: str, value: str, *, global_: bool = False) -> None:
+    """Set a Git config value in the repository's config, or the user's global one."""
+    import pygit2
+
+    if global_:
+        config_path = Path.home() / ".gitconfig"
+        config_path.touch(exist_ok=True)
+        config = pygit2.Config(str(config_path))
+    else:
+        config = _open(start).config
+    config[key] = value
+
+
+def get_config(start: str | Path, key: str, *, global_: bool = False) -> str | None:
+    import pygit2
+
+    try:
+        if global_:
+            path = Path.home() / ".gitconfig"
+            return str(pygit2.Config(str(path))[key]) if path.exists() else None
+        return str(_open(start).config[key])
+    except KeyError:
+        return None
+
+
+def _signature(repo: Any) -> Any:
+    import pygit2
+
+    try:
+        return repo.default_signature
+    except (KeyError, pygit2.GitError):
+        return pygit2.Signature("plansync", "plansync@localhost")
+
+
+def read_state(start: str | Path, ref: str) -> dict[str, Any] | None:
+    """The JSON state kept at `ref` (a commit whose tree holds state.json), or None."""
+    repo = _open(start)
+    try:
+        commit = repo.references[ref].peel()
+    except KeyError:
+        return None
+    data: dict[str, Any] = json.loads(repo[commit.tree["state.json"].id].data)
+    return data
+
+
+def write_state(start: str | Path, ref: str, state: dict[str, Any], message: str) -> str:
+    """Record `state` as a new commit on `ref` (parent: the previous state), atomically."""
+    import pygit2
+
+    repo = _open(start)
+    blob = repo.create_blob(json.dumps(state, indent=2, sort_keys=True).encode() + b"\n")
+    builder = repo.TreeBuilder()
+    builder.insert("state.json", blob, pygit2.enums.FileMode.BLOB)
+    tree = builder.write()
+    parents = []
+    with contextlib.suppress(KeyError):
+        parents = [repo.references[ref].peel().id]
+    signature = _signature(repo)
+    oid = repo.create_commit(None, signature, signature, message, tree, parents)
+    repo.references.create(ref, oid, force=True)
+    return str(oid)
+
+
+def commit_files(start: str | Path, paths: list[str], message: str) -> str:
+    """Stage `paths` (repository-relative) and commit them on HEAD with pygit2."""
+    repo = _open(start)
+    index = repo.index
+    index.read()
+    for path in paths:
+        index.add(path)
+    index.write()
+    tree = index.write_tree()
+    parents = [] if repo.head_is_unborn else [repo.head.target]
+    signature = _signature(repo)
+    return str(repo.create_commit("HEAD", signature, signature, message, tree, parents))

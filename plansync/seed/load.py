@@ -82,7 +82,12 @@ def load_seed(path: str | Path, limits: Limits | None = None) -> Seed:
     limits = limits or Limits()
     name = str(path)
     kind = kind_of(path)
-    text = read_text(name, limits)
+    return load_seed_text(name, read_text(name, limits), kind, limits)
+
+
+def load_seed_text(name: str, text: str, kind: str, limits: Limits | None = None) -> Seed:
+    """Load seed text that did not come from a file (a Git blob, say); `name` labels errors."""
+    limits = limits or Limits()
     if kind == "yaml":
         from plansync.seed import yamlio
 
@@ -105,6 +110,11 @@ def read_text(name: str, limits: Limits) -> str:
     except OSError as exc:
         raise _file_error(name, "unreadable", f"cannot read the file: {exc.strerror}",
                           "check the path and its permissions") from exc
+    return decode(name, data)
+
+
+def decode(name: str, data: bytes) -> str:
+    """UTF-8 text of a seed file's bytes, refusing a BOM and invalid UTF-8."""
     if data.startswith(BOM):
         raise _file_error(name, "bom", "the file starts with a UTF-8 byte order mark (BOM)",
                           "save it as UTF-8 without a BOM", line=1, column=1)

@@ -9,7 +9,15 @@ from pathlib import Path
 from plansync.errors import Problem, SeedError, UsageError
 from plansync.memory import no_gc_pauses
 from plansync.seed.check import semantic_problems
-from plansync.seed.load import Limits, Seed, is_seed_path, load_seed
+from plansync.seed.load import (
+    Limits,
+    Seed,
+    decode,
+    is_seed_path,
+    kind_of,
+    load_seed,
+    load_seed_text,
+)
 from plansync.seed.schema import schema_problems
 
 
@@ -54,6 +62,21 @@ def validate_file(path: str | Path, limits: Limits | None = None) -> FileResult:
         except SeedError as exc:
             return FileResult(str(path), exc.problems)
         return FileResult(str(path), seed_problems(seed), seed)
+
+
+def validate_bytes(name: str, data: bytes, limits: Limits | None = None) -> FileResult:
+    """Like validate_file, for content that is not a file (a Git blob); `name` picks the kind."""
+    limits = limits or Limits()
+    with no_gc_pauses():
+        try:
+            if len(data) > limits.max_bytes:
+                raise SeedError([Problem(name, 0, 0, "", "too-large",
+                                         f"{len(data):,} bytes, over the limit of "
+                                         f"{limits.max_bytes:,}", "raise --max-file-size")])
+            seed = load_seed_text(name, decode(name, data), kind_of(name), limits)
+        except SeedError as exc:
+            return FileResult(name, exc.problems)
+        return FileResult(name, seed_problems(seed), seed)
 
 
 def load_valid(path: str | Path, limits: Limits | None = None) -> Seed:

@@ -336,3 +336,49 @@ def _to_tree(value: Any) -> Any:
     if isinstance(value, list):
         return CommentedSeq(_to_tree(v) for v in value)
     return _safe_text(value)
+
+
+def merge_into_tree(tree: CommentedMap, doc: dict[str, Any]) -> None:
+    """Make a YAML tree hold `doc` (valid, plain data) while keeping what it can: entities
+    that persist (matched by natural key) keep their comments, values that did not change keep
+    their style; then the canonical order. Used by `pull` to update hand-written YAML."""
+    from plansync.seed.model import DOCUMENT
+
+    _merge_object(tree, doc, DOCUMENT)
+    canonicalise_tree(tree)
+
+
+def _plain_of(node: Any) -> Any:
+    if isinstance(node, CommentedMap):
+        return {str(k): _plain_of(v) for k, v in node.items()}
+    if isinstance(node, CommentedSeq):
+        return [_plain_of(v) for v in node]
+    return _plain_scalar(node)
+
+
+def _merge_object(node: CommentedMap, new: dict[str, Any], kind: Any) -> None:
+    for key in [k for k in node if k not in new]:
+        del node[key]
+    for key, value in new.items():
+        current = node.get(key)
+        if key in kind.lists and isinstance(current, CommentedSeq) \
+                and key not in kind.ordered_lists and kind.lists[key][1] is not None:
+            _merge_entities(current, value, kind.lists[key])
+        elif key in kind.objects and isinstance(current, CommentedMap):
+            _merge_object(current, value, kind.objects[key])
+        elif key not in node or _plain_of(current) != value:
+            node[key] = _to_tree(value)
+
+
+def _merge_entities(seq: CommentedSeq, items: list[dict[str, Any]], rule: Any) -> None:
+    natural_key, child = rule
+    wanted = {natural_key(item): item for item in items}
+    for index in reversed(range(len(seq))):
+        if natural_key(_plain_of(seq[index])) not in wanted:
+            del seq[index]
+    present = {natural_key(_plain_of(item)): item for item in seq}
+    for key, item in wanted.items():
+        if key in present:
+            _merge_object(present[key], item, child)
+        else:
+            seq.append(_to_tree(item))

@@ -1,0 +1,137 @@
+"""Benchmark the semantic diff (issue: semantic diff and its renderers).
+
+    python bench/bench_diff.py [--tasks 100000] [--repeat 3]
+
+Two versions of an N-task program: bench/generate.py's generate_program(N, seed=1) and a copy
+with 1% of its tasks changed (half renamed, half with a new duration) plus three tasks
+inserted at the front of one summary, which renumbers its other children and the links,
+baselines and risks that name them. In-process medians of: loading the file (json.loads, the
+baseline), diff_documents alone, and diff_documents + schedule_impact. Goals: under 2 s
+without the schedule impact, under 4 s with it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+sys.path.insert(0, str(HERE))
+
+from generate import generate_program  # noqa: E402
+
+from plansync.diff import diff_documents, schedule_impact, summary  # noqa: E402
+from plansync.memory import no_gc_pauses  # noqa: E402
+from plansync.seed.canonical import canonical_bytes  # noqa: E402
+
+INSERTED = 3
+
+
+def median(func: Callable[[], Any], repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        with no_gc_pauses():
+            start = time.perf_counter()
+            func()
+            times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def changed_copy(doc: dict[str, Any], fraction: float, seed: int) -> dict[str, Any]:
+    """A copy of `doc` with `fraction` of its tasks renamed or re-estimated, and INSERTED
+    tasks at the front of one summary task (its other children renumbered)."""
+    rng = random.Random(seed)
+    new: dict[str, Any] = json.loads(json.dumps(doc))
+    projects = new["program"]["projects"]
+    tasks = [t for p in projects for t in p.get("tasks", [])]
+    picked = rng.sample(tasks, max(2, int(len(tasks) * fraction)))
+    for i, task in enumerate(picked):
+        if i % 2 == 0 or "duration" not in task:
+            task["name"] += " (revised)"
+        else:
+            task["duration"] = task["duration"] + rng.choice([1, 2, 3, -1 if task[
+                "duration"] >= 1 else 1])
+    insert_tasks(new, projects[len(projects) // 2])
+    return new
+
+
+def insert_tasks(doc: dict[str, Any], project: dict[str, Any]) -> None:
+    """INSERTED new leaves at the front of the project's busiest summary task."""
+    wbs = [t["wbs"] for t in project["tasks"]]
+    children: dict[str, int] = {}
+    for w in wbs:
+        parent = w.rpartition(".")[0]
+        if parent:
+            children[parent] = children.get(parent, 0) + 1
+    summary_wbs = max(children, key=lambda w: (children[w], w))
+    prefix = summary_wbs + "."
+
+    def renumber(w: str) -> str:
+        if not w.startswith(prefix):
+            return w
+        head, _, tail = w[len(prefix):].partition(".")
+        return f"{prefix}{int(head) + INSERTED}" + ("." + tail if tail else "")
+
+    _renumber_everywhere(doc, project["code"], renumber)
+    project["tasks"] += [{"wbs": f"{prefix}{k}", "name": f"Inserted step {k}", "duration": 2}
+                         for k in range(1, INSERTED + 1)]
+
+
+def _renumber_everywhere(doc: dict[str, Any], code: str, renumber: Callable[[str], str]) -> None:
+    for project in doc["program"]["projects"]:
+        own = project["code"] == code
+        for dep in project.get("dependencies", []):
+            for end in ("from", "to"):
+                where, _, w = dep[end].rpartition(":")
+                if (where or project["code"]) == code:
+                    dep[end] = f"{where}:{renumber(w)}" if where else renumber(w)
+        if not own:
+            continue
+        for task in project["tasks"]:
+            task["wbs"] = renumber(task["wbs"])
+        for baseline in project.get("baselines", []):
+            for t in baseline.get("tasks", []):
+                t["wbs"] = renumber(t["wbs"])
+        for risk in project.get("risks", []):
+            risk["tasks"] = [renumber(w) for w in risk.get("tasks", [])]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--tasks", type=int, default=100_000)
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    old = generate_program(args.tasks, seed=1)
+    new = changed_copy(old, 0.01, seed=2)
+    data = canonical_bytes(old)
+    changes = diff_documents(old, new)
+    counts = {kind: {op: n for op, n in row.items() if n} for kind, row in summary(changes).items()}
+    figures = {
+        "load file (json.loads)": median(lambda: json.loads(data), args.repeat),
+        "diff_documents": median(lambda: diff_documents(old, new), args.repeat),
+        "diff + schedule_impact": median(
+            lambda: schedule_impact(old, new, diff_documents(old, new)), args.repeat),
+    }
+    impact = schedule_impact(old, new, changes)
+    print(f"{args.tasks:,} tasks ({len(data) / 1e6:.0f} MB), {len(changes):,} changes: {counts}")
+    if impact is not None:
+        print(f"  program finish {impact['program']['finish']}, "
+              f"{len(impact['projects'])} projects' finish moved, "
+              f"{len(impact['joined_critical'])} joined / {len(impact['left_critical'])} left "
+              f"the critical path")
+    print(f"median of {args.repeat}")
+    base = figures["load file (json.loads)"]
+    for name, value in figures.items():
+        print(f"  {name:<24} {value:6.2f} s   ({value / base:4.1f} x load)")
+
+
+if __name__ == "__main__":
+    main()

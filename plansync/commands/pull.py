@@ -1,0 +1,100 @@
+"""plansync pull [PROGRAM...] [--commit]"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import Any
+
+import click
+
+from plansync.commands.common import limit_options
+from plansync.commands.common_instance import instance_option
+from plansync.errors import EXIT_OK, UsageError
+from plansync.fileio import write_atomic
+from plansync.seed.canonical import canonical_bytes
+from plansync.seed.load import Limits, Seed
+
+
+@click.command("pull")
+@click.argument("programs", nargs=-1)
+@instance_option
+@click.option("--commit", "do_commit", is_flag=True,
+              help="Commit the updated seed files (with pygit2), with a message that "
+              "summarises the semantic change.")
+@click.option("--dir", "folder", default=None, type=click.Path(file_okay=False),
+              help="Where to write programs that have no seed file yet (default: the "
+              "repository root).")
+@limit_options
+def command(programs: tuple[str, ...], instance: str | None, do_commit: bool,
+            folder: str | None, limits: Limits) -> int:
+    """Write the instance's state of programs over their seed files.
+
+    Without PROGRAM, every program that has a seed file in the repository and exists on the
+    instance is pulled. JSON files get the canonical bytes; YAML files keep their comments
+    wherever the entity they sit on still exists. A program without a seed file gets
+    <code>.seed.json. The pull is recorded as the last sync, so the next `sync` sees no drift.
+    """
+    from plansync import gitrepo
+    from plansync.instance.address import open_instance, resolve_address
+    from plansync.sync import instance_ref, load_seeds
+
+    root = gitrepo.workdir(".")
+    plan = load_seeds(gitrepo.worktree_seed_files(root, []), limits)
+    by_code = {seed.doc["program"]["code"]: (path, seed) for path, seed in plan.seeds.items()}
+    address = resolve_address(instance, root)
+    target = open_instance(address)
+    ref = instance_ref(address)
+    try:
+        wanted = list(programs) or [c for c in by_code if target.server_version(c) is not None]
+        state = gitrepo.read_state(root, ref) or {"programs": {}}
+        written, lines = [], []
+        for code in wanted:
+            if target.server_version(code) is None:
+                raise UsageError(f"no program {code!r} on the instance",
+                                 hint="`plansync programs` lists what it holds")
+            exported = target.export_program(code)
+            path, seed = by_code.get(code, (_new_path(root, folder, code), None))
+            changed, line = _write(root, path, seed, exported)
+            lines.append(line)
+            if changed:
+                written.append(path)
+            state["programs"][code] = {
+                "server_version": target.server_version(code), "path": path,
+                "sha256": hashlib.sha256(canonical_bytes(exported)).hexdigest()}
+        state.update(instance=address, commit=gitrepo.head_commit(root))
+    finally:
+        target.close()
+    click.echo("\n".join(lines) or "nothing to pull")
+    if do_commit and written:
+        oid = gitrepo.commit_files(root, written, "plansync pull\n\n" + "\n".join(lines) + "\n")
+        state["commit"] = oid
+        click.echo(f"committed {oid[:10]}")
+    gitrepo.write_state(root, ref, state, "plansync pull\n")
+    return EXIT_OK
+
+
+def _new_path(root: Path, folder: str | None, code: str) -> str:
+    base = Path(folder).resolve() if folder else root
+    return (base / f"{code}.seed.json").relative_to(root).as_posix()
+
+
+def _write(root: Path, path: str, seed: Seed | None, exported: dict[str, Any]
+           ) -> tuple[bool, str]:
+    from plansync.diff import diff_documents, summary
+    from plansync.seed import yamlio
+
+    target = root / path
+    if seed is not None and seed.kind == "yaml":
+        yamlio.merge_into_tree(seed.tree, exported)
+        data = yamlio.dump(seed.tree).encode("utf-8")
+    else:
+        data = canonical_bytes(exported)
+    before = target.read_bytes() if target.exists() else None
+    if before == data:
+        return False, f"{exported['program']['code']}: {path} is up to date"
+    write_atomic(target, data)
+    counts = summary(diff_documents(seed.doc, exported)) if seed is not None else {}
+    what = "; ".join(f"{kind} " + " ".join(f"{op} {n}" for op, n in ops.items() if n)
+                     for kind, ops in counts.items()) or "new file"
+    return True, f"{exported['program']['code']}: wrote {path} ({what})"

@@ -1,0 +1,111 @@
+"""plansync sync [DIR] [--dry-run] [--force]"""
+
+from __future__ import annotations
+
+import json
+import os
+from typing import Any
+
+import click
+
+from plansync.commands.common import echo_problems, limit_options
+from plansync.commands.common_instance import instance_option
+from plansync.errors import EXIT_FINDINGS, EXIT_OK
+from plansync.seed.load import Limits
+
+
+@click.command("sync")
+@click.argument("folder", required=False, type=click.Path(exists=True, file_okay=False))
+@instance_option
+@click.option("--dry-run", is_flag=True, help="Show the plan (create, update, unchanged, "
+              "refused for drift); write nothing.")
+@click.option("--force", is_flag=True, help="Overwrite programs that changed on the instance "
+              "since the last sync (drift).")
+@click.option("--create-users", is_flag=True, help="Create accounts for unknown emails.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True, help="Output format.")
+@limit_options
+def command(folder: str | None, instance: str | None, dry_run: bool, force: bool,
+            create_users: bool, fmt: str, limits: Limits) -> int:
+    """Import the repository's seed files whose content differs from the instance.
+
+    Every seed file (below FOLDER, default: the whole repository) is validated first; an
+    invalid one stops the sync before anything is imported. Each program is then created,
+    updated or left alone. A program changed on the instance since the last sync (drift) is
+    refused, with the semantic diff instance -> file: use --force to overwrite it, or
+    `plansync pull` to take the instance's version. What was synced is recorded in the
+    repository under refs/plansync/<instance>.
+    """
+    from plansync import gitrepo
+    from plansync.instance.address import open_instance, resolve_address
+    from plansync.sync import apply_sync, instance_ref, load_seeds, new_state, plan_sync
+
+    root = gitrepo.workdir(folder or ".")
+    prefixes = [] if folder is None else [_relative(folder, root)]
+    plan = load_seeds(gitrepo.worktree_seed_files(root, prefixes), limits)
+    if plan.problems:
+        echo_problems(plan.problems, list(plan.seeds), "text")
+        click.echo("plansync: nothing was synced (fix the files above first)", err=True)
+        return EXIT_FINDINGS
+    address = resolve_address(instance, root)
+    target = open_instance(address)
+    ref = instance_ref(address)
+    try:
+        state = gitrepo.read_state(root, ref)
+        plan_sync(plan, target, state, force)
+        if not dry_run:
+            apply_sync(plan, target, create_users=create_users)
+            recorded = new_state(plan, address, gitrepo.head_commit(root), state)
+            if recorded != state:
+                gitrepo.write_state(root, ref, recorded, _message(plan))
+    finally:
+        target.close()
+    _echo(plan, fmt, dry_run)
+    return EXIT_FINDINGS if plan.refused else EXIT_OK
+
+
+def _relative(folder: str, root: Any) -> str:
+    relative = os.path.relpath(os.path.abspath(folder), root)
+    return "" if relative == "." else relative.replace(os.sep, "/")
+
+
+def _message(plan: Any) -> str:
+    done = [f"{p.program}: {p.action}" for p in plan.programs]
+    return "plansync sync\n\n" + "\n".join(done) + "\n"
+
+
+def _echo(plan: Any, fmt: str, dry_run: bool) -> None:
+    from plansync.diff import summary
+    from plansync.render.diff import RENDERERS
+
+    if fmt == "json":
+        click.echo(json.dumps({"dry_run": dry_run, "programs": [
+            {"program": p.program, "path": p.path, "action": p.action,
+             "server_version": p.instance_version, "summary": summary(p.changes),
+             "changes": [c.as_dict() for c in p.changes]} for p in plan.programs]}, indent=2,
+            ensure_ascii=False))
+        return
+    verbs = {"create": "created", "update": "updated", "forced": "overwritten (forced)",
+             "unchanged": "unchanged", "drift": "REFUSED: changed on the instance since the "
+             "last sync"}
+    if dry_run:
+        verbs.update(create="would create", update="would update",
+                     forced="would overwrite (forced)")
+    for p in plan.programs:
+        version = f", server_version {p.instance_version}" if p.instance_version else ""
+        counts = _short(summary(p.changes))
+        click.echo(f"{p.program} ({p.path}): {verbs[p.action]}{version}{counts}")
+        if p.action == "drift":
+            click.echo(RENDERERS["text"](p.changes, None, color=False))
+            click.echo("  hint: `plansync sync --force` overwrites the instance with the file; "
+                       "`plansync pull` takes the instance's version into the file", err=True)
+
+
+def _short(counts: dict[str, dict[str, int]]) -> str:
+    signs = {"add": "+", "remove": "-", "change": "~", "move": ">"}
+    parts = []
+    for kind, by_op in counts.items():
+        text = " ".join(f"{signs[op]}{n}" for op, n in by_op.items() if n)
+        if text:
+            parts.append(f"{kind} {text}")
+    return (": " + "; ".join(parts)) if parts else ""

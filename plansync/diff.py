@@ -1,0 +1,638 @@
+"""Semantic diff of two seed documents: what changed, entity by entity, and what it does to
+the schedule.
+
+`diff_documents(old, new)` matches entities by natural key (never by list position) and returns
+small `Change` records: one add or remove per entity present on one side only, one change per
+differing top-level field of an entity present on both, and moves for renumbered tasks and for
+the dependencies that follow them. `apply_changes` replays such a list onto the old document,
+`summary` counts it, and `schedule_impact` compares the two schedules through the task moves.
+Pure functions: no printing, no I/O (renderers are in plansync/render/diff.py).
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+from collections import deque
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from plansync.memory import no_gc_pauses
+from plansync.schedule.build import Plan, build_plan
+from plansync.schedule.calendar import first_day, iso_date, snap
+from plansync.schedule.cpm import prepare, solve
+from plansync.schedule.network import Timing
+from plansync.seed.canonical import normalise
+from plansync.seed.events import final_state
+from plansync.seed.model import (
+    BASELINE,
+    CALENDAR,
+    MEMBER,
+    PROGRAM,
+    PROJECT,
+    RESOURCE,
+    RISK,
+    SPRINT,
+    TASK,
+    Kind,
+    ref_key,
+    wbs_key,
+)
+
+Entity = dict[str, Any]
+OPS = ("add", "remove", "change", "move")
+KINDS = ("program", "calendar", "resource", "member", "project", "sprint", "task",
+         "dependency", "baseline", "risk")
+_OP_RANK = {"remove": 0, "add": 1, "move": 2, "change": 3}  # at one key: old out, new in
+
+
+@dataclass(frozen=True)
+class Change:
+    """One difference between two documents.
+
+    op: add | remove | change | move. kind: the entity kind (KINDS). program: the program
+    code of the new document. project: the project code for project-level entities and for
+    projects themselves, None for program-level ones. key: the natural key as text (code,
+    email, name, wbs, or "from -> to" for a dependency; the old key for a remove, the new
+    one otherwise). field: the top-level field of a change; "wbs" or "endpoints" for a move.
+    old/new: the whole entity (add/remove), the field's values (change; None when absent) or
+    the old and new wbs / [from, to] (move).
+    """
+
+    op: str
+    kind: str
+    program: str
+    project: str | None
+    key: str
+    field: str | None = None
+    old: Any = None
+    new: Any = None
+
+    def as_dict(self) -> dict[str, Any]:
+        """The record as plain JSON data (keys op, kind, program, project, key, field, old, new)."""
+        return {"op": self.op, "kind": self.kind, "program": self.program,
+                "project": self.project, "key": self.key, "field": self.field,
+                "old": self.old, "new": self.new}
+
+
+@dataclass(frozen=True)
+class _Keyed:
+    """An entity list compared by one key field: where it lives and what its changes are."""
+
+    name: str  # the list's key in its holder ("calendars")
+    kind: str  # the change kind ("calendar")
+    key: str  # the natural key field ("code")
+    model: Kind
+
+
+_PROGRAM_LISTS = (
+    _Keyed("calendars", "calendar", "code", CALENDAR),
+    _Keyed("resources", "resource", "code", RESOURCE),
+    _Keyed("members", "member", "email", MEMBER),
+)
+_PROJECTS = _Keyed("projects", "project", "code", PROJECT)
+_PROJECT_HEAD = (_Keyed("members", "member", "email", MEMBER),
+                 _Keyed("sprints", "sprint", "code", SPRINT))
+_TASKS = _Keyed("tasks", "task", "wbs", TASK)
+_PROJECT_TAIL = (_Keyed("baselines", "baseline", "name", BASELINE),
+                 _Keyed("risks", "risk", "code", RISK))
+
+
+@dataclass(frozen=True)
+class _Scope:
+    """Where changes happen: the program code and the project (None at program level)."""
+
+    program: str
+    project: str | None
+
+    def change(self, op: str, kind: str, key: str, field: str | None = None,
+               old: Any = None, new: Any = None) -> Change:
+        return Change(op, kind, self.program, self.project, key, field, old, new)
+
+
+# ---------------------------------------------------------------------------------------------
+# diff_documents
+
+
+def diff_documents(old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
+    """The changes that turn `old` into `new` (valid seed documents, v1 or v2), in a fixed
+    order: program fields, calendars, resources, members, then each project by code (its
+    fields, members, sprints, tasks by wbs, dependencies, baselines, risks).
+
+    Defaults and number spellings never show as changes, and neither does list or key order.
+    """
+    with no_gc_pauses():
+        a = normalise(final_state(old), sort=False)["program"]
+        b = normalise(final_state(new), sort=False)["program"]
+        scope = _Scope(b["code"], None)
+        out = _fields(scope, "program", b["code"], a, b, frozenset(PROGRAM.lists))
+        for spec in _PROGRAM_LISTS:
+            out += _keyed_list(scope, spec, a.get(spec.name, []), b.get(spec.name, []))
+        return out + _projects(b["code"], a.get("projects", []), b.get("projects", []))
+
+
+def _tidy(entity: Entity, model: Kind) -> Entity:
+    """`entity` with its value lists (assignees, holidays, baseline tasks...) in canonical
+    order, so that comparing two entities ignores their order. Replaces, never mutates, lists."""
+    for name, (sort_key, _child) in model.lists.items():
+        value = entity.get(name)
+        if value is not None and len(value) > 1:
+            entity[name] = sorted(value, key=sort_key)
+    return entity
+
+
+def _ordered(entity: Entity, model: Kind) -> Entity:
+    """A copy of a whole entity with all its lists, nested ones too, in canonical order: the
+    form add and remove records carry."""
+    out = dict(entity)
+    for name, (sort_key, child) in model.lists.items():
+        if name in out:
+            items = out[name] if child is None else [_ordered(i, child) for i in out[name]]
+            out[name] = sorted(items, key=sort_key)
+    return out
+
+
+def _index(items: Iterable[Entity], spec: _Keyed) -> dict[str, Entity]:
+    """Entities of one list by natural key, value lists tidied (entity lists hold no lists of
+    their own, except projects, which are indexed untouched)."""
+    if spec is _PROJECTS:
+        return {item["code"]: item for item in items}
+    return {item[spec.key]: _tidy(item, spec.model) for item in items}
+
+
+def _fields(scope: _Scope, kind: str, key: str, old: Entity, new: Entity,
+            skip: frozenset[str]) -> list[Change]:
+    """One "change" per top-level field (outside `skip`) that differs, in field-name order."""
+    if old == new:
+        return []
+    names = sorted((old.keys() | new.keys()) - skip)
+    return [scope.change("change", kind, key, f, old.get(f), new.get(f))
+            for f in names if old.get(f) != new.get(f)]
+
+
+def _keyed_list(scope: _Scope, spec: _Keyed, old_items: list[Entity],
+                new_items: list[Entity]) -> list[Change]:
+    """Adds, removes and field changes of one entity list, in key order."""
+    old, new = _index(old_items, spec), _index(new_items, spec)
+    out = [scope.change("remove", spec.kind, k, old=_ordered(old[k], spec.model))
+           for k in old.keys() - new.keys()]
+    out += [scope.change("add", spec.kind, k, new=_ordered(new[k], spec.model))
+            for k in new.keys() - old.keys()]
+    skip = frozenset({spec.key})
+    for k in old.keys() & new.keys():
+        out += _fields(scope, spec.kind, k, old[k], new[k], skip)
+    return sorted(out, key=lambda c: (c.key, _OP_RANK[c.op], c.field or ""))
+
+
+def _projects(program: str, old_items: list[Entity], new_items: list[Entity]) -> list[Change]:
+    """Projects by code: a whole project added or removed is one record; a project on both
+    sides is compared list by list, tasks first so dependencies can follow their moves."""
+    old, new = _index(old_items, _PROJECTS), _index(new_items, _PROJECTS)
+    common = old.keys() & new.keys()
+    matches = {code: _match_tasks(_Scope(program, code), old[code].get("tasks", []),
+                                  new[code].get("tasks", [])) for code in common}
+    translate = _Translation(matches, frozenset(old.keys() - new.keys()))
+    out: list[Change] = []
+    for code in sorted(old.keys() | new.keys()):
+        scope = _Scope(program, code)
+        if code not in new:
+            out.append(scope.change("remove", "project", code, old=_ordered(old[code], PROJECT)))
+        elif code not in old:
+            out.append(scope.change("add", "project", code, new=_ordered(new[code], PROJECT)))
+        else:
+            out += _project(scope, old[code], new[code], matches[code], translate)
+    return out
+
+
+def _project(scope: _Scope, old: Entity, new: Entity, tasks: _TaskMatch,
+             translate: _Translation) -> list[Change]:
+    """The changes inside one project present on both sides, in the documented order."""
+    code = new["code"]
+    out = _fields(scope, "project", code, old, new, frozenset(PROJECT.lists) | {"code"})
+    for spec in _PROJECT_HEAD:
+        out += _keyed_list(scope, spec, old.get(spec.name, []), new.get(spec.name, []))
+    out += tasks.changes
+    out += _match_dependencies(scope, old.get("dependencies", []),
+                               new.get("dependencies", []), translate)
+    for spec in _PROJECT_TAIL:
+        out += _keyed_list(scope, spec, old.get(spec.name, []), new.get(spec.name, []))
+    return out
+
+
+# --- tasks: unchanged, moved, changed in place, added or removed
+
+
+@dataclass(frozen=True)
+class _TaskMatch:
+    """How one project's tasks pair up: moves (old wbs -> new wbs), the old wbs of removed
+    tasks, and the task changes in wbs order."""
+
+    moves: dict[str, str]
+    removed: frozenset[str]
+    changes: list[Change]
+
+
+def _match_tasks(scope: _Scope, old_items: list[Entity], new_items: list[Entity]) -> _TaskMatch:
+    """Pair tasks: same wbs and content (unchanged), then equal content but wbs (moves, in wbs
+    order), then same wbs (field changes); what is left is added or removed."""
+    old, new = _index(old_items, _TASKS), _index(new_items, _TASKS)
+    rest_old = [w for w, t in old.items() if new.get(w) != t]
+    rest_new = [w for w, t in new.items() if old.get(w) != t]
+    moves = _pair_moves(old, new, rest_old, rest_new)
+    targets = set(moves.values())
+    out = [scope.change("move", "task", n, "wbs", o, n) for o, n in moves.items()]
+    left_old = [w for w in rest_old if w not in moves]
+    left_new = [w for w in rest_new if w not in targets]
+    in_place = set(left_old) & set(left_new)
+    removed = frozenset(w for w in left_old if w not in in_place)
+    out += [scope.change("remove", "task", w, old=old[w]) for w in removed]
+    out += [scope.change("add", "task", w, new=new[w]) for w in left_new if w not in in_place]
+    skip = frozenset({"wbs"})
+    for w in in_place:
+        out += _fields(scope, "task", w, old[w], new[w], skip)
+    out.sort(key=lambda c: (wbs_key(c.key), _OP_RANK[c.op], c.field or ""))
+    return _TaskMatch(moves, removed, out)
+
+
+def _pair_moves(old: dict[str, Entity], new: dict[str, Entity], rest_old: list[str],
+                rest_new: list[str]) -> dict[str, str]:
+    """old wbs -> new wbs for unpaired tasks whose content, wbs aside, is exactly equal;
+    several candidates pair up in wbs order."""
+    waiting: dict[Any, deque[str]] = {}
+    for w in sorted(rest_old, key=wbs_key):
+        waiting.setdefault(_content(old[w]), deque()).append(w)
+    moves: dict[str, str] = {}
+    for w in sorted(rest_new, key=wbs_key):
+        queue = waiting.get(_content(new[w]))
+        if queue:
+            moves[queue.popleft()] = w
+    return moves
+
+
+def _content(task: Entity) -> Any:
+    """A hashable image of a task without its wbs (value lists are already in order)."""
+    return _freeze({k: v for k, v in task.items() if k != "wbs"})
+
+
+def _freeze(value: Any) -> Any:
+    if isinstance(value, dict):
+        return tuple(sorted((k, _freeze(v)) for k, v in value.items()))
+    if isinstance(value, list):
+        return tuple(_freeze(v) for v in value)
+    return value
+
+
+# --- dependencies: compared after translating old endpoints through the task moves
+
+
+class _Translation:
+    """Old dependency endpoints in new wbs terms: moved tasks to their new wbs, endpoints of
+    removed tasks or projects to None (such a dependency can only have been removed)."""
+
+    def __init__(self, matches: dict[str, _TaskMatch], gone: frozenset[str]) -> None:
+        self.moves = {code: m.moves for code, m in matches.items() if m.moves}
+        self.removed = {code: m.removed for code, m in matches.items() if m.removed}
+        self.gone = gone
+        self.touched = gone | self.moves.keys() | self.removed.keys()
+
+    def __call__(self, ref: str, own: str) -> str | None:
+        """`ref` as written in project `own`, translated."""
+        if own not in self.touched and ":" not in ref:  # most links: nothing to translate
+            return ref
+        project, _, wbs = ref.rpartition(":")
+        code = project or own
+        if code in self.gone or wbs in self.removed.get(code, ()):
+            return None
+        moved = self.moves.get(code, {}).get(wbs)
+        if moved is None:
+            return ref
+        return f"{project}:{moved}" if project else moved
+
+
+def _dep_text(ends: tuple[str, str]) -> str:
+    return f"{ends[0]} -> {ends[1]}"
+
+
+def _match_dependencies(scope: _Scope, old_items: list[Entity], new_items: list[Entity],
+                        translate: _Translation) -> list[Change]:
+    """Dependencies by (from, to) after translating the old ones: a dependency that only
+    followed its tasks is a move (plus changes of type or lag), never a remove and an add."""
+    own = scope.project or ""
+    old: dict[tuple[str, str], Entity] = {}
+    out: list[Change] = []
+    for dep in old_items:
+        first, second = translate(dep["from"], own), translate(dep["to"], own)
+        if first is None or second is None:
+            out.append(scope.change("remove", "dependency", _dep_text((dep["from"], dep["to"])),
+                                    old=dep))
+        else:
+            old[(first, second)] = dep
+    new = {(dep["from"], dep["to"]): dep for dep in new_items}
+    out += [scope.change("remove", "dependency", _dep_text((d["from"], d["to"])), old=d)
+            for ends, d in old.items() if ends not in new]
+    skip = frozenset({"from", "to"})
+    for ends, dep in new.items():
+        before = old.get(ends)
+        text = _dep_text(ends)
+        if before is None:
+            out.append(scope.change("add", "dependency", text, new=dep))
+            continue
+        if (before["from"], before["to"]) != ends:
+            out.append(scope.change("move", "dependency", text, "endpoints",
+                                    [before["from"], before["to"]], list(ends)))
+        out += _fields(scope, "dependency", text, before, dep, skip)
+    return sorted(out, key=_dependency_order)
+
+
+def _dependency_order(change: Change) -> tuple[Any, ...]:
+    first, _, second = change.key.partition(" -> ")
+    return ref_key(first), ref_key(second), _OP_RANK[change.op], change.field or ""
+
+
+# ---------------------------------------------------------------------------------------------
+# apply_changes
+
+
+@dataclass(frozen=True)
+class _Relist:
+    """How apply_changes addresses one entity list: an entity's key as Change.key spells it,
+    the old key of a move, and the entity after a move."""
+
+    key: Callable[[Entity], str]
+    moved_from: Callable[[Change], str]
+    moved: Callable[[Entity, Change], Entity]
+
+
+def _by_field(name: str) -> _Relist:
+    return _Relist(lambda e: str(e[name]), lambda c: str(c.old),
+                   lambda e, c: {**e, name: c.new})
+
+
+_RELIST = {
+    "calendar": ("calendars", _by_field("code")),
+    "resource": ("resources", _by_field("code")),
+    "member": ("members", _by_field("email")),
+    "project": ("projects", _by_field("code")),
+    "sprint": ("sprints", _by_field("code")),
+    "task": ("tasks", _by_field("wbs")),
+    "dependency": ("dependencies", _Relist(
+        lambda e: _dep_text((e["from"], e["to"])), lambda c: _dep_text((c.old[0], c.old[1])),
+        lambda e, c: {**e, "from": c.new[0], "to": c.new[1]})),
+    "baseline": ("baselines", _by_field("name")),
+    "risk": ("risks", _by_field("code")),
+}
+
+
+def apply_changes(doc: dict[str, Any], changes: list[Change]) -> dict[str, Any]:
+    """A new document: `doc` with `changes` applied, normalised (`doc` is not changed).
+
+    Removes name old keys and go first; then moves (tasks and dependencies); then adds and
+    field changes, which name new keys. A change whose `new` is None removes the field.
+    apply_changes(a, diff_documents(a, b)) has the canonical bytes of b (b a v1 document).
+    Raises ValueError when a change does not fit the document.
+    """
+    with no_gc_pauses():
+        out = normalise(final_state(doc), sort=False)
+        program = out["program"]
+        groups: dict[tuple[str | None, str], list[Change]] = {}
+        for c in changes:
+            place = None if c.kind in ("program", "project") else c.project
+            groups.setdefault((place, c.kind), []).append(c)
+        for c in groups.pop((None, "program"), []):
+            _set_field(program, c)
+        for kind in ("calendar", "resource", "member", "project"):
+            _apply_list(program, kind, groups.pop((None, kind), []))
+        projects = {p["code"]: p for p in program.get("projects", [])}
+        for (code, kind), found in groups.items():
+            if code not in projects:
+                raise ValueError(f"{kind} changes name a project {code!r} that does not exist")
+            _apply_list(projects[code], kind, found)
+        return normalise(out)
+
+
+def _set_field(entity: Entity, change: Change) -> None:
+    if change.field is None:
+        raise ValueError(f"a change of {change.kind} {change.key} names no field")
+    if change.new is None:
+        entity.pop(change.field, None)
+    else:
+        entity[change.field] = copy.deepcopy(change.new)
+
+
+def _apply_list(holder: Entity, kind: str, changes: list[Change]) -> None:
+    """Apply one list's changes in place: removes, then moves, then adds and field changes."""
+    if not changes:
+        return
+    name, relist = _RELIST[kind]
+    index = {relist.key(e): e for e in holder.get(name, [])}
+    for c in changes:
+        if c.op == "remove":
+            _take(index, c.key, c)
+    moved = [(c, _take(index, relist.moved_from(c), c)) for c in changes if c.op == "move"]
+    for c, entity in moved:
+        _put(index, c, relist.moved(entity, c))
+    for c in changes:
+        if c.op == "add":
+            _put(index, c, copy.deepcopy(c.new))
+        elif c.op == "change":
+            _set_field(_take(index, c.key, c, keep=True), c)
+    holder[name] = list(index.values())
+
+
+def _take(index: dict[str, Entity], key: str, change: Change, keep: bool = False) -> Entity:
+    entity = index.get(key) if keep else index.pop(key, None)
+    if entity is None:
+        raise ValueError(f"cannot {change.op} {change.kind} {key}: no such {change.kind}")
+    return entity
+
+
+def _put(index: dict[str, Entity], change: Change, entity: Entity) -> None:
+    if change.key in index:
+        raise ValueError(f"cannot {change.op} {change.kind} {change.key}: it already exists")
+    index[change.key] = entity
+
+
+# ---------------------------------------------------------------------------------------------
+# summary
+
+
+def summary(changes: list[Change]) -> dict[str, dict[str, int]]:
+    """Per kind (in KINDS order, only kinds that occur), how many entities were added,
+    removed, changed and moved; several field changes of one entity count once."""
+    counts: dict[str, dict[str, int]] = {}
+    seen: set[tuple[str, str | None, str]] = set()
+    for c in changes:
+        row = counts.setdefault(c.kind, dict.fromkeys(OPS, 0))
+        if c.op == "change":
+            if (c.kind, c.project, c.key) in seen:
+                continue
+            seen.add((c.kind, c.project, c.key))
+        row[c.op] += 1
+    return {kind: counts[kind] for kind in KINDS if kind in counts}
+
+
+# ---------------------------------------------------------------------------------------------
+# schedule_impact
+
+TaskKey = tuple[str, str]  # (project code, wbs)
+# Changes that cannot move a date: scheduling reads none of these.
+_QUIET_KINDS = frozenset({"program", "resource", "member", "sprint", "baseline", "risk"})
+_QUIET_FIELDS = {
+    "task": frozenset({"name", "notes", "assignees", "sprint", "percent_complete", "deadline"}),
+    "project": frozenset({"name", "description", "status"}),
+}
+
+
+@dataclass(frozen=True)
+class _Dates:
+    """What the impact needs of one schedule: program and project finish dates, and per task
+    its early start and finish (day ordinals), critical flag and name."""
+
+    finish: str | None
+    projects: dict[str, str]
+    tasks: dict[TaskKey, tuple[int, int, bool, str]]
+
+
+def schedule_impact(old: dict[str, Any], new: dict[str, Any], changes: list[Change],
+                    top: int = 10) -> dict[str, Any] | None:
+    """How `changes` (= diff_documents(old, new)) move the schedule, or None if either
+    document cannot be scheduled.
+
+    {"program": {"finish": [old, new]}, "projects": {code: {"finish": [old, new]}} (changed,
+    added and removed projects), "joined_critical"/"left_critical": ["proj:wbs", ...] (added
+    critical tasks join, removed ones leave), "moved": the `top` tasks whose early finish moved
+    most in calendar days, each task compared with itself through the task moves}.
+    """
+    with no_gc_pauses():
+        before = _dates(final_state(old))
+        if before is None:
+            return None
+        # Only fields scheduling reads can move a date: otherwise one schedule serves both.
+        after = _dates(final_state(new)) if any(map(_touches_schedule, changes)) else before
+        if after is None:
+            return None
+        pairs = _pairs(before, after, changes)
+        return {
+            "program": {"finish": [before.finish, after.finish]},
+            "projects": _project_finishes(before, after),
+            **_critical_changes(before, after, pairs),
+            "moved": _moved(before, after, pairs, top),
+        }
+
+
+def _touches_schedule(change: Change) -> bool:
+    if change.kind in _QUIET_KINDS:
+        return False
+    return change.op != "change" or change.field not in _QUIET_FIELDS.get(change.kind, ())
+
+
+def _dates(doc: dict[str, Any]) -> _Dates | None:
+    """The dates schedule(doc) computes (the same plan and passes, without the critical paths
+    and warnings, which the impact does not show); None if the document cannot be scheduled."""
+    try:
+        plan = build_plan(doc)
+        timing = solve(plan, prepare(plan.network, plan.names))
+        leaves = _leaf_days(plan, timing)
+    except ValueError:  # a cycle, or dates beyond what a calendar can hold
+        return None
+    tasks: dict[TaskKey, tuple[int, int, bool, str]] = {}
+    for ref in plan.rows:
+        if ref.summary:  # rolled up like ScheduleRow: earliest start, latest finish, any critical
+            parts = [leaves[j] for j in ref.leaves]
+            tasks[(ref.project, ref.wbs)] = (min(p[0] for p in parts), max(p[1] for p in parts),
+                                             any(p[2] for p in parts), ref.name)
+        else:
+            tasks[(ref.project, ref.wbs)] = (*leaves[ref.leaves[0]], ref.name)
+    projects = {
+        p.code: iso_date(max(leaves[j][1] for j in p.leaves) if p.leaves
+                         else p.calendar.ordinal_at(p.start)) for p in plan.projects}
+    return _Dates(max(projects.values(), default=None), projects, tasks)
+
+
+def _leaf_days(plan: Plan, timing: Timing) -> dict[int, tuple[int, int, bool]]:
+    """Per leaf node: early start and finish day ordinals and the critical flag, as the
+    schedule report computes them (first_day/last_day of the early start, float <= 0)."""
+    d, frozen, origin, virtual = (plan.network.durations, plan.network.frozen, plan.origin,
+                                  plan.virtual)
+    es, ls = timing.es, timing.ls
+    out: dict[int, tuple[int, int, bool]] = {}
+    for j, cal in enumerate(plan.calendars):
+        if virtual[j]:
+            continue
+        s, dj = es[j], d[j]
+        first = first_day(s, dj, origin[j])
+        last = first if dj <= 0 else math.ceil(snap(s + dj)) - 1  # last_day, inlined
+        out[j] = (cal.ordinal_at(first), cal.ordinal_at(last),
+                  snap(ls[j] - s) <= 0 and j not in frozen)
+    return out
+
+
+def _pairs(before: _Dates, after: _Dates, changes: list[Change]) -> dict[TaskKey, TaskKey]:
+    """Old task key -> new task key of every task on both sides (renumbered ones included)."""
+    moves: dict[TaskKey, str] = {}
+    gone: set[TaskKey] = set()
+    gone_projects: set[str] = set()
+    for c in changes:
+        if c.kind == "task" and c.op == "move" and c.project is not None:
+            moves[(c.project, str(c.old))] = c.key
+        elif c.kind == "task" and c.op == "remove" and c.project is not None:
+            gone.add((c.project, c.key))
+        elif c.kind == "project" and c.op == "remove":
+            gone_projects.add(c.key)
+    out: dict[TaskKey, TaskKey] = {}
+    for key in before.tasks:
+        if key in gone or key[0] in gone_projects:
+            continue
+        moved = moves.get(key)
+        new_key = key if moved is None else (key[0], moved)
+        if new_key in after.tasks:
+            out[key] = new_key
+    return out
+
+
+def _task_name(key: TaskKey) -> str:
+    return f"{key[0]}:{key[1]}"
+
+
+def _task_order(key: TaskKey) -> tuple[str, tuple[int, ...]]:
+    return key[0], wbs_key(key[1])
+
+
+def _project_finishes(before: _Dates, after: _Dates) -> dict[str, dict[str, list[str | None]]]:
+    """Projects whose finish changed (None on the side where a project does not exist)."""
+    out: dict[str, dict[str, list[str | None]]] = {}
+    for code in sorted(before.projects.keys() | after.projects.keys()):
+        old, new = before.projects.get(code), after.projects.get(code)
+        if old != new:
+            out[code] = {"finish": [old, new]}
+    return out
+
+
+def _critical_changes(before: _Dates, after: _Dates,
+                      pairs: dict[TaskKey, TaskKey]) -> dict[str, list[str]]:
+    """Tasks critical only after (joined) or only before (left) the changes, by new key when
+    the task still exists; added and removed tasks count as joining and leaving."""
+    back = {new: old for old, new in pairs.items()}
+    joined = [key for key, row in after.tasks.items() if row[2] and not (
+        key in back and before.tasks[back[key]][2])]
+    left = [pairs.get(key, key) for key, row in before.tasks.items() if row[2] and not (
+        key in pairs and after.tasks[pairs[key]][2])]
+    return {"joined_critical": [_task_name(k) for k in sorted(joined, key=_task_order)],
+            "left_critical": [_task_name(k) for k in sorted(left, key=_task_order)]}
+
+
+def _moved(before: _Dates, after: _Dates, pairs: dict[TaskKey, TaskKey],
+           top: int) -> list[dict[str, Any]]:
+    """The `top` tasks whose early finish moved most (by |days|, then task key)."""
+    shifts = [(after.tasks[new][1] - before.tasks[old][1], old, new)
+              for old, new in pairs.items()]
+    shifts = [s for s in shifts if s[0]]
+    shifts.sort(key=lambda s: (-abs(s[0]), _task_order(s[2])))
+    out = []
+    for days, old, new in shifts[:max(top, 0)]:
+        a, b = before.tasks[old], after.tasks[new]
+        out.append({"task": _task_name(new), "name": b[3],
+                    "old_start": iso_date(a[0]), "new_start": iso_date(b[0]),
+                    "old_finish": iso_date(a[1]), "new_finish": iso_date(b[1]), "days": days})
+    return out

@@ -1,0 +1,132 @@
+"""Repository <-> instance: plan a sync, apply it, detect drift, pull back.
+
+What was synced is recorded in the repository itself: `refs/plansync/<instance name>` points
+at a commit (one per sync, each the child of the last) whose tree holds `state.json`:
+{"instance": address, "commit": the HEAD synced, "programs": {code: {"server_version",
+"sha256" (of the canonical bytes synced), "path"}}}. A program whose server_version moved
+since then was changed on the instance behind the repository's back: that is drift, and sync
+refuses to overwrite it without --force.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from plansync.errors import Problem
+from plansync.instance.base import ImportReport, Instance
+from plansync.seed.canonical import canonical_bytes
+from plansync.seed.events import final_state
+from plansync.seed.load import Limits, Seed
+from plansync.seed.validate import validate_bytes
+
+REF_PREFIX = "refs/plansync/"
+
+
+def instance_ref(address: str) -> str:
+    """The ref that records syncs to this instance, e.g. refs/plansync/default."""
+    if address == "memory:":
+        return REF_PREFIX + "memory"
+    path = address.removeprefix("sqlite:///")
+    if Path(path).name == "instance.db" and Path(path).parent.name == ".plansync":
+        return REF_PREFIX + "default"
+    slug = re.sub(r"[^a-z0-9]+", "-", Path(path).stem.lower()).strip("-") or "instance"
+    digest = hashlib.sha256(str(Path(path).resolve()).encode()).hexdigest()[:8]
+    return f"{REF_PREFIX}{slug}-{digest}"
+
+
+@dataclass
+class ProgramPlan:
+    """What sync will do (or did) with one program."""
+
+    program: str
+    path: str
+    action: str  # create | update | unchanged | drift | forced
+    digest: str
+    changes: list[Any] = field(default_factory=list)  # instance -> file, as diff Changes
+    recorded_version: int | None = None
+    instance_version: int | None = None
+    report: ImportReport | None = None
+
+
+@dataclass
+class SyncPlan:
+    programs: list[ProgramPlan] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    seeds: dict[str, Seed] = field(default_factory=dict)
+
+    @property
+    def refused(self) -> list[ProgramPlan]:
+        return [p for p in self.programs if p.action == "drift"]
+
+
+def load_seeds(files: dict[str, bytes], limits: Limits | None = None) -> SyncPlan:
+    """Validate every file; an invalid one (or a program in two files) stops the sync."""
+    plan = SyncPlan()
+    owners: dict[str, str] = {}
+    for path, data in files.items():
+        result = validate_bytes(path, data, limits)
+        plan.problems.extend(result.problems)
+        if result.seed is None or result.problems:
+            continue
+        code = result.seed.doc["program"]["code"]
+        if code in owners:
+            plan.problems.append(Problem(path, 0, 0, "/program/code", "duplicate-program",
+                                         f"program {code!r} is also in {owners[code]}",
+                                         "keep each program in exactly one seed file"))
+        owners[code] = path
+        plan.seeds[path] = result.seed
+    return plan
+
+
+def plan_sync(plan: SyncPlan, instance: Instance, state: dict[str, Any] | None,
+              force: bool = False) -> SyncPlan:
+    """Decide, per program, create / update / unchanged / drift (forced with force=True)."""
+    from plansync.diff import diff_documents
+
+    recorded = (state or {}).get("programs", {})
+    for path, seed in plan.seeds.items():
+        doc = final_state(seed.doc)
+        code = doc["program"]["code"]
+        digest = hashlib.sha256(canonical_bytes(doc)).hexdigest()
+        entry = recorded.get(code) or {}
+        current = instance.server_version(code)
+        item = ProgramPlan(code, path, "create", digest, [], entry.get("server_version"),
+                           current)
+        plan.programs.append(item)
+        if current is None:
+            continue
+        if entry.get("sha256") == digest and entry.get("server_version") == current:
+            item.action = "unchanged"
+            continue
+        exported = instance.export_program(code)
+        if canonical_bytes(exported) == canonical_bytes(doc):
+            item.action = "unchanged"
+            continue
+        item.changes = diff_documents(exported, doc)
+        drifted = entry.get("server_version") != current
+        item.action = ("forced" if force else "drift") if drifted else "update"
+    return plan
+
+
+def apply_sync(plan: SyncPlan, instance: Instance, *, create_users: bool = False) -> None:
+    """Import every program the plan creates, updates or forces (each one transaction)."""
+    for item in plan.programs:
+        if item.action in ("create", "update", "forced"):
+            item.report = instance.import_document(plan.seeds[item.path].doc,
+                                                   create_users=create_users)
+            item.instance_version = item.report.server_version
+
+
+def new_state(plan: SyncPlan, address: str, commit: str | None,
+              previous: dict[str, Any] | None) -> dict[str, Any]:
+    """The state to record after applying `plan`; refused programs keep their old entry."""
+    programs = dict((previous or {}).get("programs", {}))
+    for item in plan.programs:
+        if item.action != "drift":
+            programs[item.program] = {"server_version": item.instance_version,
+                                      "sha256": item.digest, "path": item.path}
+    return {"instance": address, "commit": commit, "programs": programs}
