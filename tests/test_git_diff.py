@@ -117,3 +117,19 @@ def test_git_setup_makes_plain_git_diff_semantic(repo: Path) -> None:
     log = subprocess.run(["git", "log", "-p", "--ext-diff", "-1"], cwd=repo, env=ENV,
                          capture_output=True, text=True, check=False)
     assert "Go-to-market, revised" in log.stdout
+
+
+def test_git_setup_global_writes_the_users_config(repo: Path, tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    code, out, _ = run("git", "setup", "--global")
+    assert code == 0, out
+    config = pygit2.Config(str(home / ".gitconfig"))
+    assert config["diff.plansync.command"].endswith("-m plansync diff --git-external")
+    attributes = Path(config["core.attributesFile"])
+    assert attributes == home / ".config" / "git" / "attributes"
+    assert "*.seed.yml diff=plansync" in attributes.read_text().splitlines()
+    assert not (repo / ".gitattributes").exists()
+    assert run("git", "setup", "--global")[1].startswith(f"{attributes}: already set up")
