@@ -140,7 +140,7 @@ def test_schedule_impact_follows_renumbered_tasks(doc: dict[str, Any],
             assert moved[now]["old_finish"] == row.early_finish
 
 
-@given(documents(), st.data())
+@given(documents().map(_distinct), st.data())
 def test_schedule_impact_of_new_durations_is_exact(doc: dict[str, Any],
                                                    data: st.DataObject) -> None:
     """With the same tasks on both sides, the impact lists exactly the tasks whose critical
