@@ -15,9 +15,7 @@ from __future__ import annotations
 import argparse
 import json
 import random
-import statistics
 import sys
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -26,23 +24,17 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 sys.path.insert(0, str(HERE))
 
+from bench_seed import median_time  # noqa: E402
 from generate import generate_program  # noqa: E402
 
 from plansync.diff import diff_documents, schedule_impact, summary  # noqa: E402
-from plansync.memory import no_gc_pauses  # noqa: E402
 from plansync.seed.canonical import canonical_bytes  # noqa: E402
 
 INSERTED = 3
 
 
 def median(func: Callable[[], Any], repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        with no_gc_pauses():
-            start = time.perf_counter()
-            func()
-            times.append(time.perf_counter() - start)
-    return statistics.median(times)
+    return median_time(func, repeat, pause_gc=True)
 
 
 def changed_copy(doc: dict[str, Any], fraction: float, seed: int) -> dict[str, Any]:

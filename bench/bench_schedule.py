@@ -11,10 +11,8 @@ of `plansync schedule FILE --format json` end to end (validation and output incl
 from __future__ import annotations
 
 import argparse
-import statistics
 import subprocess
 import sys
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -23,22 +21,15 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 sys.path.insert(0, str(HERE))
 
-from bench_seed import plan_file  # noqa: E402
+from bench_seed import median_time, plan_file  # noqa: E402
 
-from plansync.memory import no_gc_pauses  # noqa: E402
 from plansync.schedule.build import build_plan  # noqa: E402
 from plansync.schedule.cpm import backward_pass, forward_pass, prepare, schedule  # noqa: E402
 from plansync.seed.load import load_seed  # noqa: E402
 
 
 def median(func: Callable[[], Any], repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        with no_gc_pauses():
-            start = time.perf_counter()
-            func()
-            times.append(time.perf_counter() - start)
-    return statistics.median(times)
+    return median_time(func, repeat, pause_gc=True)
 
 
 def main() -> None:

@@ -11,6 +11,7 @@ against `python -c pass`), and fmt of a 200-task YAML file.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import statistics
 import subprocess
@@ -36,12 +37,15 @@ from plansync.seed.validate import validate_file  # noqa: E402
 OUT = HERE / "out"
 
 
-def median_time(func: Callable[[], Any], repeat: int) -> float:
+def median_time(func: Callable[[], Any], repeat: int, *, pause_gc: bool = False) -> float:
+    """Median wall time of `func` over `repeat` runs (optionally with the GC paused, as the
+    commands do around bulk work)."""
     times = []
     for _ in range(repeat):
-        start = time.perf_counter()
-        func()
-        times.append(time.perf_counter() - start)
+        with no_gc_pauses() if pause_gc else contextlib.nullcontext():
+            start = time.perf_counter()
+            func()
+            times.append(time.perf_counter() - start)
     return statistics.median(times)
 
 

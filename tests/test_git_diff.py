@@ -15,22 +15,13 @@ from click.testing import CliRunner
 
 from plansync.cli import cli
 from plansync.seed.canonical import canonical_bytes
+from tests.gitrepos import commit_all
 
 ROOT = Path(__file__).resolve().parents[1]
 APOLLO = ROOT / "examples" / "plans" / "apollo.seed.json"
-SIG = pygit2.Signature("Tester", "tester@example.com")
 ENV = {**os.environ, "GIT_AUTHOR_NAME": "T", "GIT_AUTHOR_EMAIL": "t@example.com",
        "GIT_COMMITTER_NAME": "T", "GIT_COMMITTER_EMAIL": "t@example.com", "GIT_PAGER": "cat",
        "PAGER": "cat"}
-
-
-def commit_all(repo: Path, message: str) -> str:
-    git = pygit2.Repository(str(repo))
-    git.index.add_all()
-    git.index.write()
-    tree = git.index.write_tree()
-    parents = [] if git.head_is_unborn else [git.head.target]
-    return str(git.create_commit("HEAD", SIG, SIG, message, tree, parents))
 
 
 def run(*args: str) -> tuple[int, str, str]:

@@ -14,19 +14,10 @@ from click.testing import CliRunner
 from plansync.cli import cli
 from plansync.instance.sqlite import SqliteInstance
 from plansync.seed.canonical import canonical_bytes
+from tests.gitrepos import commit_all
 
 ROOT = Path(__file__).resolve().parents[1]
 PLANS = ROOT / "examples" / "plans"
-SIG = pygit2.Signature("Tester", "tester@example.com")
-
-
-def commit_all(repo: Path, message: str) -> str:
-    git = pygit2.Repository(str(repo))
-    git.index.add_all()
-    git.index.write()
-    tree = git.index.write_tree()
-    parents = [] if git.head_is_unborn else [git.head.target]
-    return str(git.create_commit("HEAD", SIG, SIG, message, tree, parents))
 
 
 @pytest.fixture
