@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from plansync.graph import find_cycle, topological_order
 from plansync.schedule.build import Plan, build_plan
 from plansync.schedule.network import Incoming, Link, Network, Timing, Topology
 from plansync.schedule.report import ProjectSchedule, Schedule, ScheduleRow, assemble
@@ -84,46 +85,12 @@ def prepare(net: Network, names: Sequence[str] | None = None) -> Topology:
     for node, members in net.min_nodes.items():
         for m in members:
             succs[m].append(node)
-    order = _kahn(succs)
+    order = topological_order(succs)
     if len(order) < n:
-        raise CycleError(_cycle_names(_find_cycle(succs, order), names))
+        raise CycleError(_cycle_names(find_cycle(succs, order), names))
     slow_f = frozenset(net.pinned) | set(net.min_nodes) | set(net.finish_release) | set(links_in)
     slow_b = net.frozen | set(net.min_nodes) | set(links_in)
     return Topology(order, incoming, links_in, slow_f, frozenset(slow_b))
-
-
-def _kahn(succs: list[list[int]]) -> list[int]:
-    indeg = [0] * len(succs)
-    for targets in succs:
-        for t in targets:
-            indeg[t] += 1
-    order = [u for u, k in enumerate(indeg) if k == 0]
-    for u in order:  # the list grows while we walk it
-        for t in succs[u]:
-            indeg[t] -= 1
-            if indeg[t] == 0:
-                order.append(t)
-    return order
-
-
-def _find_cycle(succs: list[list[int]], order: list[int]) -> list[int]:
-    """A cycle among the nodes Kahn could not order, in dependency direction, closed."""
-    done = set(order)
-    back: dict[int, int] = {}
-    for u in range(len(succs)):
-        if u not in done:
-            for t in succs[u]:
-                if t not in done:
-                    back.setdefault(t, u)
-    node = min(back)
-    seen: dict[int, int] = {}
-    path: list[int] = []
-    while node not in seen:
-        seen[node] = len(path)
-        path.append(node)
-        node = back[node]
-    cycle = path[seen[node]:][::-1]
-    return cycle + cycle[:1]
 
 
 def _cycle_names(cycle: list[int], names: Sequence[str] | None) -> list[str]:

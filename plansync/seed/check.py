@@ -5,11 +5,11 @@ Runs on a schema-valid document and reports every problem (up to a cap) as a loc
 
 from __future__ import annotations
 
-from collections import deque
 from collections.abc import Iterable
 from typing import Any
 
 from plansync.errors import Problem
+from plansync.graph import find_cycle, topological_order
 from plansync.seed.load import Seed
 from plansync.seed.model import split_ref
 
@@ -255,39 +255,12 @@ class _Graph:
 
     def find_cycle(self) -> tuple[list[str], str] | None:
         """One cycle as (task names along it, pointer of a dependency on it), or None."""
-        remaining = self._nodes_in_or_behind_cycles()
-        if not remaining:
+        order = topological_order(self.edges)
+        if len(order) == len(self.edges):
             return None
-        preds: dict[int, int] = {}
-        for src in remaining:
-            for dst in self.edges[src]:
-                if dst in remaining:
-                    preds.setdefault(dst, src)
-        node = min(remaining)
-        seen: dict[int, int] = {}
-        walk: list[int] = []
-        while node not in seen:
-            seen[node] = len(walk)
-            walk.append(node)
-            node = preds[node]
-        loop = list(reversed(walk[seen[node]:]))
-        loop.append(loop[0])
+        loop = find_cycle(self.edges, order)
         pointer = next((self.dep_pointer[(a, b)] for a, b in zip(loop, loop[1:], strict=False)
                         if (a, b) in self.dep_pointer), "/program")
         names = ["{}:{}".format(*self.names[n]) for n in loop]
         deduped = [n for i, n in enumerate(names) if i == 0 or n != names[i - 1]]
         return deduped, pointer
-
-    def _nodes_in_or_behind_cycles(self) -> set[int]:
-        indegree = [0] * len(self.names)
-        for targets in self.edges:
-            for dst in targets:
-                indegree[dst] += 1
-        queue = deque(i for i, d in enumerate(indegree) if d == 0)
-        while queue:
-            node = queue.popleft()
-            for dst in self.edges[node]:
-                indegree[dst] -= 1
-                if indegree[dst] == 0:
-                    queue.append(dst)
-        return {i for i, d in enumerate(indegree) if d > 0}
