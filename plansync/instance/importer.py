@@ -165,12 +165,12 @@ class Importer:
                                       (self.program_id,)).fetchone()
         if stored == fingerprint:
             return
-        from plansync.schedule.cpm import schedule
+        from plansync.schedule.cpm import schedule_rows
 
         rows = {tid[(r.project, r.wbs)]: (r.early_start, r.early_finish, r.late_start,
                                           r.late_finish, r.total_float, r.free_float,
                                           int(r.critical))
-                for r in schedule(self.doc).tasks}
+                for r in schedule_rows(self.doc)}
         current = {row[0]: row[1:] for row in self.conn.execute(
             "SELECT t.id, t.early_start, t.early_finish, t.late_start, t.late_finish, "
             "t.total_float, t.free_float, t.critical FROM tasks t JOIN projects p "

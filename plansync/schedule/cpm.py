@@ -12,7 +12,13 @@ from typing import Any
 from plansync.graph import find_cycle, topological_order
 from plansync.schedule.build import Plan, build_plan
 from plansync.schedule.network import Incoming, Link, Network, Timing, Topology
-from plansync.schedule.report import ProjectSchedule, Schedule, ScheduleRow, assemble
+from plansync.schedule.report import (
+    ProjectSchedule,
+    Schedule,
+    ScheduleRow,
+    assemble,
+    task_rows,
+)
 
 __all__ = [
     "CycleError", "Network", "ProjectSchedule", "Schedule", "ScheduleRow", "Timing",
@@ -38,6 +44,12 @@ def schedule(doc: dict[str, Any]) -> Schedule:
     plan = build_plan(doc)
     topo = prepare(plan.network, plan.names)
     return assemble(plan, topo, solve(plan, topo))
+
+
+def schedule_rows(doc: dict[str, Any]) -> list[ScheduleRow]:
+    """The rows of schedule(doc) alone, without critical paths and warnings (cheaper)."""
+    plan = build_plan(doc)
+    return task_rows(plan, solve(plan, prepare(plan.network, plan.names)))
 
 
 def solve(plan: Plan, topo: Topology, durations: Sequence[float] | None = None) -> Timing:

@@ -78,7 +78,7 @@ def number(x: float) -> Number:
 def assemble(plan: Plan, topo: Topology, timing: Timing) -> Schedule:
     """Build the Schedule records from the passes' results."""
     leaves = _leaves(plan, timing)
-    rows = [_row(ref, leaves) for ref in plan.rows]
+    rows = [_row(ref, leaves) for ref in plan.rows]  # as task_rows(), sharing `leaves`
     projects = {p.code: _project(plan, topo, timing, leaves, p) for p in plan.projects}
     start = min((p.start for p in projects.values()), default=None)
     finish = max((p.finish for p in projects.values()), default=None)
@@ -87,6 +87,13 @@ def assemble(plan: Plan, topo: Topology, timing: Timing) -> Schedule:
     paths = _paths(plan, topo, timing, ends, MAX_PATHS)
     return Schedule(plan.program, start, finish, paths[0] if paths else [], paths, projects,
                     rows, _warnings(plan.rows, rows))
+
+
+def task_rows(plan: Plan, timing: Timing) -> list[ScheduleRow]:
+    """Just the per-task rows of assemble() (no critical-path chains, no warnings): what an
+    instance stores with its tasks."""
+    leaves = _leaves(plan, timing)
+    return [_row(ref, leaves) for ref in plan.rows]
 
 
 def _leaves(plan: Plan, t: Timing) -> dict[int, _Leaf]:
