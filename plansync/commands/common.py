@@ -78,3 +78,9 @@ def progress(items: list[T], label: str) -> Iterator[T]:
         yield from bar
 
 
+
+
+def status(message: str) -> None:
+    """A progress line on stderr before work that may take a while; only on a terminal."""
+    if sys.stderr.isatty():
+        click.echo(click.style(message, dim=True), err=True)

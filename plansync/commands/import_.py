@@ -6,7 +6,7 @@ import json
 
 import click
 
-from plansync.commands.common import echo_problems, limit_options
+from plansync.commands.common import echo_problems, limit_options, status
 from plansync.commands.common_instance import instance_option
 from plansync.errors import EXIT_FINDINGS, EXIT_OK, Problem
 from plansync.render.text import import_report
@@ -38,6 +38,7 @@ def command(paths: tuple[str, ...], instance: str | None, create_users: bool, dr
     seeds: list[Seed] = []
     problems: list[Problem] = []
     for path in files:
+        status(f"validating {path}")
         result = validate_file(path, limits)
         problems.extend(result.problems)
         if result.seed is not None:
@@ -48,8 +49,11 @@ def command(paths: tuple[str, ...], instance: str | None, create_users: bool, dr
         return EXIT_FINDINGS
     target = open_instance(resolve_address(instance))
     try:
-        reports = [target.import_document(seed.doc, create_users=create_users,
-                                          dry_run=dry_run) for seed in seeds]
+        reports = []
+        for seed in seeds:
+            status(f"importing {seed.path} ({seed.doc['program']['code']})")
+            reports.append(target.import_document(seed.doc, create_users=create_users,
+                                                  dry_run=dry_run))
     finally:
         target.close()
     if fmt == "json":

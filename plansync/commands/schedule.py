@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from plansync.commands.common import limit_options
+from plansync.commands.common import limit_options, status
 from plansync.commands.common_instance import instance_option
 from plansync.errors import EXIT_OK, PlansyncError, SeedError
 from plansync.memory import no_gc_pauses
@@ -40,7 +40,9 @@ def command(source: str, instance: str | None, project: str | None, critical: bo
     from plansync.schedule.cpm import CycleError, schedule
     from plansync.schedule.pert import pert_summary
 
+    status(f"loading {source}")
     doc = _document(source, instance, limits)
+    status("scheduling")
     try:
         with no_gc_pauses():
             result = schedule(doc)

@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from plansync.commands.common import echo_problems, limit_options
+from plansync.commands.common import echo_problems, limit_options, status
 from plansync.commands.common_instance import instance_option
 from plansync.errors import EXIT_FINDINGS, EXIT_OK
 from plansync.seed.load import Limits
@@ -42,6 +42,7 @@ def command(folder: str | None, instance: str | None, dry_run: bool, force: bool
 
     root = gitrepo.workdir(folder or ".")
     prefixes = [] if folder is None else [_relative(folder, root)]
+    status("validating the seed files")
     plan = load_seeds(gitrepo.worktree_seed_files(root, prefixes), limits)
     if plan.problems:
         echo_problems(plan.problems, list(plan.seeds), "text")
@@ -52,8 +53,10 @@ def command(folder: str | None, instance: str | None, dry_run: bool, force: bool
     ref = instance_ref(address)
     try:
         state = gitrepo.read_state(root, ref)
+        status(f"comparing {len(plan.seeds)} program(s) with the instance")
         plan_sync(plan, target, state, force)
         if not dry_run:
+            status("importing the changed programs")
             apply_sync(plan, target, create_users=create_users)
             recorded = new_state(plan, address, gitrepo.head_commit(root), state)
             if recorded != state:
