@@ -9,8 +9,8 @@ import click
 from plansync.commands.common import limit_options
 from plansync.errors import EXIT_OK, UsageError
 from plansync.fileio import write_atomic
-from plansync.seed.convert import converted_bytes, target_kind
-from plansync.seed.load import Limits
+from plansync.seed.convert import converted_bytes
+from plansync.seed.load import Limits, kind_of
 
 
 @click.command("convert")
@@ -26,7 +26,7 @@ def command(source: str, output: str, to: str | None, limits: Limits) -> int:
     YAML -> JSON gives the canonical JSON bytes; JSON -> YAML gives the same data in the
     style fmt writes. The source must be valid; the output is written atomically.
     """
-    kind = to or (None if output == "-" else target_kind(output))
+    kind = to or (None if output == "-" else kind_of(output))
     if kind is None:
         raise UsageError("cannot tell the output kind of -", hint="add --to json or --to yaml")
     data = converted_bytes(source, kind, limits)

@@ -11,7 +11,7 @@ from typing import Any
 import click
 
 from plansync.commands.common import echo_problems
-from plansync.errors import EXIT_FINDINGS, EXIT_OK, Problem, UsageError
+from plansync.errors import EXIT_FINDINGS, EXIT_OK, PlansyncError, Problem, UsageError
 from plansync.seed.events import final_state
 from plansync.seed.validate import validate_bytes
 
@@ -100,7 +100,8 @@ def _read(path: str) -> bytes:
         with open(path, "rb") as handle:
             return handle.read()
     except OSError as exc:
-        raise UsageError(f"cannot read {path}: {exc.strerror}") from exc
+        raise PlansyncError(f"cannot read {path}: {exc.strerror}",
+                            hint="check the path and its permissions") from exc
 
 
 def _file_pairs(old: str, new: str) -> tuple[list[_Pair], list[Problem]]:

@@ -9,7 +9,7 @@ import click
 
 from plansync.commands.common import limit_options, status
 from plansync.commands.common_instance import instance_option
-from plansync.errors import EXIT_OK, PlansyncError, SeedError
+from plansync.errors import EXIT_OK, PlansyncError
 from plansync.memory import no_gc_pauses
 from plansync.render.schedule import RENDERERS
 from plansync.seed.load import Limits, is_seed_path
@@ -64,10 +64,7 @@ def command(source: str, instance: str | None, project: str | None, critical: bo
 
 def _document(source: str, instance: str | None, limits: Limits) -> dict[str, Any]:
     if is_seed_path(source) or os.path.exists(source):
-        try:
-            doc: dict[str, Any] = load_valid(source, limits).doc
-        except SeedError:
-            raise
+        doc: dict[str, Any] = load_valid(source, limits).doc
         from plansync.seed.events import final_state
 
         return final_state(doc)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from plansync.seed.canonical import canonical_bytes, normalise
 from plansync.seed.fmt import formatted_bytes
-from plansync.seed.load import Limits, kind_of
+from plansync.seed.load import Limits
 from plansync.seed.validate import load_valid
 
 
@@ -20,7 +20,3 @@ def converted_bytes(source: str | Path, target_kind: str, limits: Limits | None 
     from plansync.seed import yamlio
 
     return yamlio.dump_plain(normalise(seed.doc)).encode("utf-8")
-
-
-def target_kind(path: str | Path) -> str:
-    return kind_of(path)
