@@ -195,3 +195,12 @@ def commit_files(start: str | Path, paths: list[str], message: str) -> str:
     parents = [] if repo.head_is_unborn else [repo.head.target]
     signature = _signature(repo)
     return str(repo.create_commit("HEAD", signature, signature, message, tree, parents))
+
+
+def has_local_edits(start: str | Path, path: str) -> bool:
+    """True when the file differs from HEAD (edited, staged or untracked): work to keep."""
+    repo = _open(start)
+    try:
+        return bool(repo.status_file(path))
+    except KeyError:  # not in the working tree, the index or HEAD
+        return False

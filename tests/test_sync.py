@@ -155,3 +155,16 @@ def test_pull_keeps_yaml_comments(repo: Path) -> None:
     comments = [line.strip() for line in before.splitlines() if line.strip().startswith("#")]
     assert comments and all(c in after for c in comments)
     assert run("sync")[1].count("unchanged") == 2
+
+
+def test_pull_never_overwrites_uncommitted_edits(repo: Path) -> None:
+    run("sync")
+    path = repo / "plans" / "apollo.seed.json"
+    rename_first_task(path, "my unsaved work")
+    edited = path.read_bytes()
+    code, _, err = run("pull", "apollo")
+    assert code == 3
+    assert "has uncommitted edits" in err
+    assert path.read_bytes() == edited
+    assert run("pull", "apollo", "--force")[0] == 0
+    assert path.read_bytes() == (PLANS / "apollo.seed.json").read_bytes()

@@ -10,7 +10,7 @@ import click
 
 from plansync.commands.common import limit_options
 from plansync.commands.common_instance import instance_option
-from plansync.errors import EXIT_OK, UsageError
+from plansync.errors import EXIT_OK, PlansyncError, UsageError
 from plansync.fileio import write_atomic
 from plansync.seed.canonical import canonical_bytes
 from plansync.seed.load import Limits, Seed
@@ -22,11 +22,13 @@ from plansync.seed.load import Limits, Seed
 @click.option("--commit", "do_commit", is_flag=True,
               help="Commit the updated seed files (with pygit2), with a message that "
               "summarises the semantic change.")
+@click.option("--force", is_flag=True,
+              help="Overwrite seed files that have uncommitted edits.")
 @click.option("--dir", "folder", default=None, type=click.Path(file_okay=False),
               help="Where to write programs that have no seed file yet (default: the "
               "repository root).")
 @limit_options
-def command(programs: tuple[str, ...], instance: str | None, do_commit: bool,
+def command(programs: tuple[str, ...], instance: str | None, do_commit: bool, force: bool,
             folder: str | None, limits: Limits) -> int:
     """Write the instance's state of programs over their seed files.
 
@@ -34,6 +36,7 @@ def command(programs: tuple[str, ...], instance: str | None, do_commit: bool,
     instance is pulled. JSON files get the canonical bytes; YAML files keep their comments
     wherever the entity they sit on still exists. A program without a seed file gets
     <code>.seed.json. The pull is recorded as the last sync, so the next `sync` sees no drift.
+    A seed file with uncommitted edits is never overwritten without --force.
     """
     from plansync import gitrepo
     from plansync.instance.address import open_instance, resolve_address
@@ -55,6 +58,9 @@ def command(programs: tuple[str, ...], instance: str | None, do_commit: bool,
                                  hint="`plansync programs` lists what it holds")
             exported = target.export_program(code)
             path, seed = by_code.get(code, (_new_path(root, folder, code), None))
+            if not force and gitrepo.has_local_edits(root, path):
+                raise PlansyncError(f"{path} has uncommitted edits; pull would overwrite them",
+                                    hint="commit or stash them first, or pass --force")
             changed, line = _write(root, path, seed, exported)
             lines.append(line)
             if changed:
