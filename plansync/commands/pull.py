@@ -52,15 +52,17 @@ def command(programs: tuple[str, ...], instance: str | None, do_commit: bool, fo
         wanted = list(programs) or [c for c in by_code if target.server_version(c) is not None]
         state = gitrepo.read_state(root, ref) or {"programs": {}}
         written, lines = [], []
-        for code in wanted:
+        targets = {code: by_code.get(code, (_new_path(root, folder, code), None))
+                   for code in wanted}
+        for code, (path, _) in targets.items():  # refuse before writing anything
             if target.server_version(code) is None:
                 raise UsageError(f"no program {code!r} on the instance",
                                  hint="`plansync programs` lists what it holds")
-            exported = target.export_program(code)
-            path, seed = by_code.get(code, (_new_path(root, folder, code), None))
             if not force and gitrepo.has_local_edits(root, path):
                 raise PlansyncError(f"{path} has uncommitted edits; pull would overwrite them",
                                     hint="commit or stash them first, or pass --force")
+        for code, (path, seed) in targets.items():
+            exported = target.export_program(code)
             changed, line = _write(root, path, seed, exported)
             lines.append(line)
             if changed:
