@@ -123,10 +123,11 @@ def apply_sync(plan: SyncPlan, instance: Instance, *, create_users: bool = False
 
 def new_state(plan: SyncPlan, address: str, commit: str | None,
               previous: dict[str, Any] | None) -> dict[str, Any]:
-    """The state to record after applying `plan`; refused programs keep their old entry."""
+    """The state to record after applying `plan` (or part of it, if an import failed):
+    refused programs, and programs not imported, keep their old entry."""
     programs = dict((previous or {}).get("programs", {}))
     for item in plan.programs:
-        if item.action != "drift":
+        if item.action == "unchanged" or item.report is not None:
             programs[item.program] = {"server_version": item.instance_version,
                                       "sha256": item.digest, "path": item.path}
     return {"instance": address, "commit": commit, "programs": programs}

@@ -168,3 +168,24 @@ def test_pull_never_overwrites_uncommitted_edits(repo: Path) -> None:
     assert path.read_bytes() == edited
     assert run("pull", "apollo", "--force")[0] == 0
     assert path.read_bytes() == (PLANS / "apollo.seed.json").read_bytes()
+
+
+def test_a_failed_import_does_not_turn_the_others_into_drift(repo: Path) -> None:
+    db = instance(repo)
+    db.conn.execute("CREATE TRIGGER no_gemini BEFORE INSERT ON programs WHEN NEW.code = "
+                    "'gemini' BEGIN SELECT RAISE(ABORT, 'gemini refused'); END")
+    db.close()
+    code, _, err = run("sync")
+    assert code == 3 and "gemini refused" in err
+    assert [p.code for p in instance(repo).programs()] == ["apollo"]
+    assert state(repo)["programs"] == {"apollo": {  # what did get imported is recorded
+        "path": "plans/apollo.seed.json", "server_version": 1,
+        "sha256": state(repo)["programs"]["apollo"]["sha256"]}}  # type: ignore[index]
+
+    db = instance(repo)
+    db.conn.execute("DROP TRIGGER no_gemini")
+    db.close()
+    code, out, _ = run("sync")
+    assert code == 0, out
+    assert "apollo (plans/apollo.seed.json): unchanged" in out
+    assert "gemini (plans/gemini.seed.yaml): created" in out

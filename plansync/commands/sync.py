@@ -57,10 +57,12 @@ def command(folder: str | None, instance: str | None, dry_run: bool, force: bool
         plan_sync(plan, target, state, force)
         if not dry_run:
             status("importing the changed programs")
-            apply_sync(plan, target, create_users=create_users)
-            recorded = new_state(plan, address, gitrepo.head_commit(root), state)
-            if recorded != state:
-                gitrepo.write_state(root, ref, recorded, _message(plan))
+            try:
+                apply_sync(plan, target, create_users=create_users)
+            finally:  # record what did get imported, even if a later import failed
+                recorded = new_state(plan, address, gitrepo.head_commit(root), state)
+                if recorded != state:
+                    gitrepo.write_state(root, ref, recorded, _message(plan))
     finally:
         target.close()
     _echo(plan, fmt, dry_run)
