@@ -147,3 +147,10 @@ def test_older_databases_are_migrated_forward(tmp_path: Path) -> None:
     assert instance.schema_version() == migrations()[-1][0] > number
     instance.import_document(APOLLO)
     assert stored(instance) == expected(APOLLO)
+
+
+def test_format_choices_match_the_renderers() -> None:
+    from plansync.commands.schedule import FORMATS
+    from plansync.render.schedule import RENDERERS
+
+    assert set(FORMATS) == set(RENDERERS)

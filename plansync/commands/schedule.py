@@ -11,9 +11,11 @@ from plansync.commands.common import limit_options, status
 from plansync.commands.common_instance import instance_option
 from plansync.errors import EXIT_OK, PlansyncError
 from plansync.memory import no_gc_pauses
-from plansync.render.schedule import RENDERERS
 from plansync.seed.load import Limits, is_seed_path
 from plansync.seed.validate import load_valid
+
+
+FORMATS = ("table", "json", "csv")  # plansync.render.schedule.RENDERERS, kept out of start-up
 
 
 @click.command("schedule")
@@ -21,7 +23,7 @@ from plansync.seed.validate import load_valid
 @instance_option
 @click.option("--project", metavar="CODE", help="Show only this project's tasks and finish.")
 @click.option("--critical", is_flag=True, help="Show only the tasks on the critical path.")
-@click.option("--format", "fmt", type=click.Choice(sorted(RENDERERS)), default="table",
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table",
               show_default=True, help="Output format.")
 @click.option("--pert", is_flag=True, help="Add the PERT view: expected finish, its standard "
               "deviation, and P50/P80/P95 finish dates from a Monte Carlo run.")
@@ -37,6 +39,7 @@ def command(source: str, instance: str | None, project: str | None, critical: bo
     FILE is a seed file (validated first); PROGRAM is the code of a program on the instance.
     Dates are inclusive working days; floats are in working days. See docs/scheduling.md.
     """
+    from plansync.render.schedule import RENDERERS
     from plansync.schedule.cpm import CycleError, schedule
     from plansync.schedule.pert import pert_summary
 
