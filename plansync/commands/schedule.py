@@ -14,7 +14,6 @@ from plansync.memory import no_gc_pauses
 from plansync.seed.load import Limits, is_seed_path
 from plansync.seed.validate import load_valid
 
-
 FORMATS = ("table", "json", "csv")  # plansync.render.schedule.RENDERERS, kept out of start-up
 
 
