@@ -35,6 +35,7 @@ class ImportReport:
     counts: dict[str, Counts] = field(default_factory=dict)
     pending: list[str] = field(default_factory=list)  # member emails with no account
     created_users: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
     dry_run: bool = False
 
     def as_dict(self) -> dict[str, Any]:
@@ -43,6 +44,7 @@ class ImportReport:
             "server_version": self.server_version, "dry_run": self.dry_run,
             "counts": {k: vars(c) for k, c in self.counts.items()},
             "pending_memberships": self.pending, "created_users": self.created_users,
+            "warnings": self.warnings,
         }
 
 

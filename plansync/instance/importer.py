@@ -167,19 +167,26 @@ class Importer:
             return
         from plansync.schedule.cpm import schedule_rows
 
+        try:
+            computed = schedule_rows(self.doc)
+        except ValueError as exc:  # dates beyond what a calendar can hold
+            self.report.warnings.append(f"no schedule stored: {exc}")
+            computed = []
         rows = {tid[(r.project, r.wbs)]: (r.early_start, r.early_finish, r.late_start,
                                           r.late_finish, r.total_float, r.free_float,
                                           int(r.critical))
-                for r in schedule_rows(self.doc)}
+                for r in computed}
         current = {row[0]: row[1:] for row in self.conn.execute(
             "SELECT t.id, t.early_start, t.early_finish, t.late_start, t.late_finish, "
             "t.total_float, t.free_float, t.critical FROM tasks t JOIN projects p "
             "ON t.project_id = p.id WHERE p.program_id = ?", (self.program_id,))}
+        blank = (None,) * 7
         self.conn.executemany(
             "UPDATE tasks SET early_start = ?, early_finish = ?, late_start = ?, "
             "late_finish = ?, total_float = ?, free_float = ?, critical = ? WHERE id = ?",
-            [(*values, task_id) for task_id, values in rows.items()
-             if current.get(task_id) != values])
+            [(*values, task_id) for task_id, values in
+             ((task_id, rows.get(task_id, blank)) for task_id in current)
+             if current[task_id] != values])
         self.conn.execute("UPDATE programs SET schedule_input = ? WHERE id = ?",
                           (fingerprint, self.program_id))
 

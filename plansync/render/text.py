@@ -41,6 +41,7 @@ def import_report(report: ImportReport) -> str:
                          f"{c.unchanged:>11}")
     if report.created_users:
         lines.append("  created accounts: " + ", ".join(report.created_users))
+    lines.extend(f"  warning: {w}" for w in report.warnings)
     if report.pending:
         lines.append("  pending memberships (no account; use --create-users to create): "
                      + ", ".join(report.pending))

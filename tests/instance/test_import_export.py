@@ -193,3 +193,15 @@ def test_v2_timeline_imports_as_its_final_state() -> None:
     assert [(t["wbs"], t.get("status")) for t in tasks] == [("1", "done"), ("2", None)]
     assert exported["program"]["projects"][0]["dependencies"] == [{"from": "1", "to": "2"}]
     assert instance.import_document(doc).status == "unchanged"
+
+
+def test_a_plan_that_cannot_be_scheduled_still_imports_with_a_warning() -> None:
+    doc = {"version": 1, "program": {"code": "x", "name": "X", "projects": [
+        {"code": "a", "name": "A", "start": "9999-12-30",
+         "tasks": [{"wbs": "1", "name": "Too late", "duration": 30}]}]}}
+    instance = fresh()
+    report = instance.import_document(doc)
+    assert report.status == "created"
+    assert report.warnings == ["no schedule stored: the schedule runs past the year 9999"]
+    assert instance.conn.execute("SELECT early_start FROM tasks").fetchone() == (None,)
+    assert canonical_bytes(instance.export_program("x")) == canonical_bytes(doc)
