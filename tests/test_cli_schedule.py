@@ -154,3 +154,13 @@ def test_format_choices_match_the_renderers() -> None:
     from plansync.render.schedule import RENDERERS
 
     assert set(FORMATS) == set(RENDERERS)
+
+
+def test_an_unschedulable_plan_is_a_clear_error(tmp_path: Path) -> None:
+    late = tmp_path / "late.seed.json"
+    late.write_text(json.dumps({"version": 1, "program": {"code": "x", "name": "X", "projects": [
+        {"code": "a", "name": "A", "start": "9999-12-30",
+         "tasks": [{"wbs": "1", "name": "Too late", "duration": 30}]}]}}))
+    code, _, err = run("schedule", str(late))
+    assert code == 3
+    assert "cannot schedule this plan: the schedule runs past the year 9999" in err

@@ -52,6 +52,9 @@ def command(source: str, instance: str | None, project: str | None, critical: bo
     except CycleError as exc:
         raise PlansyncError(str(exc), hint="remove or reverse one of these dependencies") \
             from exc
+    except ValueError as exc:  # dates beyond what a calendar can hold
+        raise PlansyncError(f"cannot schedule this plan: {exc}",
+                            hint="check the project start dates and durations") from exc
     rows = result.tasks
     if project:
         if project not in result.projects:
