@@ -55,3 +55,11 @@ def test_the_examples_survive_the_whole_pipeline() -> None:
     for path in (Path(__file__).resolve().parents[1] / "examples" / "plans").iterdir():
         result = validate_bytes(path.name, path.read_bytes())
         assert result.ok and result.seed is not None
+
+
+@given(st.text(alphabet=st.sampled_from(list("ab:- \n[]{}'\"!&*#12.09TZ,?|>%@`")),
+               max_size=120))
+def test_arbitrary_yaml_text_gives_problems_not_exceptions(text: str) -> None:
+    result = validate_bytes("x.seed.yaml", text.encode())
+    for problem in result.problems:
+        assert problem.message

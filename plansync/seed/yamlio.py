@@ -14,6 +14,7 @@ from typing import Any
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.composer import Composer
+from ruamel.yaml.constructor import ConstructorError, RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.events import AliasEvent
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString
@@ -24,6 +25,22 @@ from plansync.seed.load import Limits
 
 # Keys whose value is a wbs (or "project:wbs") string: a number there has lost its text.
 _WBS_KEYS = frozenset({"wbs", "from", "to"})
+
+
+class _Constructor(RoundTripConstructor):
+    """ruamel's round-trip constructor, but an impossible date (2026-02-30) is a located
+    YAML error rather than a bare ValueError from the datetime module."""
+
+    def construct_yaml_timestamp(self, node: Any, values: Any = None) -> Any:
+        try:
+            return super().construct_yaml_timestamp(node, values)
+        except ValueError as exc:
+            raise ConstructorError(None, None, f"{node.value} is not a valid date or time "
+                                   f"({exc})", node.start_mark) from None
+
+
+_Constructor.add_constructor("tag:yaml.org,2002:timestamp",
+                             _Constructor.construct_yaml_timestamp)
 
 
 class _NoAliasComposer(Composer):
@@ -41,6 +58,7 @@ class _NoAliasComposer(Composer):
 def _yaml() -> YAML:
     yaml = YAML(typ="rt")
     yaml.Composer = _NoAliasComposer
+    yaml.Constructor = _Constructor
     yaml.version = None  # ruamel's default is YAML 1.2 (so `no` stays a string)
     yaml.indent(mapping=2, sequence=4, offset=2)
     yaml.width = 4096  # never fold long strings
@@ -58,9 +76,11 @@ def load_yaml(name: str, text: str, limits: Limits) -> tuple[Any, Any]:
         line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
         message = (exc.problem or exc.context or "invalid YAML").strip()
         hint = "keep one of the two keys" if "duplicate key" in message else \
+            "write a real calendar date, YYYY-MM-DD" if "valid date" in message else \
             "check the YAML syntax (indentation, quotes, colons) at this point"
         raise SeedError([Problem(name, line, col, "", _code(message), message, hint)]) from None
-    except (YAMLError, RecursionError) as exc:
+    except (YAMLError, RecursionError, ValueError, TypeError) as exc:
+        # ruamel lets a few construction errors through unmarked; still a problem, not a crash
         raise SeedError([Problem(name, 0, 0, "", "syntax", f"invalid YAML: {exc}",
                                  "check the YAML syntax")]) from None
     marks = yaml.__dict__.get("plansync_alias_marks")
@@ -75,7 +95,9 @@ def load_yaml(name: str, text: str, limits: Limits) -> tuple[Any, Any]:
 
 
 def _code(message: str) -> str:
-    return "duplicate-key" if "duplicate key" in message else "syntax"
+    if "duplicate key" in message:
+        return "duplicate-key"
+    return "date" if "valid date" in message else "syntax"
 
 
 class _Converter:
