@@ -8,11 +8,12 @@ out_start (the earliest start of its leaves) and out_finish (the latest finish o
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import partial
-from typing import Any
+from typing import Any, NamedTuple
 
 from plansync.schedule.calendar import (
     MON_FRI,
@@ -26,9 +27,9 @@ from plansync.schedule.network import Edge, Link, Network
 Key = tuple[str, str]  # (project code, wbs)
 
 
-@dataclass(frozen=True)
-class RowRef:
-    """One task of the document, in document order, and the leaf nodes it stands for."""
+class RowRef(NamedTuple):
+    """One task of the document, in document order, and the leaf nodes it stands for.
+    (A named tuple: one is made per task, and tuples are the cheapest records to make.)"""
 
     project: str
     wbs: str
@@ -102,8 +103,7 @@ def build_plan(doc: dict[str, Any]) -> Plan:
     for project in program.get("projects", []):
         builder.add_project(project)
     for project in program.get("projects", []):
-        for dep in project.get("dependencies", []):
-            builder.add_dependency(project["code"], dep)
+        builder.add_dependencies(project["code"], project.get("dependencies", []))
     return builder.plan(program["code"])
 
 
@@ -151,11 +151,12 @@ class _Builder:
     frozen: set[int] = field(default_factory=set)
     min_nodes: dict[int, list[int]] = field(default_factory=dict)
     estimates: dict[int, tuple[float, float, float]] = field(default_factory=dict)
-    leaf: dict[Key, int] = field(default_factory=dict)
-    leaves_of: dict[Key, list[int]] = field(default_factory=dict)
+    leaf: dict[str, dict[str, int]] = field(default_factory=dict)  # project -> wbs -> node
+    leaves_of: dict[str, dict[str, list[int]]] = field(default_factory=dict)  # of summaries
     ports: dict[tuple[str, str, str], int] = field(default_factory=dict)
     rows: list[RowRef] = field(default_factory=list)
     projects: list[ProjectRef] = field(default_factory=list)
+    groups: dict[int, tuple[WorkCalendar, list[int]]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         starts = [date.fromisoformat(p["start"]) for p in self.program.get("projects", [])]
@@ -169,24 +170,22 @@ class _Builder:
             self.min_nodes, self.links,
         )
         return Plan(code, net, self.names, self.virtual, self.calendars, self.origin,
-                    self.rows, self.projects, self.estimates, self._groups())
-
-    def _groups(self) -> list[tuple[WorkCalendar, list[int]]]:
-        groups: dict[int, tuple[WorkCalendar, list[int]]] = {}
-        for j, cal in enumerate(self.calendars):
-            if not self.virtual[j]:
-                groups.setdefault(id(cal), (cal, []))[1].append(j)
-        return list(groups.values())
+                    self.rows, self.projects, self.estimates, list(self.groups.values()))
 
     def add_node(self, project: ProjectRef, wbs: str, duration: float, virtual: bool) -> int:
-        j = len(self.durations)
-        self.durations.append(duration)
-        self.release.append(float(project.start))
-        self.names.append(f"{project.code}:{wbs}")
-        self.virtual.append(virtual)
-        self.calendars.append(project.calendar)
-        self.origin.append(project.start)
-        return j
+        return self.add_nodes(project, [wbs], [duration], virtual)[0]
+
+    def add_nodes(self, project: ProjectRef, wbs: list[str], durations: list[float],
+                  virtual: bool) -> range:
+        """Append one node per wbs (virtual ones are ports); returns their indices."""
+        first, n, start = len(self.durations), len(wbs), project.start
+        self.durations += durations
+        self.release += [float(start)] * n
+        self.names += [f"{project.code}:{w}" for w in wbs]
+        self.virtual += [virtual] * n
+        self.calendars += [project.calendar] * n
+        self.origin += [start] * n
+        return range(first, first + n)
 
     def add_project(self, spec: dict[str, Any]) -> None:
         cal = self.by_code.get(spec.get("calendar", ""), self.default)
@@ -197,43 +196,65 @@ class _Builder:
         first = len(self.rows)
         project = ProjectRef(code, cal, start, (), ())
         self.project_of[code] = project  # ports of summary constraints need it below
-        for task in tasks:
-            if task["wbs"] not in parents:
-                self._add_leaf(project, task)
-        for task in tasks:
-            self._add_row(project, task, task["wbs"] in parents)
-        leaves = tuple(j for t in tasks if (j := self.leaf.get((code, t["wbs"]))) is not None)
-        ref = ProjectRef(code, cal, start, tuple(range(first, len(self.rows))), leaves)
+        leaves = self._add_leaves(project, [t for t in tasks if t["wbs"] not in parents])
+        self._add_rows(project, tasks, parents)
+        ref = ProjectRef(code, cal, start, tuple(range(first, len(self.rows))), tuple(leaves))
         self.projects.append(ref)
         self.project_of[code] = ref
+        if leaves:
+            self.groups.setdefault(id(cal), (cal, []))[1].extend(leaves)
 
-    def _add_leaf(self, project: ProjectRef, task: dict[str, Any]) -> None:
-        wbs = task["wbs"]
-        j = self.add_node(project, wbs, task_duration(task), False)
-        self.leaf[(project.code, wbs)] = j
-        parts = wbs.split(".")
-        for k in range(1, len(parts)):
-            self.leaves_of.setdefault((project.code, ".".join(parts[:k])), []).append(j)
-        if "duration" not in task and "estimate" in task and not task.get("milestone"):
-            e = task["estimate"]
-            self.estimates[j] = (e["optimistic"], e["likely"], e["pessimistic"])
-        self._apply_actuals(project.calendar, j, task)
-        if "constraint" in task:
-            self._apply_constraint(project.calendar, lambda _port: j, task["constraint"])
+    def _add_leaves(self, project: ProjectRef, tasks: list[dict[str, Any]]) -> range:
+        """Nodes for a project's leaf tasks, in document order (one pass with local names:
+        this runs once per leaf)."""
+        wbs_list = [t["wbs"] for t in tasks]
+        nodes = self.add_nodes(project, wbs_list, [task_duration(t) for t in tasks], False)
+        self.leaf[project.code] = dict(zip(wbs_list, nodes, strict=True))
+        leaves_of: defaultdict[str, list[int]] = defaultdict(list)
+        cal = project.calendar
+        for j, task in zip(nodes, tasks, strict=True):
+            wbs = task["wbs"]
+            k = wbs.find(".")
+            while k >= 0:  # every ancestor wbs: "1", "1.2" for "1.2.3"
+                leaves_of[wbs[:k]].append(j)
+                k = wbs.find(".", k + 1)
+            if "estimate" in task and "duration" not in task and not task.get("milestone"):
+                e = task["estimate"]
+                self.estimates[j] = (e["optimistic"], e["likely"], e["pessimistic"])
+            if "actual_start" in task or "actual_finish" in task:
+                self._apply_actuals(cal, j, task)
+            if "constraint" in task:
+                self._leaf_constraint(cal, j, task["constraint"])
+        self.leaves_of[project.code] = dict(leaves_of)  # a plain dict: no wbs is made up later
+        return nodes
 
-    def _add_row(self, project: ProjectRef, task: dict[str, Any], summary: bool) -> None:
-        key = (project.code, task["wbs"])
-        leaves = tuple(self.leaves_of[key]) if summary else (self.leaf[key],)
-        if summary and "constraint" in task:
-            port = partial(self._port, project.code, key[1])
-            self._apply_constraint(project.calendar, port, task["constraint"])
-        c = task.get("constraint")
-        self.rows.append(RowRef(
-            project.code, task["wbs"], task.get("name", ""), leaves, summary,
-            not summary and (bool(task.get("milestone")) or self.durations[leaves[0]] == 0),
-            task.get("status") == "done", _day(task.get("deadline")),
-            (c["type"], _day(c["date"]) or 0) if c else None,
-        ))
+    def _leaf_constraint(self, cal: WorkCalendar, j: int, spec: dict[str, Any]) -> None:
+        self._apply_constraint(cal, lambda _port: j, spec)  # a leaf is every port of itself
+
+    def _add_rows(self, project: ProjectRef, tasks: list[dict[str, Any]],
+                  parents: set[str]) -> None:
+        """A RowRef per task, in document order (hot, like _add_leaves)."""
+        code, durations, append = project.code, self.durations, self.rows.append
+        leaf, leaves_of = self.leaf[code], self.leaves_of[code]
+        for task in tasks:
+            wbs = task["wbs"]
+            summary = wbs in parents
+            c = task.get("constraint")
+            if summary:
+                leaves = tuple(leaves_of[wbs])
+                if "constraint" in task:
+                    port = partial(self._port, code, wbs)
+                    self._apply_constraint(project.calendar, port, task["constraint"])
+                milestone = False
+            else:
+                leaves = (leaf[wbs],)
+                milestone = bool(task.get("milestone")) or durations[leaves[0]] == 0
+            deadline = task.get("deadline")  # mostly absent: no call for None
+            append(RowRef(
+                code, wbs, task.get("name", ""), leaves, summary, milestone,
+                task.get("status") == "done", deadline if deadline is None else _day(deadline),
+                (c["type"], _day(c["date"]) or 0) if c else None,
+            ))
 
     def _apply_actuals(self, cal: WorkCalendar, j: int, task: dict[str, Any]) -> None:
         """Done work keeps its actual dates; started work keeps its actual start. A zero-length
@@ -277,21 +298,34 @@ class _Builder:
             j = node("out_finish")
             self.finish_deadline[j] = min(self.finish_deadline.get(j, finish), finish)
 
-    def add_dependency(self, code: str, dep: dict[str, Any]) -> None:
-        kind, lag = dep.get("type", "FS"), float(dep.get("lag", 0))
-        pred = self._endpoint(_resolve(code, dep["from"]), "out_" + _side(kind[0]))
-        succ = self._endpoint(_resolve(code, dep["to"]), "in_" + _side(kind[1]))
+    def add_dependencies(self, code: str, deps: list[dict[str, Any]]) -> None:
+        """Edges (or cross-calendar links) for one project's dependencies."""
+        cals, edge, own = self.calendars, self.edges.append, self.leaf[code]
+        for dep in deps:
+            kind, lag = dep.get("type", "FS"), float(dep.get("lag", 0))
+            pred = own.get(dep["from"])  # mostly a leaf of the same project: one lookup
+            if pred is None:
+                pred = self._endpoint(code, dep["from"], _OUT[kind[0]])
+            succ = own.get(dep["to"])
+            if succ is None:
+                succ = self._endpoint(code, dep["to"], _IN[kind[1]])
+            if cals[pred] is cals[succ]:
+                edge((pred, succ, kind, lag))
+            else:
+                self._add_link(pred, succ, kind, lag)
+
+    def _add_link(self, pred: int, succ: int, kind: str, lag: float) -> None:
         a, c = self.calendars[pred], self.calendars[succ]
-        if a is c:
-            self.edges.append((pred, succ, kind, lag))
-            return
         forward = partial(carry_forward, a, c, finish=kind[0] == "F")
         backward = partial(carry_back, a, c, finish=kind[0] == "F")
         self.links.append(Link(pred, succ, kind, lag, forward, backward))
 
-    def _endpoint(self, key: Key, port: str) -> int:
-        j = self.leaf.get(key)
-        return j if j is not None else self._port(key[0], key[1], port)
+    def _endpoint(self, code: str, ref: str, port: str) -> int:
+        """The node a dependency end `ref` of project `code` names: a leaf, else the port of a
+        summary."""
+        project, wbs = _resolve(code, ref)
+        j = self.leaf[project].get(wbs)
+        return j if j is not None else self._port(project, wbs, port)
 
     def _port(self, code: str, wbs: str, port: str) -> int:
         found = self.ports.get((code, wbs, port))
@@ -299,7 +333,7 @@ class _Builder:
             return found
         v = self.add_node(self.project_of[code], wbs, 0.0, True)
         self.ports[(code, wbs, port)] = v
-        leaves = self.leaves_of[(code, wbs)]
+        leaves = self.leaves_of[code][wbs]
         if port == "out_start":
             self.min_nodes[v] = list(leaves)
         else:
@@ -310,8 +344,8 @@ class _Builder:
         return v
 
 
-def _side(letter: str) -> str:
-    return "finish" if letter == "F" else "start"
+_OUT = {"S": "out_start", "F": "out_finish"}  # the port a predecessor side leaves from
+_IN = {"S": "in_start", "F": "in_finish"}  # the port a successor side enters
 
 
 def _resolve(code: str, ref: str) -> Key:

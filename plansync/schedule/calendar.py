@@ -77,6 +77,14 @@ class WorkCalendar:
             self._extend_forward()
         return self._days[offset + self._base]
 
+    def ordinals_at(self, offsets: list[int]) -> list[int]:
+        """`ordinal_at` of each offset, with one range check for the whole list."""
+        if offsets:
+            self.ordinal_at(min(offsets))  # extends the precomputed range to cover both ends
+            self.ordinal_at(max(offsets))
+        days, base = self._days, self._base
+        return [days[k + base] for k in offsets]
+
     def date_at(self, offset: int) -> date:
         """The working day at an integer offset."""
         return date.fromordinal(self.ordinal_at(offset))
@@ -131,6 +139,21 @@ def last_day(start: float, duration: float, origin: float) -> int:
     if duration <= 0:
         return first_day(start, 0, origin)
     return math.ceil(snap(start + duration)) - 1
+
+
+def day_span(start: float, duration: float, origin: float) -> tuple[int, int]:
+    """(first_day, last_day) of a task at once, snapping each instant only once: the report
+    calls this for every leaf, twice."""
+    r = round(start)
+    near = -1e-9 < start - r < 1e-9  # snap(start), inlined like below
+    if duration > 0:
+        end = start + duration
+        q = round(end)
+        last = (q if -1e-9 < end - q < 1e-9 else math.ceil(end)) - 1
+        return (r if near else math.floor(start)), last
+    s = r if near else start
+    day = math.floor(s) if s <= origin else math.ceil(s) - 1
+    return day, day
 
 
 def carry_forward(source: WorkCalendar, target: WorkCalendar, value: float, finish: bool) -> int:

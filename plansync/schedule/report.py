@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import partial
+from functools import lru_cache, partial
 
 from plansync.schedule.build import Plan, ProjectRef, RowRef
-from plansync.schedule.calendar import first_day, iso_date, last_day, snap
+from plansync.schedule.calendar import WorkCalendar, day_span, iso_date
 from plansync.schedule.network import Timing, Topology
 from plansync.schedule.paths import chains, driving_preds
 
@@ -56,21 +56,16 @@ class Schedule:
     warnings: list[str]
 
 
-@dataclass(frozen=True)
-class _Leaf:
-    """Day ordinals and floats of one leaf node."""
-
-    es: int
-    ef: int
-    ls: int
-    lf: int
-    total: float
-    free: float
-    critical: bool
+_Leaf = tuple[int, int, int, int, Number, Number, bool]
+"""One leaf node's early start, early finish, late start and late finish (day ordinals), total
+and free float (as `number`s) and whether it is critical. (A plain tuple: one per leaf.)"""
+_ES, _EF = 0, 1
 
 
+@lru_cache(maxsize=65536)
 def number(x: float) -> Number:
-    """x rounded to 6 decimals, as an int when integral."""
+    """x rounded to 6 decimals, as an int when integral (cached: floats repeat across tasks,
+    and rounding to decimals is slow)."""
     r = round(x, 6) + 0.0
     return int(r) if r.is_integer() else r
 
@@ -78,12 +73,13 @@ def number(x: float) -> Number:
 def assemble(plan: Plan, topo: Topology, timing: Timing) -> Schedule:
     """Build the Schedule records from the passes' results."""
     leaves = _leaves(plan, timing)
-    rows = [_row(ref, leaves) for ref in plan.rows]  # as task_rows(), sharing `leaves`
+    rows = _rows(plan.rows, leaves)  # as task_rows(), sharing `leaves`
     projects = {p.code: _project(plan, topo, timing, leaves, p) for p in plan.projects}
     start = min((p.start for p in projects.values()), default=None)
     finish = max((p.finish for p in projects.values()), default=None)
-    last = max((leaf.ef for leaf in leaves.values()), default=None)
-    ends = [j for j, leaf in leaves.items() if leaf.ef == last and iso_date(last) == finish]
+    last = max((leaf[_EF] for leaf in leaves.values()), default=None)
+    ends = sorted(j for j, leaf in leaves.items()
+                  if leaf[_EF] == last and iso_date(last) == finish)
     paths = _paths(plan, topo, timing, ends, MAX_PATHS)
     return Schedule(plan.program, start, finish, paths[0] if paths else [], paths, projects,
                     rows, _warnings(plan.rows, rows))
@@ -92,46 +88,56 @@ def assemble(plan: Plan, topo: Topology, timing: Timing) -> Schedule:
 def task_rows(plan: Plan, timing: Timing) -> list[ScheduleRow]:
     """Just the per-task rows of assemble() (no critical-path chains, no warnings): what an
     instance stores with its tasks."""
-    leaves = _leaves(plan, timing)
-    return [_row(ref, leaves) for ref in plan.rows]
+    return _rows(plan.rows, _leaves(plan, timing))
 
 
 def _leaves(plan: Plan, t: Timing) -> dict[int, _Leaf]:
+    """Per leaf node (grouped by calendar, so not in index order) its days and floats."""
     out: dict[int, _Leaf] = {}
-    d, frozen = plan.network.durations, plan.network.frozen
-    for j, cal in enumerate(plan.calendars):
-        if plan.virtual[j]:
-            continue
-        o, at = plan.origin[j], cal.ordinal_at
-        total = snap(t.ls[j] - t.es[j])
-        free = max(0.0, min(snap(t.free[j]), total))
-        out[j] = _Leaf(at(first_day(t.es[j], d[j], o)), at(last_day(t.es[j], d[j], o)),
-                       at(first_day(t.ls[j], d[j], o)), at(last_day(t.ls[j], d[j], o)),
-                       total, free, total <= 0 and j not in frozen)
+    for cal, nodes in plan.groups:
+        _group_leaves(plan, t, cal, nodes, out)
     return out
 
 
-def _row(ref: RowRef, leaves: dict[int, _Leaf]) -> ScheduleRow:
-    """A leaf's own values; a summary's roll-up (earliest starts, latest finishes, least
-    float, critical if any descendant is)."""
-    if not ref.summary:
-        p = leaves[ref.leaves[0]]
-        return _record(ref, (p.es, p.ef, p.ls, p.lf), p.total, p.free, p.critical)
-    parts = [leaves[j] for j in ref.leaves]
-    days = (min(p.es for p in parts), max(p.ef for p in parts),
-            min(p.ls for p in parts), max(p.lf for p in parts))
-    return _record(ref, days, min(p.total for p in parts), min(p.free for p in parts),
-                   any(p.critical for p in parts))
+def _group_leaves(plan: Plan, t: Timing, cal: WorkCalendar, nodes: list[int],
+                  out: dict[int, _Leaf]) -> None:
+    """The leaves on one calendar: all their day offsets first, then those to ordinals at once.
+    (This runs per leaf, so names are local and `snap` is inlined.)"""
+    d, origin, es, ls = plan.network.durations, plan.origin, t.es, t.ls
+    offsets: list[int] = []
+    for j in nodes:
+        early = day_span(es[j], d[j], origin[j])
+        offsets += early + (early if ls[j] == es[j] else day_span(ls[j], d[j], origin[j]))
+    days = cal.ordinals_at(offsets)
+    frozen, free = plan.network.frozen, t.free
+    for j, early_start, early_finish, late_start, late_finish in zip(
+            nodes, days[0::4], days[1::4], days[2::4], days[3::4], strict=True):
+        x, y = ls[j] - es[j], free[j]
+        r, q = round(x), round(y)
+        total = float(r) if -1e-9 < x - r < 1e-9 else x  # snap(x)
+        slack = min(float(q) if -1e-9 < y - q < 1e-9 else y, total)  # min(snap(y), total)
+        out[j] = (early_start, early_finish, late_start, late_finish, number(total),
+                  number(max(0.0, slack)), total <= 0 and j not in frozen)
 
 
-def _record(ref: RowRef, days: tuple[int, int, int, int], total: float, free: float,
-            critical: bool) -> ScheduleRow:
-    es, ef, ls, lf = days
-    return ScheduleRow(
-        ref.project, ref.wbs, ref.name, iso_date(es), iso_date(ef), iso_date(ls), iso_date(lf),
-        number(total), number(free), critical, ref.summary, ref.milestone,
-        ref.deadline is not None and ef > ref.deadline,
-    )
+def _rows(refs: list[RowRef], leaves: dict[int, _Leaf]) -> list[ScheduleRow]:
+    """A row per task: a leaf's own values; a summary's roll-up (earliest starts, latest
+    finishes, least float, critical if any descendant is)."""
+    out = []
+    for project, wbs, name, nodes, summary, milestone, _, deadline, _ in refs:  # RowRef fields
+        es, ef, ls, lf, total, free, critical = (
+            _rollup([leaves[j] for j in nodes]) if summary else leaves[nodes[0]])
+        out.append(ScheduleRow(
+            project, wbs, name, iso_date(es), iso_date(ef), iso_date(ls), iso_date(lf), total,
+            free, critical, summary, milestone, deadline is not None and ef > deadline))
+    return out
+
+
+def _rollup(parts: list[_Leaf]) -> _Leaf:
+    """Leaf floats are already `number`s: the least of those is the `number` of the least
+    float, as rounding keeps the order."""
+    es, ef, ls, lf, total, free, critical = zip(*parts, strict=True)
+    return (min(es), max(ef), min(ls), max(lf), min(total), min(free), any(critical))
 
 
 def _project(plan: Plan, topo: Topology, timing: Timing, leaves: dict[int, _Leaf],
@@ -139,9 +145,9 @@ def _project(plan: Plan, topo: Topology, timing: Timing, leaves: dict[int, _Leaf
     if not project.leaves:
         day = iso_date(project.calendar.ordinal_at(project.start))
         return ProjectSchedule(day, day, [])
-    first = iso_date(min(leaves[j].es for j in project.leaves))
-    last = max(leaves[j].ef for j in project.leaves)
-    ends = [j for j in project.leaves if leaves[j].ef == last]
+    first = iso_date(min(leaves[j][_ES] for j in project.leaves))
+    last = max(leaves[j][_EF] for j in project.leaves)
+    ends = [j for j in project.leaves if leaves[j][_EF] == last]
     paths = _paths(plan, topo, timing, ends, 1)
     return ProjectSchedule(first, iso_date(last), paths[0] if paths else [])
 
