@@ -26,18 +26,15 @@ class RoundtripResult:
 
 def roundtrip_file(path: str | Path, limits: Limits | None = None) -> RoundtripResult:
     """What an instance gives back for this file, compared with what the file says."""
-    from plansync.instance.sqlite import SqliteInstance
+    from plansync.instance.address import opened
 
     result = validate_file(path, limits)
     if result.seed is None or result.problems:
         return RoundtripResult(str(path), result.problems)
     seed = result.seed
-    instance = SqliteInstance(":memory:")
-    try:
+    with opened("memory:") as instance:
         instance.import_document(seed.doc)
         exported = canonical_bytes(instance.export_program(seed.doc["program"]["code"]))
-    finally:
-        instance.close()
     if seed.kind == "json" and seed.doc.get("version") == 1:
         expected, label = seed.text.encode("utf-8"), "file"
     else:  # YAML (comments cannot survive) and v2 timelines (export writes the final state)

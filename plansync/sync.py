@@ -38,6 +38,16 @@ def instance_ref(address: str) -> str:
     return f"{REF_PREFIX}{slug}-{digest}"
 
 
+def content_digest(doc: dict[str, Any]) -> str:
+    """What the state records of a program's content: the hash of its canonical bytes."""
+    return hashlib.sha256(canonical_bytes(doc)).hexdigest()
+
+
+def state_entry(server_version: int | None, digest: str, path: str) -> dict[str, Any]:
+    """One program's entry in the recorded state."""
+    return {"server_version": server_version, "sha256": digest, "path": path}
+
+
 @dataclass
 class ProgramPlan:
     """What sync will do (or did) with one program."""
@@ -91,7 +101,7 @@ def plan_sync(plan: SyncPlan, instance: Instance, state: dict[str, Any] | None,
     for path, seed in plan.seeds.items():
         doc = final_state(seed.doc)
         code = doc["program"]["code"]
-        digest = hashlib.sha256(canonical_bytes(doc)).hexdigest()
+        digest = content_digest(doc)
         entry = recorded.get(code) or {}
         current = instance.server_version(code)
         item = ProgramPlan(code, path, "create", digest, [], entry.get("server_version"),
@@ -128,6 +138,5 @@ def new_state(plan: SyncPlan, address: str, commit: str | None,
     programs = dict((previous or {}).get("programs", {}))
     for item in plan.programs:
         if item.action == "unchanged" or item.report is not None:
-            programs[item.program] = {"server_version": item.instance_version,
-                                      "sha256": item.digest, "path": item.path}
+            programs[item.program] = state_entry(item.instance_version, item.digest, item.path)
     return {"instance": address, "commit": commit, "programs": programs}

@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 import click
 
 from plansync.errors import Problem
+from plansync.fileio import write_atomic
 from plansync.render import PROBLEM_RENDERERS
 from plansync.seed.load import Limits
 
@@ -78,6 +79,15 @@ def progress(items: list[T], label: str) -> Iterator[T]:
         yield from bar
 
 
+
+
+def write_output(output: str | None, data: bytes) -> None:
+    """Bytes to a file (atomically), or to stdout when `output` is None or "-"."""
+    if output and output != "-":
+        write_atomic(output, data)
+        return
+    sys.stdout.buffer.write(data)
+    sys.stdout.flush()
 
 
 def status(message: str) -> None:

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import sys
-
 import click
 
-from plansync.commands.common import limit_options
+from plansync.commands.common import limit_options, write_output
 from plansync.errors import EXIT_OK, UsageError
-from plansync.fileio import write_atomic
 from plansync.seed.convert import converted_bytes
 from plansync.seed.load import Limits, kind_of
 
@@ -30,9 +27,5 @@ def command(source: str, output: str, to: str | None, limits: Limits) -> int:
     if kind is None:
         raise UsageError("cannot tell the output kind of -", hint="add --to json or --to yaml")
     data = converted_bytes(source, kind, limits)
-    if output == "-":
-        sys.stdout.buffer.write(data)
-        sys.stdout.flush()
-    else:
-        write_atomic(output, data)
+    write_output(output, data)
     return EXIT_OK

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import sys
-
 import click
 
+from plansync.commands.common import write_output
 from plansync.commands.common_instance import instance_option
 from plansync.errors import EXIT_OK
-from plansync.fileio import write_atomic
 from plansync.seed.canonical import canonical_bytes
 
 
@@ -28,14 +26,11 @@ def command(program: str, project: str | None, instance: str | None, output: str
     Export -> import into a clean instance -> export gives the same bytes. Internal IDs,
     short IDs, server_version and schedule results never appear in the file.
     """
-    from plansync.instance.address import open_instance, resolve_address
+    from plansync.instance.address import opened, resolve_address
 
-    target = open_instance(resolve_address(instance))
-    try:
+    with opened(resolve_address(instance)) as target:
         doc = (target.export_project(program, project) if project
                else target.export_program(program))
-    finally:
-        target.close()
     if fmt is None:
         fmt = "yaml" if output and output.endswith((".yaml", ".yml")) else "json"
     if fmt == "yaml":
@@ -44,9 +39,5 @@ def command(program: str, project: str | None, instance: str | None, output: str
         data = yamlio.dump_plain(doc).encode("utf-8")
     else:
         data = canonical_bytes(doc)
-    if output and output != "-":
-        write_atomic(output, data)
-    else:
-        sys.stdout.buffer.write(data)
-        sys.stdout.flush()
+    write_output(output, data)
     return EXIT_OK

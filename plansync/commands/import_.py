@@ -32,7 +32,7 @@ def command(paths: tuple[str, ...], instance: str | None, create_users: bool, dr
     importing the same file twice changes nothing. Without --create-users no account is
     created: memberships for unknown emails are kept as pending and listed.
     """
-    from plansync.instance.address import open_instance, resolve_address
+    from plansync.instance.address import opened, resolve_address
 
     files = find_seed_files(list(paths))
     seeds: list[Seed] = []
@@ -47,15 +47,12 @@ def command(paths: tuple[str, ...], instance: str | None, create_users: bool, dr
         echo_problems(problems, files, "json" if fmt == "json" else "text")
         click.echo("plansync: nothing was imported", err=True)
         return EXIT_FINDINGS
-    target = open_instance(resolve_address(instance))
-    try:
-        reports = []
+    reports = []
+    with opened(resolve_address(instance)) as target:
         for seed in seeds:
             status(f"importing {seed.path} ({seed.doc['program']['code']})")
             reports.append(target.import_document(seed.doc, create_users=create_users,
                                                   dry_run=dry_run))
-    finally:
-        target.close()
     if fmt == "json":
         click.echo(json.dumps([r.as_dict() for r in reports], indent=2))
     else:

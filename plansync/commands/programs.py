@@ -18,13 +18,10 @@ from plansync.render.text import programs_table
               show_default=True, help="Output format.")
 def command(instance: str | None, fmt: str) -> int:
     """List the programs on an instance: code, name, projects, tasks, server_version."""
-    from plansync.instance.address import open_instance, resolve_address
+    from plansync.instance.address import opened, resolve_address
 
-    target = open_instance(resolve_address(instance))
-    try:
+    with opened(resolve_address(instance)) as target:
         found = target.programs()
-    finally:
-        target.close()
     if fmt == "json":
         click.echo(json.dumps([asdict(p) for p in found], indent=2, ensure_ascii=False))
     else:

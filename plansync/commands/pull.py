@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 from typing import Any
 
@@ -39,16 +38,15 @@ def command(programs: tuple[str, ...], instance: str | None, do_commit: bool, fo
     A seed file with uncommitted edits is never overwritten without --force.
     """
     from plansync import gitrepo
-    from plansync.instance.address import open_instance, resolve_address
-    from plansync.sync import instance_ref, load_seeds
+    from plansync.instance.address import opened, resolve_address
+    from plansync.sync import content_digest, instance_ref, load_seeds, state_entry
 
     root = gitrepo.workdir(".")
     plan = load_seeds(gitrepo.worktree_seed_files(root, []), limits)
     by_code = {seed.doc["program"]["code"]: (path, seed) for path, seed in plan.seeds.items()}
     address = resolve_address(instance, root)
-    target = open_instance(address)
     ref = instance_ref(address)
-    try:
+    with opened(address) as target:
         wanted = list(programs) or [c for c in by_code if target.server_version(c) is not None]
         state = gitrepo.read_state(root, ref) or {"programs": {}}
         written, lines = [], []
@@ -67,12 +65,9 @@ def command(programs: tuple[str, ...], instance: str | None, do_commit: bool, fo
             lines.append(line)
             if changed:
                 written.append(path)
-            state["programs"][code] = {
-                "server_version": target.server_version(code), "path": path,
-                "sha256": hashlib.sha256(canonical_bytes(exported)).hexdigest()}
+            state["programs"][code] = state_entry(target.server_version(code),
+                                                  content_digest(exported), path)
         state.update(instance=address, commit=gitrepo.head_commit(root))
-    finally:
-        target.close()
     click.echo("\n".join(lines) or "nothing to pull")
     if do_commit and written:
         oid = gitrepo.commit_files(root, written, "plansync pull\n\n" + "\n".join(lines) + "\n")

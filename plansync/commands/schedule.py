@@ -73,10 +73,7 @@ def _document(source: str, instance: str | None, limits: Limits) -> dict[str, An
         from plansync.seed.events import final_state
 
         return final_state(doc)
-    from plansync.instance.address import open_instance, resolve_address
+    from plansync.instance.address import opened, resolve_address
 
-    target = open_instance(resolve_address(instance))
-    try:
+    with opened(resolve_address(instance)) as target:
         return target.export_program(source)
-    finally:
-        target.close()

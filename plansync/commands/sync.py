@@ -37,7 +37,7 @@ def command(folder: str | None, instance: str | None, dry_run: bool, force: bool
     repository under refs/plansync/<instance>.
     """
     from plansync import gitrepo
-    from plansync.instance.address import open_instance, resolve_address
+    from plansync.instance.address import opened, resolve_address
     from plansync.sync import apply_sync, instance_ref, load_seeds, new_state, plan_sync
 
     root = gitrepo.workdir(folder or ".")
@@ -49,9 +49,8 @@ def command(folder: str | None, instance: str | None, dry_run: bool, force: bool
         click.echo("plansync: nothing was synced (fix the files above first)", err=True)
         return EXIT_FINDINGS
     address = resolve_address(instance, root)
-    target = open_instance(address)
     ref = instance_ref(address)
-    try:
+    with opened(address) as target:
         state = gitrepo.read_state(root, ref)
         status(f"comparing {len(plan.seeds)} program(s) with the instance")
         plan_sync(plan, target, state, force)
@@ -63,8 +62,6 @@ def command(folder: str | None, instance: str | None, dry_run: bool, force: bool
                 recorded = new_state(plan, address, gitrepo.head_commit(root), state)
                 if recorded != state:
                     gitrepo.write_state(root, ref, recorded, _message(plan))
-    finally:
-        target.close()
     _echo(plan, fmt, dry_run)
     return EXIT_FINDINGS if plan.refused else EXIT_OK
 

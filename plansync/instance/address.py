@@ -13,7 +13,8 @@ environment, and from the repository root when written in plansync.yaml.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from plansync.errors import UsageError
@@ -88,6 +89,16 @@ KINDS: dict[str, Callable[[str], Instance]] = {
     "sqlite:///": _sqlite,
     "memory:": _memory,
 }
+
+
+@contextmanager
+def opened(address: str) -> Iterator[Instance]:
+    """The instance at `address`, closed when the block ends (whatever happens in it)."""
+    target = open_instance(address)
+    try:
+        yield target
+    finally:
+        target.close()
 
 
 def open_instance(address: str) -> Instance:
