@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,6 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from plansync.cli import cli
+from tests.gitrepos import repo_with_examples
 
 ROOT = Path(__file__).resolve().parents[1]
 PLANS = ROOT / "examples" / "plans"
@@ -21,10 +21,7 @@ PLANS = ROOT / "examples" / "plans"
 @pytest.fixture
 def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     """A fresh Git repository holding the example plans, as the current directory."""
-    work = tmp_path / "plans-repo"
-    pygit2.init_repository(str(work))
-    for plan in PLANS.iterdir():
-        shutil.copy(plan, work / plan.name)
+    work = repo_with_examples(tmp_path / "plans-repo")
     (work / "sub").mkdir()
     monkeypatch.chdir(work / "sub")
     monkeypatch.delenv("PLANSYNC_INSTANCE", raising=False)

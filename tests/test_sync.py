@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,7 +13,7 @@ from click.testing import CliRunner
 from plansync.cli import cli
 from plansync.instance.sqlite import SqliteInstance
 from plansync.seed.canonical import canonical_bytes
-from tests.gitrepos import commit_all
+from tests.gitrepos import commit_all, repo_with_examples
 
 ROOT = Path(__file__).resolve().parents[1]
 PLANS = ROOT / "examples" / "plans"
@@ -22,11 +21,7 @@ PLANS = ROOT / "examples" / "plans"
 
 @pytest.fixture
 def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    work = tmp_path / "plans"
-    pygit2.init_repository(str(work))
-    (work / "plans").mkdir()
-    for plan in PLANS.iterdir():
-        shutil.copy(plan, work / "plans" / plan.name)
+    work = repo_with_examples(tmp_path / "plans", "plans")
     commit_all(work, "plans")
     monkeypatch.chdir(work)
     monkeypatch.delenv("PLANSYNC_INSTANCE", raising=False)
