@@ -101,7 +101,8 @@ def plan_sync(plan: SyncPlan, instance: Instance, state: dict[str, Any] | None,
     for path, seed in plan.seeds.items():
         doc = final_state(seed.doc)
         code = doc["program"]["code"]
-        digest = content_digest(doc)
+        canonical = canonical_bytes(doc)
+        digest = hashlib.sha256(canonical).hexdigest()  # content_digest(doc), bytes reused
         entry = recorded.get(code) or {}
         current = instance.server_version(code)
         item = ProgramPlan(code, path, "create", digest, [], entry.get("server_version"),
@@ -113,7 +114,7 @@ def plan_sync(plan: SyncPlan, instance: Instance, state: dict[str, Any] | None,
             item.action = "unchanged"
             continue
         exported = instance.export_program(code)
-        if canonical_bytes(exported) == canonical_bytes(doc):
+        if canonical_bytes(exported) == canonical:
             item.action = "unchanged"
             continue
         item.changes = diff_documents(exported, doc)
