@@ -58,8 +58,18 @@ def _is_seed(path: str) -> bool:
 
 
 def _wanted(path: str, prefixes: list[str]) -> bool:
-    return not prefixes or any(path == p or path.startswith(p.rstrip("/") + "/")
+    """Under one of `prefixes` (repository paths; "" is the root, so everything)."""
+    return not prefixes or any(not p or path == p or path.startswith(p.rstrip("/") + "/")
                                for p in prefixes)
+
+
+def repo_path(path: str | Path, root: Path) -> str:
+    """A path given on the command line as a repository path ("" for the root)."""
+    relative = os.path.relpath(os.path.abspath(path), root).replace(os.sep, "/")
+    if relative == ".." or relative.startswith("../"):
+        raise GitError(f"{path} is outside the repository {root}",
+                       hint="pass a path inside the repository")
+    return "" if relative == "." else relative
 
 
 def seed_blobs(start: str | Path, rev: str, prefixes: list[str]) -> dict[str, bytes]:
@@ -184,17 +194,33 @@ def write_state(start: str | Path, ref: str, state: dict[str, Any], message: str
 
 
 def commit_files(start: str | Path, paths: list[str], message: str) -> str:
-    """Stage `paths` (repository-relative) and commit them on HEAD with pygit2."""
+    """Commit exactly `paths` (repository-relative, as they are in the working tree) on HEAD.
+
+    The commit's tree is HEAD's with only these files replaced: whatever else the user has
+    staged stays staged and out of the commit. The index then records the committed content
+    of these paths, so they do not show as changed afterwards."""
+    import pygit2
+
     repo = _open(start)
-    index = repo.index
-    index.read()
+    root = Path(repo.workdir)
+    staged = repo.index
+    staged.read()
+    tree = pygit2.Index()
+    if not repo.head_is_unborn:
+        tree.read_tree(repo.head.peel(pygit2.Commit).tree)
     for path in paths:
-        index.add(path)
-    index.write()
-    tree = index.write_tree()
+        data = (root / path).read_bytes()
+        mode = pygit2.enums.FileMode.BLOB_EXECUTABLE if os.access(root / path, os.X_OK) \
+            else pygit2.enums.FileMode.BLOB
+        entry = pygit2.IndexEntry(path, repo.create_blob(data), mode)
+        tree.add(entry)
+        staged.add(entry)
     parents = [] if repo.head_is_unborn else [repo.head.target]
     signature = _signature(repo)
-    return str(repo.create_commit("HEAD", signature, signature, message, tree, parents))
+    oid = repo.create_commit("HEAD", signature, signature, message, tree.write_tree(repo),
+                             parents)
+    staged.write()
+    return str(oid)
 
 
 def has_local_edits(start: str | Path, path: str) -> bool:

@@ -2,10 +2,10 @@
 
 What was synced is recorded in the repository itself: `refs/plansync/<instance name>` points
 at a commit (one per sync, each the child of the last) whose tree holds `state.json`:
-{"instance": address, "commit": the HEAD synced, "programs": {code: {"server_version",
-"sha256" (of the canonical bytes synced), "path"}}}. A program whose server_version moved
-since then was changed on the instance behind the repository's back: that is drift, and sync
-refuses to overwrite it without --force.
+{"instance": the instance's identity, "commit": the HEAD synced, "programs": {code:
+{"server_version", "sha256" (of the canonical bytes synced), "path"}}}. A program whose
+server_version moved since then was changed on the instance behind the repository's back:
+that is drift, and sync refuses to overwrite it without --force.
 """
 
 from __future__ import annotations
@@ -17,11 +17,11 @@ from pathlib import Path
 from typing import Any
 
 from plansync.errors import Problem
-from plansync.instance.base import ImportReport, Instance
+from plansync.instance.base import ImportReport, Instance, VersionConflict
 from plansync.seed.canonical import canonical_bytes
 from plansync.seed.events import final_state
 from plansync.seed.load import Limits, Seed
-from plansync.seed.validate import validate_bytes
+from plansync.seed.validate import duplicate_programs, validate_bytes
 
 REF_PREFIX = "refs/plansync/"
 
@@ -60,6 +60,7 @@ class ProgramPlan:
     recorded_version: int | None = None
     instance_version: int | None = None
     report: ImportReport | None = None
+    pending: list[str] = field(default_factory=list)  # member emails with no account
 
 
 @dataclass
@@ -76,19 +77,12 @@ class SyncPlan:
 def load_seeds(files: dict[str, bytes], limits: Limits | None = None) -> SyncPlan:
     """Validate every file; an invalid one (or a program in two files) stops the sync."""
     plan = SyncPlan()
-    owners: dict[str, str] = {}
     for path, data in files.items():
         result = validate_bytes(path, data, limits)
         plan.problems.extend(result.problems)
-        if result.seed is None or result.problems:
-            continue
-        code = result.seed.doc["program"]["code"]
-        if code in owners:
-            plan.problems.append(Problem(path, 0, 0, "/program/code", "duplicate-program",
-                                         f"program {code!r} is also in {owners[code]}",
-                                         "keep each program in exactly one seed file"))
-        owners[code] = path
-        plan.seeds[path] = result.seed
+        if result.seed is not None and not result.problems:
+            plan.seeds[path] = result.seed
+    plan.problems.extend(duplicate_programs(list(plan.seeds.values())))
     return plan
 
 
@@ -110,6 +104,7 @@ def plan_sync(plan: SyncPlan, instance: Instance, state: dict[str, Any] | None,
         plan.programs.append(item)
         if current is None:
             continue
+        item.pending = instance.account_gaps(code).members
         if entry.get("sha256") == digest and entry.get("server_version") == current:
             item.action = "unchanged"
             continue
@@ -124,15 +119,43 @@ def plan_sync(plan: SyncPlan, instance: Instance, state: dict[str, Any] | None,
 
 
 def apply_sync(plan: SyncPlan, instance: Instance, *, create_users: bool = False) -> None:
-    """Import every program the plan creates, updates or forces (each one transaction)."""
+    """Import every program the plan creates, updates or forces, each as one transaction
+    that first checks the program is still at the server_version the plan saw (compare and
+    swap): a change on the instance in between turns the program into drift, unwritten.
+
+    With create_users, programs left unchanged still get the accounts they name created."""
+    from plansync.diff import diff_documents
+
     for item in plan.programs:
-        if item.action in ("create", "update", "forced"):
-            item.report = instance.import_document(plan.seeds[item.path].doc,
-                                                   create_users=create_users)
-            item.instance_version = item.report.server_version
+        doc = plan.seeds[item.path].doc
+        if item.action not in ("create", "update", "forced"):
+            if item.action == "unchanged" and create_users and item.instance_version and \
+                    instance.account_gaps(item.program).all:
+                item.report = instance.import_document(doc, create_users=True,
+                                                       expected_version=item.instance_version)
+                item.pending = item.report.pending
+            continue
+        try:
+            item.report = instance.import_document(
+                doc, create_users=create_users, expected_version=item.instance_version or 0)
+        except VersionConflict as conflict:
+            item.action = "drift"
+            item.instance_version = conflict.actual
+            if conflict.actual is not None:
+                item.changes = diff_documents(instance.export_program(item.program),
+                                              final_state(doc))
+            continue
+        item.instance_version = item.report.server_version
+        item.pending = item.report.pending
 
 
-def new_state(plan: SyncPlan, address: str, commit: str | None,
+def recorded_state(state: dict[str, Any] | None, instance: Instance) -> dict[str, Any] | None:
+    """The recorded state if it was recorded for this very instance (a database made anew
+    at the same address is another instance: nothing was synced to it)."""
+    return state if state and state.get("instance") == instance.identity() else None
+
+
+def new_state(plan: SyncPlan, instance: Instance, commit: str | None,
               previous: dict[str, Any] | None) -> dict[str, Any]:
     """The state to record after applying `plan` (or part of it, if an import failed):
     refused programs, and programs not imported, keep their old entry."""
@@ -140,4 +163,4 @@ def new_state(plan: SyncPlan, address: str, commit: str | None,
     for item in plan.programs:
         if item.action == "unchanged" or item.report is not None:
             programs[item.program] = state_entry(item.instance_version, item.digest, item.path)
-    return {"instance": address, "commit": commit, "programs": programs}
+    return {"instance": instance.identity(), "commit": commit, "programs": programs}

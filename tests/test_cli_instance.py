@@ -73,17 +73,19 @@ def test_invalid_file_imports_nothing(repo: Path) -> None:
     assert code == 1
     assert "'name' is a required property" in out
     assert "nothing was imported" in err
-    assert run("programs")[1].strip() == "no programs"
+    assert not (repo / ".plansync" / "instance.db").exists()
 
 
 def test_import_report_json_and_dry_run(repo: Path) -> None:
+    assert run("import", str(repo / "gemini.seed.yaml"))[0] == 0
     code, out, _ = run("import", "--dry-run", "--format", "json",
                        str(repo / "apollo.seed.json"))
     [report] = json.loads(out)
     assert report["status"] == "created" and report["dry_run"] is True
     assert report["counts"]["tasks"]["created"] == 78
     assert "maya.okafor@example.com" in report["pending_memberships"]
-    assert run("programs")[1].strip() == "no programs"
+    assert [p["code"] for p in json.loads(run("programs", "--format", "json")[1])] == \
+        ["gemini"]
 
 
 def test_export_unknown_program_exits_3(repo: Path) -> None:

@@ -114,7 +114,7 @@ def _git_pairs(revs: list[str], paths: list[str]) -> tuple[list[_Pair], list[Pro
     from plansync import gitrepo
 
     root = gitrepo.workdir(".")
-    prefixes = [_repo_path(p, root) for p in paths]
+    prefixes = [gitrepo.repo_path(p, root) for p in paths]
     old_rev = revs[0] if revs else "HEAD"
     old = gitrepo.seed_blobs(root, old_rev, prefixes)
     if len(revs) == 2:
@@ -126,11 +126,6 @@ def _git_pairs(revs: list[str], paths: list[str]) -> tuple[list[_Pair], list[Pro
                    _side(f"{new_label}{path}", new.get(path), problems))
              for path in sorted(old.keys() | new.keys())]
     return pairs, problems
-
-
-def _repo_path(path: str, root: Any) -> str:
-    relative = os.path.relpath(os.path.abspath(path), root).replace(os.sep, "/")
-    return "" if relative == "." else relative
 
 
 def changes_of(pair: _Pair) -> list[Any]:

@@ -11,7 +11,7 @@ from plansync.commands.common_instance import instance_option
 from plansync.errors import EXIT_FINDINGS, EXIT_OK, Problem
 from plansync.render.text import import_report
 from plansync.seed.load import Limits, Seed
-from plansync.seed.validate import find_seed_files, validate_file
+from plansync.seed.validate import duplicate_programs, find_seed_files, validate_file
 
 
 @click.command("import")
@@ -25,12 +25,13 @@ from plansync.seed.validate import find_seed_files, validate_file
 @limit_options
 def command(paths: tuple[str, ...], instance: str | None, create_users: bool, dry_run: bool,
             fmt: str, limits: Limits) -> int:
-    """Import seed files into an instance, each as one all-or-nothing transaction.
+    """Import seed files into an instance, all of them as one all-or-nothing transaction.
 
-    Every file is validated first: if any is invalid, nothing is imported. A program with
-    the same code is replaced (the minimal change, keyed by natural keys), never duplicated;
-    importing the same file twice changes nothing. Without --create-users no account is
-    created: memberships for unknown emails are kept as pending and listed.
+    Every file is validated first: if any is invalid, nothing is imported; if any import
+    fails, none of the files is. A program with the same code is replaced (the minimal
+    change, keyed by natural keys), never duplicated; importing the same file twice changes
+    nothing. Without --create-users no account is created: memberships for unknown emails
+    are kept as pending and listed.
     """
     from plansync.instance.address import opened, resolve_address
 
@@ -41,18 +42,17 @@ def command(paths: tuple[str, ...], instance: str | None, create_users: bool, dr
         status(f"validating {path}")
         result = validate_file(path, limits)
         problems.extend(result.problems)
-        if result.seed is not None:
+        if result.seed is not None and not result.problems:
             seeds.append(result.seed)
+    problems.extend(duplicate_programs(seeds))
     if problems:
         echo_problems(problems, files, "json" if fmt == "json" else "text")
         click.echo("plansync: nothing was imported", err=True)
         return EXIT_FINDINGS
-    reports = []
-    with opened(resolve_address(instance)) as target:
-        for seed in seeds:
-            status(f"importing {seed.path} ({seed.doc['program']['code']})")
-            reports.append(target.import_document(seed.doc, create_users=create_users,
-                                                  dry_run=dry_run))
+    with opened(resolve_address(instance), create=not dry_run) as target:
+        status(f"importing {len(seeds)} file(s)")
+        reports = target.import_documents([seed.doc for seed in seeds],
+                                          create_users=create_users, dry_run=dry_run)
     if fmt == "json":
         click.echo(json.dumps([r.as_dict() for r in reports], indent=2))
     else:

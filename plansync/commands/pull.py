@@ -39,7 +39,13 @@ def command(programs: tuple[str, ...], instance: str | None, do_commit: bool, fo
     """
     from plansync import gitrepo
     from plansync.instance.address import opened, resolve_address
-    from plansync.sync import content_digest, instance_ref, load_seeds, state_entry
+    from plansync.sync import (
+        content_digest,
+        instance_ref,
+        load_seeds,
+        recorded_state,
+        state_entry,
+    )
 
     root = gitrepo.workdir(".")
     plan = load_seeds(gitrepo.worktree_seed_files(root, []), limits)
@@ -48,26 +54,36 @@ def command(programs: tuple[str, ...], instance: str | None, do_commit: bool, fo
     ref = instance_ref(address)
     with opened(address) as target:
         wanted = list(programs) or [c for c in by_code if target.server_version(c) is not None]
-        state = gitrepo.read_state(root, ref) or {"programs": {}}
+        state = recorded_state(gitrepo.read_state(root, ref), target) or {"programs": {}}
         written, lines = [], []
         targets = {code: by_code.get(code, (_new_path(root, folder, code), None))
                    for code in wanted}
-        for code, (path, _) in targets.items():  # refuse before writing anything
+        exports = {}
+        for code, (path, seed) in targets.items():  # refuse before writing anything
             if target.server_version(code) is None:
                 raise UsageError(f"no program {code!r} on the instance",
                                  hint="`plansync programs` lists what it holds")
+            exports[code] = exported = target.export_program(code)
+            if seed is not None and _same_state(seed, exported):
+                continue
             if not force and gitrepo.has_local_edits(root, path):
                 raise PlansyncError(f"{path} has uncommitted edits; pull would overwrite them",
                                     hint="commit or stash them first, or pass --force")
+            if seed is not None and seed.doc.get("version") == 2:
+                raise PlansyncError(
+                    f"{path} is a version 2 timeline and the instance's state of {code!r} "
+                    "differs from its final state; pull writes final states only, which would "
+                    "drop the file's events", hint=f"to replace the timeline with the state "
+                    f"on purpose: plansync export {code} -o {path}")
         for code, (path, seed) in targets.items():
-            exported = target.export_program(code)
+            exported = exports[code]
             changed, line = _write(root, path, seed, exported)
             lines.append(line)
             if changed:
                 written.append(path)
             state["programs"][code] = state_entry(target.server_version(code),
                                                   content_digest(exported), path)
-        state.update(instance=address, commit=gitrepo.head_commit(root))
+        state.update(instance=target.identity(), commit=gitrepo.head_commit(root))
     click.echo("\n".join(lines) or "nothing to pull")
     if do_commit and written:
         oid = gitrepo.commit_files(root, written, "plansync pull\n\n" + "\n".join(lines) + "\n")
@@ -78,8 +94,26 @@ def command(programs: tuple[str, ...], instance: str | None, do_commit: bool, fo
 
 
 def _new_path(root: Path, folder: str | None, code: str) -> str:
-    base = Path(folder).resolve() if folder else root
-    return (base / f"{code}.seed.json").relative_to(root).as_posix()
+    """Where a program without a seed file goes. The code comes from the instance: never
+    trust it as a path (it must be a code, and the file must land inside the repository)."""
+    from plansync.seed.schema import is_code
+
+    if not is_code(code):
+        raise PlansyncError(f"the instance names a program {code!r}, which is not a valid "
+                            "program code; refusing to use it as a file name",
+                            hint="pass a PROGRAM that exists, or fix the instance")
+    base = Path(folder).resolve() if folder else root.resolve()
+    target = (base / f"{code}.seed.json").resolve()
+    if not target.is_relative_to(root.resolve()):
+        raise UsageError(f"{target} is outside the repository {root}",
+                         hint="pass a --dir inside the repository")
+    return target.relative_to(root.resolve()).as_posix()
+
+
+def _same_state(seed: Seed, exported: dict[str, Any]) -> bool:
+    from plansync.seed.events import final_state
+
+    return canonical_bytes(final_state(seed.doc)) == canonical_bytes(exported)
 
 
 def _write(root: Path, path: str, seed: Seed | None, exported: dict[str, Any]
@@ -87,17 +121,19 @@ def _write(root: Path, path: str, seed: Seed | None, exported: dict[str, Any]
     from plansync.diff import diff_documents, summary
     from plansync.seed import yamlio
 
+    code = exported["program"]["code"]
+    if seed is not None and _same_state(seed, exported):
+        return False, f"{code}: {path} is up to date"
     target = root / path
     if seed is not None and seed.kind == "yaml":
         yamlio.merge_into_tree(seed.tree, exported)
         data = yamlio.dump(seed.tree).encode("utf-8")
     else:
         data = canonical_bytes(exported)
-    before = target.read_bytes() if target.exists() else None
-    if before == data:
-        return False, f"{exported['program']['code']}: {path} is up to date"
     write_atomic(target, data)
-    counts = summary(diff_documents(seed.doc, exported)) if seed is not None else {}
+    if seed is None:
+        return True, f"{code}: wrote {path} (new file)"
+    counts = summary(diff_documents(seed.doc, exported))
     what = "; ".join(f"{kind} " + " ".join(f"{op} {n}" for op, n in ops.items() if n)
-                     for kind, ops in counts.items()) or "new file"
-    return True, f"{exported['program']['code']}: wrote {path} ({what})"
+                     for kind, ops in counts.items())
+    return True, f"{code}: wrote {path} ({what})"

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import json
-import os
 from typing import Any
 
 import click
 
 from plansync.commands.common import echo_problems, limit_options, status
 from plansync.commands.common_instance import instance_option
-from plansync.errors import EXIT_FINDINGS, EXIT_OK
+from plansync.errors import EXIT_FINDINGS, EXIT_OK, UsageError
 from plansync.seed.load import Limits
 
 
@@ -38,20 +37,32 @@ def command(folder: str | None, instance: str | None, dry_run: bool, force: bool
     """
     from plansync import gitrepo
     from plansync.instance.address import opened, resolve_address
-    from plansync.sync import apply_sync, instance_ref, load_seeds, new_state, plan_sync
+    from plansync.sync import (
+        apply_sync,
+        instance_ref,
+        load_seeds,
+        new_state,
+        plan_sync,
+        recorded_state,
+    )
 
     root = gitrepo.workdir(folder or ".")
-    prefixes = [] if folder is None else [_relative(folder, root)]
+    prefixes = [] if folder is None else [gitrepo.repo_path(folder, root)]
     status("validating the seed files")
-    plan = load_seeds(gitrepo.worktree_seed_files(root, prefixes), limits)
+    files = gitrepo.worktree_seed_files(root, prefixes)
+    if not files:
+        raise UsageError(f"no seed files in {folder or root}",
+                         hint="sync a folder that holds *.seed.json or *.seed.yaml files "
+                         "(Git-ignored files are skipped)")
+    plan = load_seeds(files, limits)
     if plan.problems:
         echo_problems(plan.problems, list(plan.seeds), "text")
         click.echo("plansync: nothing was synced (fix the files above first)", err=True)
         return EXIT_FINDINGS
     address = resolve_address(instance, root)
     ref = instance_ref(address)
-    with opened(address) as target:
-        state = gitrepo.read_state(root, ref)
+    with opened(address, create=not dry_run) as target:
+        state = recorded_state(gitrepo.read_state(root, ref), target)
         status(f"comparing {len(plan.seeds)} program(s) with the instance")
         plan_sync(plan, target, state, force)
         if not dry_run:
@@ -59,16 +70,11 @@ def command(folder: str | None, instance: str | None, dry_run: bool, force: bool
             try:
                 apply_sync(plan, target, create_users=create_users)
             finally:  # record what did get imported, even if a later import failed
-                recorded = new_state(plan, address, gitrepo.head_commit(root), state)
+                recorded = new_state(plan, target, gitrepo.head_commit(root), state)
                 if recorded != state:
                     gitrepo.write_state(root, ref, recorded, _message(plan))
     _echo(plan, fmt, dry_run)
     return EXIT_FINDINGS if plan.refused else EXIT_OK
-
-
-def _relative(folder: str, root: Any) -> str:
-    relative = os.path.relpath(os.path.abspath(folder), root)
-    return "" if relative == "." else relative.replace(os.sep, "/")
 
 
 def _message(plan: Any) -> str:
@@ -79,11 +85,14 @@ def _message(plan: Any) -> str:
 def _echo(plan: Any, fmt: str, dry_run: bool) -> None:
     from plansync.diff import summary
     from plansync.render.diff import RENDERERS
+    from plansync.render.text import accounts_lines
 
     if fmt == "json":
         click.echo(json.dumps({"dry_run": dry_run, "programs": [
             {"program": p.program, "path": p.path, "action": p.action,
              "server_version": p.instance_version, "summary": summary(p.changes),
+             "pending_memberships": p.pending,
+             "created_users": p.report.created_users if p.report else [],
              "changes": [c.as_dict() for c in p.changes]} for p in plan.programs]}, indent=2,
             ensure_ascii=False))
         return
@@ -97,6 +106,8 @@ def _echo(plan: Any, fmt: str, dry_run: bool) -> None:
         version = f", server_version {p.instance_version}" if p.instance_version else ""
         counts = _short(summary(p.changes))
         click.echo(f"{p.program} ({p.path}): {verbs[p.action]}{version}{counts}")
+        for line in accounts_lines(p.report.created_users if p.report else [], p.pending):
+            click.echo(line)
         if p.action == "drift":
             click.echo(RENDERERS["text"](p.changes, None, color=False))
             click.echo("  hint: `plansync sync --force` overwrites the instance with the file; "

@@ -13,6 +13,7 @@ environment, and from the repository root when written in plansync.yaml.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -60,18 +61,23 @@ def _rebase(address: str, root: Path) -> str:
     return address
 
 
-def _sqlite(address: str) -> Instance:
+def _sqlite(address: str, create: bool) -> Instance:
     from plansync.instance.sqlite import SqliteInstance
 
     path = address[len("sqlite:///"):]
     if not path:
         raise UsageError(f"no database path in {address!r}", hint="sqlite:///path/to/file.db")
     if Path(path).name == DEFAULT_DB and Path(path).parent.name == DEFAULT_DIR:
-        _ignore_default_folder(Path(path).parent)
-    return SqliteInstance(path)
+        if create:
+            _ignore_default_folder(Path(path).parent)
+        elif not Path(path).exists():
+            # The embedded default before its first import: it reads as empty, and reading
+            # it creates nothing. (Any other address that does not exist is refused.)
+            return SqliteInstance(":memory:", name="default")
+    return SqliteInstance(path, create=create)
 
 
-def _memory(address: str) -> Instance:
+def _memory(address: str, create: bool) -> Instance:
     from plansync.instance.sqlite import SqliteInstance
 
     return SqliteInstance(":memory:")
@@ -85,25 +91,33 @@ def _ignore_default_folder(folder: Path) -> None:
 
 
 # Instance kinds, by address scheme (also what `--instance` accepts).
-KINDS: dict[str, Callable[[str], Instance]] = {
+KINDS: dict[str, Callable[[str, bool], Instance]] = {
     "sqlite:///": _sqlite,
     "memory:": _memory,
 }
 
 
+def redact(address: str) -> str:
+    """The address with any password in it masked, fit for messages and records."""
+    return re.sub(r"^([a-z][a-z0-9+.-]*://[^/@:]*):[^/@]*@", r"\1:***@", address)
+
+
 @contextmanager
-def opened(address: str) -> Iterator[Instance]:
-    """The instance at `address`, closed when the block ends (whatever happens in it)."""
-    target = open_instance(address)
+def opened(address: str, *, create: bool = False) -> Iterator[Instance]:
+    """The instance at `address`, closed when the block ends (whatever happens in it).
+
+    Only commands that write to the instance pass create=True: anything else (a reader, a
+    dry run) refuses an instance that does not exist rather than making an empty one."""
+    target = open_instance(address, create=create)
     try:
         yield target
     finally:
         target.close()
 
 
-def open_instance(address: str) -> Instance:
+def open_instance(address: str, *, create: bool = False) -> Instance:
     for prefix, factory in KINDS.items():
         if address.startswith(prefix):
-            return factory(address)
-    raise UsageError(f"unknown instance address {address!r}",
+            return factory(address, create)
+    raise UsageError(f"unknown instance address {redact(address)!r}",
                      hint="use sqlite:///path/to/file.db or memory:")

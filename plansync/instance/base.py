@@ -6,8 +6,11 @@ chosen by address through `plansync.instance.address.open_instance`.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
+
+from plansync.errors import InstanceError
 
 KINDS = ("program", "calendars", "resources", "projects", "members", "sprints", "tasks",
          "assignments", "dependencies", "baselines", "baseline_tasks", "risks", "risk_tasks")
@@ -48,6 +51,34 @@ class ImportReport:
         }
 
 
+class VersionConflict(InstanceError):
+    """The program's server_version is not the one the caller expected: someone changed
+    (or created) it in between. Nothing was written."""
+
+    def __init__(self, program: str, expected: int, actual: int | None) -> None:
+        found = "it does not exist" if actual is None else f"it is at {actual}"
+        wanted = "not to exist" if expected == 0 else f"server_version {expected}"
+        super().__init__(f"program {program!r} changed on the instance meanwhile: expected "
+                         f"{wanted}, {found}; nothing was written",
+                         hint="look at what changed (plansync sync --dry-run) and retry")
+        self.program = program
+        self.expected = expected
+        self.actual = actual
+
+
+@dataclass(frozen=True)
+class AccountGaps:
+    """Emails a program names that have no account: its members' (pending memberships)
+    and its resources'."""
+
+    members: list[str] = field(default_factory=list)
+    resources: list[str] = field(default_factory=list)
+
+    @property
+    def all(self) -> list[str]:
+        return sorted(set(self.members) | set(self.resources))
+
+
 @dataclass(frozen=True)
 class ProgramSummary:
     code: str
@@ -62,12 +93,29 @@ class Instance(Protocol):
 
     name: str
 
+    def identity(self) -> str:
+        """The instance's own id (made when it was created): what records name it by,
+        rather than an address that may hold a local path or a password."""
+        ...
+
     def programs(self) -> list[ProgramSummary]: ...
 
     def server_version(self, program: str) -> int | None: ...
 
     def import_document(self, doc: dict[str, Any], *, create_users: bool = False,
-                        dry_run: bool = False) -> ImportReport: ...
+                        dry_run: bool = False,
+                        expected_version: int | None = None) -> ImportReport:
+        """Apply one document as one transaction. expected_version (compare-and-swap): the
+        server_version the program must have (0: it must not exist), checked in the same
+        transaction; a mismatch raises VersionConflict and writes nothing."""
+        ...
+
+    def import_documents(self, docs: Sequence[dict[str, Any]], *, create_users: bool = False,
+                         dry_run: bool = False) -> list[ImportReport]:
+        """Apply several documents (distinct programs) as ONE transaction: all or nothing."""
+        ...
+
+    def account_gaps(self, program: str) -> AccountGaps: ...
 
     def export_program(self, program: str) -> dict[str, Any]: ...
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sqlite3
+from collections.abc import Callable
 from typing import Any
 
 from plansync.seed.canonical import normalise
@@ -22,11 +24,14 @@ class Exporter:
         return self.conn.execute(sql, (self.program_id,)).fetchall()
 
     def program(self) -> dict[str, Any]:
-        code, name, description = self.conn.execute(
-            "SELECT code, name, description FROM programs WHERE id = ?",
+        code, name, description, origin = self.conn.execute(
+            "SELECT code, name, description, origin FROM programs WHERE id = ?",
             (self.program_id,)).fetchone()
         projects, members = self._projects(), self._members()
         program = _present(code=code, name=name, description=description)
+        if origin is not None:
+            parent, _, project = origin.partition("/")
+            program["origin"] = {"program": parent, "project": project}
         program["calendars"] = [
             _present(code=c, workdays=_load(w), holidays=_load(h))
             for c, w, h in self._rows("SELECT code, workdays, holidays FROM calendars "
@@ -149,11 +154,30 @@ def _load(text: str | None) -> Any:
     return None if text is None else json.loads(text)
 
 
-def project_document(program_doc: dict[str, Any], project_code: str) -> dict[str, Any]:
+def project_export_code(program: str, project: str, taken: Callable[[str], bool]) -> str:
+    """The code of a project export: `<program>-<project>`; when that is longer than a code
+    may be (63), cut and suffixed with a hash of the pair, so distinct projects never share
+    one. `taken(code)` says a program of another origin already has the code: then `-2`,
+    `-3`, ... are tried, so the export never names an unrelated program."""
+    base = f"{program}-{project}"
+    if len(base) > 63:
+        digest = hashlib.sha256(f"{program}/{project}".encode()).hexdigest()[:8]
+        base = f"{base[:54]}-{digest}"
+    code, n = base, 1
+    while taken(code):
+        n += 1
+        suffix = f"-{n}"
+        code = base[:63 - len(suffix)] + suffix
+    return code
+
+
+def project_document(program_doc: dict[str, Any], project_code: str,
+                     taken: Callable[[str], bool] = lambda code: False) -> dict[str, Any]:
     """One project wrapped in a synthesized single-project program (see docs/instance.md).
 
-    Code `<program>-<project>`, named after the project; links to sibling projects are
-    dropped; the resources its tasks use, and the calendars it and they use, come along.
+    Code from `project_export_code`, named after the project, with an `origin` naming the
+    program and project it copies; links to sibling projects are dropped; the resources its
+    tasks use, and the calendars it and they use, come along.
     """
     program = program_doc["program"]
     project = next(p for p in program.get("projects", []) if p["code"] == project_code)
@@ -170,8 +194,9 @@ def project_document(program_doc: dict[str, Any], project_code: str) -> dict[str
     if implicit and kept[0]["code"] != implicit:
         project["calendar"] = implicit
     synthesized: dict[str, Any] = {
-        "code": f"{program['code']}-{project_code}"[:63],
+        "code": project_export_code(program["code"], project_code, taken),
         "name": project["name"],
+        "origin": {"program": program["code"], "project": project_code},
         "calendars": kept,
         "resources": resources,
         "projects": [project],

@@ -19,9 +19,34 @@ from typing import Any
 
 import orjson
 
-from plansync.instance.base import Counts, ImportReport
+from plansync.errors import InstanceError
+from plansync.instance.base import Counts, ImportReport, VersionConflict
 
 Key = tuple[Hashable, ...]
+
+
+class ProgramClash(InstanceError):
+    """The document and the instance's program share a code but not an origin: one is a
+    project export (a copy of a project) and the other is not, or a copy of another one.
+    Importing would replace an unrelated program, so nothing is written."""
+
+    def __init__(self, code: str, stored: str | None, incoming: str | None) -> None:
+        def what(origin: str | None) -> str:
+            if origin is None:
+                return "a program of its own"
+            program, _, project = origin.partition("/")
+            return f"a copy of project {project} of program {program}"
+
+        super().__init__(f"program {code!r} on the instance is {what(stored)}, but this "
+                         f"document is {what(incoming)}; importing it would replace an "
+                         "unrelated program, so nothing was written",
+                         hint="give the document another program code (program.code), "
+                         "then import it")
+
+
+def origin_text(origin: dict[str, str] | None) -> str | None:
+    """How a project export's origin is stored: "program/project" (None for a program)."""
+    return None if origin is None else f"{origin['program']}/{origin['project']}"
 
 
 def now() -> str:
@@ -69,7 +94,7 @@ TABLES = {
                                                   "calendar"), "program_id = ?"),
     "projects": _Table("projects", ("code",), ("name", "description", "start", "calendar",
                                                 "status"), "program_id = ?"),
-    "members": _Table("memberships", ("ifnull(project_id, '')", "email"), ("role", "user_id"),
+    "members": _Table("memberships", ("ifnull(project_id, '')", "email"), ("role",),
                       "program_id = ?"),
     "sprints": _Table("sprints", ("project_id", "code"), ("name", "start", "finish"),
                       "project_id IN (SELECT id FROM projects WHERE program_id = ?)"),
@@ -109,8 +134,10 @@ class _Pending:
 
 class Importer:
     def __init__(self, conn: sqlite3.Connection, doc: dict[str, Any], *,
-                 create_users: bool, events: list[dict[str, Any]] | None = None) -> None:
+                 create_users: bool, events: list[dict[str, Any]] | None = None,
+                 expected_version: int | None = None) -> None:
         self.conn = conn
+        self.expected_version = expected_version
         self.events = events or []
         self.doc = doc
         self.program = doc["program"]
@@ -193,23 +220,30 @@ class Importer:
     # -- the program row and memberships -------------------------------------------------
 
     def _program_row(self) -> None:
-        row = self.conn.execute("SELECT id, name, description, server_version FROM programs "
-                                "WHERE code = ?", (self.program["code"],)).fetchone()
-        values = (self.program["name"], self.program.get("description"))
+        code = self.program["code"]
+        row = self.conn.execute("SELECT id, name, description, origin, server_version "
+                                "FROM programs WHERE code = ?", (code,)).fetchone()
+        actual = None if row is None else int(row[4])
+        if self.expected_version is not None and (actual or 0) != self.expected_version:
+            raise VersionConflict(code, self.expected_version, actual)
+        values = (self.program["name"], self.program.get("description"),
+                  origin_text(self.program.get("origin")))
         counts = self.report.counts.setdefault("program", Counts())
         if row is None:
             self.program_id = new_id()
-            self.conn.execute("INSERT INTO programs (id, code, name, description, "
-                              "server_version, updated_at) VALUES (?, ?, ?, ?, 1, ?)",
-                              (self.program_id, self.program["code"], *values, now()))
+            self.conn.execute("INSERT INTO programs (id, code, name, description, origin, "
+                              "server_version, updated_at) VALUES (?, ?, ?, ?, ?, 1, ?)",
+                              (self.program_id, code, *values, now()))
             counts.created += 1
             self.report.status = "created"
             self.report.server_version = 1
             return
-        self.program_id, self.report.server_version = row[0], row[3]
-        if tuple(row[1:3]) != values:
+        if row[3] != values[2]:
+            raise ProgramClash(code, row[3], values[2])
+        self.program_id, self.report.server_version = row[0], row[4]
+        if tuple(row[1:3]) != values[:2]:
             self.conn.execute("UPDATE programs SET name = ?, description = ? WHERE id = ?",
-                              (*values, self.program_id))
+                              (*values[:2], self.program_id))
             counts.updated += 1
         else:
             counts.unchanged += 1
@@ -219,20 +253,34 @@ class Importer:
         listed += [(pid[p["code"]], m) for p in projects for m in p.get("members", [])]
         emails = {m["email"] for _, m in listed}
         emails |= {r["email"] for r in self.program.get("resources", []) if "email" in r}
-        users = self._users(emails)
-        self.report.pending = sorted({m["email"] for _, m in listed if m["email"] not in users})
-        self._sync("members", {(project, m["email"]): (m["role"], users.get(m["email"]))
-                               for project, m in listed})
+        known = self._users(emails)
+        self.report.pending = sorted({m["email"] for _, m in listed
+                                      if m["email"].lower() not in known})
+        self._sync("members", {(project, m["email"]): (m["role"],) for project, m in listed})
+        # Which account a membership belongs to is bookkeeping, not content: linking a
+        # membership to an account that appeared since is no change of the program.
+        self.conn.execute(
+            "UPDATE memberships SET user_id = (SELECT u.id FROM users u WHERE lower(u.email) "
+            "= lower(memberships.email) ORDER BY u.created_at, u.id LIMIT 1) "
+            "WHERE program_id = ? AND user_id IS NOT (SELECT u.id FROM users u WHERE "
+            "lower(u.email) = lower(memberships.email) ORDER BY u.created_at, u.id LIMIT 1)",
+            (self.program_id,))
 
-    def _users(self, emails: set[str]) -> dict[str, str]:
-        known = dict(self.conn.execute("SELECT email, id FROM users"))
+    def _users(self, emails: set[str]) -> set[str]:
+        """The lowercased emails among `emails` that have an account (created first when
+        asked); emails match accounts case-insensitively."""
+        known = {row[0] for row in self.conn.execute("SELECT lower(email) FROM users")}
         if self.create_users:
-            for email in sorted(emails - known.keys()):
-                known[email] = new_id()
-                self.conn.execute("INSERT INTO users (id, email, created_at) VALUES (?, ?, ?)",
-                                  (known[email], email, now()))
-                self.report.created_users.append(email)
-        return {e: known[e] for e in emails if e in known}
+            wanted: dict[str, str] = {}
+            for email in sorted(emails):
+                wanted.setdefault(email.lower(), email)
+            for lowered, email in sorted(wanted.items()):
+                if lowered not in known:
+                    known.add(lowered)
+                    self.conn.execute("INSERT INTO users (id, email, created_at) "
+                                      "VALUES (?, ?, ?)", (new_id(), email, now()))
+                    self.report.created_users.append(email)
+        return known
 
     def _baselines_and_risks(self, projects: list[dict[str, Any]], pid: dict[str, str],
                              tid: dict[tuple[str, str], Any]) -> None:

@@ -3,25 +3,39 @@
 Schema changes are explicit, numbered migrations (plansync/instance/migrations/NNNN_*.sql)
 recorded in a schema_version table. Each import runs in one IMMEDIATE transaction: concurrent
 writers wait for each other (busy timeout) and a failure anywhere rolls everything back.
+Opening never takes the write lock unless there is a migration to apply, so readers never
+wait behind a writer (WAL); a database that does not exist is created only when asked.
 """
 
 from __future__ import annotations
 
+import os
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
-from plansync.errors import InstanceError
-from plansync.instance.base import ImportReport, ProgramSummary
+from plansync.errors import InstanceError, UsageError
+from plansync.instance.base import AccountGaps, ImportReport, ProgramSummary
 from plansync.instance.exporter import Exporter, project_document
 from plansync.instance.importer import Importer
 from plansync.memory import no_gc_pauses
 from plansync.seed.canonical import normalise
 
-BUSY_TIMEOUT_MS = 60_000
+
+def lock_timeout() -> float:
+    """Seconds to wait for another process's write lock (env PLANSYNC_LOCK_TIMEOUT)."""
+    raw = os.environ.get("PLANSYNC_LOCK_TIMEOUT", "60")
+    try:
+        value = float(raw)
+    except ValueError:
+        value = -1.0
+    if not 0 <= value <= 86_400:
+        raise UsageError(f"PLANSYNC_LOCK_TIMEOUT={raw!r} is not a number of seconds",
+                         hint="use a number from 0 to 86400, e.g. PLANSYNC_LOCK_TIMEOUT=60")
+    return value
 
 
 class _DryRun(Exception):
@@ -39,25 +53,46 @@ def migrations() -> list[tuple[int, str, str]]:
 
 
 class SqliteInstance:
-    """An Instance backed by SQLite. `path` is a file path or ":memory:"."""
+    """An Instance backed by SQLite. `path` is a file path or ":memory:".
 
-    def __init__(self, path: str, name: str | None = None) -> None:
+    With create=False a missing database file is an error instead of a new, empty instance
+    (read-only commands and dry runs must not create one on a mistyped address).
+    """
+
+    def __init__(self, path: str, name: str | None = None, *, create: bool = True) -> None:
         self.path = path
         self.name = name or ("memory" if path == ":memory:" else Path(path).stem)
+        self.timeout = lock_timeout()
+        if path != ":memory:" and not create and not Path(path).is_file():
+            raise InstanceError(f"no instance database at {path}",
+                                hint="check the --instance address; `plansync import` or "
+                                "`plansync sync` creates a new instance")
         if path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         try:
-            self.conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000,
+            self.conn = sqlite3.connect(path, timeout=self.timeout,
                                         isolation_level=None, check_same_thread=False)
             self.conn.execute("PRAGMA foreign_keys = ON")
-            self.conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-            if path != ":memory:":
+            self.conn.execute(f"PRAGMA busy_timeout = {int(self.timeout * 1000)}")
+            if path != ":memory:" and self._journal_mode() != "wal":
                 self.conn.execute("PRAGMA journal_mode = WAL")
             self.migrate()
         except sqlite3.Error as exc:
-            raise InstanceError(f"cannot open the instance database {path}: {exc}",
-                                hint="check the path, its permissions and free disk "
-                                "space") from exc
+            raise self._error(exc, f"cannot open the instance database {path}",
+                              "check the path, its permissions and free disk space") from exc
+
+    def _journal_mode(self) -> str:
+        return str(self.conn.execute("PRAGMA journal_mode").fetchone()[0]).lower()
+
+    def _error(self, exc: sqlite3.Error, what: str, hint: str) -> InstanceError:
+        """An InstanceError for a database failure; a lock timeout says so."""
+        if "locked" in str(exc) or "busy" in str(exc):
+            return InstanceError(
+                f"{what}: the instance database {self.path} is locked by another process "
+                f"(waited {self.timeout:g} s)",
+                hint="another plansync (an import, sync or watch) is writing to it; retry "
+                "when it is done, or raise PLANSYNC_LOCK_TIMEOUT (seconds)")
+        return InstanceError(f"{what}: {exc}", hint=hint)
 
     # -- schema ------------------------------------------------------------------------------
 
@@ -70,17 +105,25 @@ class SqliteInstance:
         return int(row[0] or 0)
 
     def migrate(self) -> None:
-        """Apply the migrations this database has not seen, each in its own transaction."""
+        """Apply the migrations this database has not seen, in one write transaction.
+
+        A database that is up to date is only read: no write lock, so opening it never waits
+        behind another process's import.
+        """
+        known = migrations()
+        latest = known[-1][0] if known else 0
+        current = self.schema_version()
+        if current > latest:
+            raise InstanceError(
+                f"the instance database has schema version {current}, newer than this "
+                f"plansync knows ({latest})", hint="upgrade plansync")
+        if current == latest:
+            return
         with self.transaction():
             self.conn.execute("CREATE TABLE IF NOT EXISTS schema_version ("
                               "version INTEGER PRIMARY KEY, name TEXT NOT NULL, "
                               "applied_at TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP)")
-            current = self.schema_version()
-            known = migrations()
-            if current > (known[-1][0] if known else 0):
-                raise InstanceError(
-                    f"the instance database has schema version {current}, newer than this "
-                    "plansync knows", hint="upgrade plansync")
+            current = self.schema_version()  # another process may have migrated meanwhile
             for number, name, sql in known:
                 if number > current:
                     for statement in _statements(sql):
@@ -101,6 +144,11 @@ class SqliteInstance:
 
     # -- the Instance interface --------------------------------------------------------------
 
+    def identity(self) -> str:
+        row = self.conn.execute("SELECT value FROM instance_meta WHERE key = 'instance_id'"
+                                ).fetchone()
+        return str(row[0])
+
     def programs(self) -> list[ProgramSummary]:
         rows = self.conn.execute(
             "SELECT p.code, p.name, p.server_version, "
@@ -116,27 +164,48 @@ class SqliteInstance:
         return None if row is None else int(row[0])
 
     def import_document(self, doc: dict[str, Any], *, create_users: bool = False,
-                        dry_run: bool = False) -> ImportReport:
+                        dry_run: bool = False,
+                        expected_version: int | None = None) -> ImportReport:
         """Apply a valid document as one transaction (rolled back when dry_run)."""
+        return self._import([doc], create_users, dry_run, [expected_version])[0]
+
+    def import_documents(self, docs: Sequence[dict[str, Any]], *, create_users: bool = False,
+                         dry_run: bool = False) -> list[ImportReport]:
+        """Apply valid documents of distinct programs as one transaction: all or nothing."""
+        return self._import(docs, create_users, dry_run, [None] * len(docs))
+
+    def _import(self, docs: Sequence[dict[str, Any]], create_users: bool, dry_run: bool,
+                expected: Sequence[int | None]) -> list[ImportReport]:
         from plansync.seed.events import final_state
 
+        reports: list[ImportReport] = []
         with no_gc_pauses():
-            state = normalise(final_state(doc), sort=False)
-            report: ImportReport | None = None
+            states = [normalise(final_state(doc), sort=False) for doc in docs]
             try:
                 with self.transaction() as conn:
-                    report = Importer(conn, state, create_users=create_users,
-                                      events=doc.get("events")).run()
-                    report.dry_run = dry_run
+                    for doc, state, version in zip(docs, states, expected, strict=True):
+                        report = Importer(conn, state, create_users=create_users,
+                                          events=doc.get("events"),
+                                          expected_version=version).run()
+                        report.dry_run = dry_run
+                        reports.append(report)
                     if dry_run:
                         raise _DryRun
             except _DryRun:
                 pass
             except sqlite3.Error as exc:
-                raise InstanceError(f"import failed and was rolled back: {exc}",
-                                    hint="nothing was changed; fix the cause and retry") from exc
-        assert report is not None
-        return report
+                raise self._error(exc, "import failed and was rolled back",
+                                  "nothing was changed; fix the cause and retry") from exc
+        return reports
+
+    def account_gaps(self, program: str) -> AccountGaps:
+        program_id = self._program_id(program)
+        members, resources = (
+            sorted({row[0] for row in self.conn.execute(
+                f"SELECT email FROM {table} WHERE program_id = ? AND email IS NOT NULL AND "
+                "lower(email) NOT IN (SELECT lower(email) FROM users)", (program_id,))})
+            for table in ("memberships", "resources"))
+        return AccountGaps(members, resources)
 
     def _program_id(self, program: str) -> str:
         row = self.conn.execute("SELECT id FROM programs WHERE code = ? OR id = ?",
@@ -161,7 +230,14 @@ class SqliteInstance:
         if project not in codes:
             raise InstanceError(f"program {program!r} has no project {project!r}",
                                 hint=f"its projects: {', '.join(codes) or 'none'}")
-        return project_document(doc, project)
+        origin = f"{doc['program']['code']}/{project}"
+
+        def taken(code: str) -> bool:
+            row = self.conn.execute("SELECT origin FROM programs WHERE code = ?",
+                                    (code,)).fetchone()
+            return row is not None and row[0] != origin
+
+        return project_document(doc, project, taken)
 
     def close(self) -> None:
         self.conn.close()

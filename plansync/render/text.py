@@ -39,13 +39,19 @@ def import_report(report: ImportReport) -> str:
         for kind, c in rows:
             lines.append(f"  {kind:<16}{c.created:>9}{c.updated:>9}{c.deleted:>9}"
                          f"{c.unchanged:>11}")
-    if report.created_users:
-        lines.append("  created accounts: " + ", ".join(report.created_users))
+    lines.extend(accounts_lines(report.created_users, []))
     lines.extend(f"  warning: {w}" for w in report.warnings)
-    if report.pending:
-        lines.append("  pending memberships (no account; use --create-users to create): "
-                     + ", ".join(report.pending))
+    lines.extend(accounts_lines([], report.pending))
     return "\n".join(lines)
+
+
+def accounts_lines(created: list[str], pending: list[str]) -> list[str]:
+    """Accounts an import created, and memberships still waiting for one."""
+    lines = ["  created accounts: " + ", ".join(created)] if created else []
+    if pending:
+        lines.append("  pending memberships (no account; use --create-users to create): "
+                     + ", ".join(pending))
+    return lines
 
 
 def programs_table(programs: list[ProgramSummary]) -> str:

@@ -164,7 +164,7 @@ def _check_dependencies(project: dict[str, Any], base: str,
     """Check every dependency of a project; append the resolvable ones to `links`."""
     own = project["code"]
     own_tasks = tasks_by_project.get(own, set())
-    seen: set[tuple[tuple[str, str], tuple[str, str]]] = set()
+    seen = {(src, dst): pointer for src, dst, pointer in links}  # the program's, so far
     for i, dep in enumerate(project.get("dependencies", [])):
         here = f"{base}/dependencies/{i}"
         src = _endpoint(dep["from"], own, own_tasks, tasks_by_project, f"{here}/from", report)
@@ -173,10 +173,14 @@ def _check_dependencies(project: dict[str, Any], base: str,
             continue
         pair = (src, dst)
         if pair in seen:
+            line, column = report.seed.position(seen[pair])
             report.add(here, "duplicate-dependency",
-                       f"a second dependency from {dep['from']} to {dep['to']}",
-                       "keep at most one dependency per (from, to) pair")
-        seen.add(pair)
+                       f"a second dependency from {dep['from']} to {dep['to']} (the first is "
+                       f"at line {line}, column {column}: {seen[pair]})",
+                       "keep one dependency per (from, to) pair in the whole program: a link "
+                       "between two projects is listed in one of them only")
+            continue
+        seen[pair] = here
         links.append((src, dst, here))
 
 

@@ -71,7 +71,7 @@ def _apply(program: dict[str, Any], event: dict[str, Any], here: str) -> None:
     elif kind == "status_changed":
         _task(project, event["wbs"], here)["status"] = event["to"]
     elif kind == "task_deleted":
-        _delete_task(project, event["wbs"], here)
+        _delete_task(program, project, event["wbs"], here)
     elif kind == "dependency_added":
         project.setdefault("dependencies", []).append(copy.deepcopy(event["value"]))
     elif kind == "dependency_removed":
@@ -82,17 +82,26 @@ def _apply(program: dict[str, Any], event: dict[str, Any], here: str) -> None:
         project["dependencies"] = kept
 
 
-def _delete_task(project: dict[str, Any], wbs: str, here: str) -> None:
+def _delete_task(program: dict[str, Any], project: dict[str, Any], wbs: str,
+                 here: str) -> None:
+    """Delete a task, its subtasks, and every dependency that touches them, in whichever
+    project of the program that dependency is listed."""
     _task(project, wbs, here)
+    code = project["code"]
 
-    def inside(ref: str) -> bool:
-        local = ref.rpartition(":")[2] if ref.rpartition(":")[0] in ("", project["code"]) \
-            else None
-        return local is not None and (local == wbs or local.startswith(wbs + "."))
+    def gone(local: str) -> bool:
+        return local == wbs or local.startswith(wbs + ".")
 
-    project["tasks"] = [t for t in project["tasks"] if not inside(t["wbs"])]
-    project["dependencies"] = [d for d in project.get("dependencies", [])
-                               if not inside(d["from"]) and not inside(d["to"])]
+    def touches(ref: str, owner: str) -> bool:
+        target, _, local = ref.rpartition(":")
+        return (target or owner) == code and gone(local)
+
+    project["tasks"] = [t for t in project["tasks"] if not gone(t["wbs"])]
+    for holder in program.get("projects", []):
+        if "dependencies" in holder:
+            holder["dependencies"] = [
+                d for d in holder["dependencies"]
+                if not touches(d["from"], holder["code"]) and not touches(d["to"], holder["code"])]
 
 
 def _members(holder: dict[str, Any], kind: str, event: dict[str, Any], here: str) -> None:

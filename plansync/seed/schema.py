@@ -8,6 +8,7 @@ verdict and messages are the ones reported; a property test checks both agree.
 from __future__ import annotations
 
 import json
+import re
 from functools import cache
 from importlib.resources import files
 from typing import Any
@@ -24,6 +25,11 @@ def seed_schema() -> dict[str, Any]:
     text = files("plansync.schemas").joinpath("seed.schema.json").read_text("utf-8")
     schema: dict[str, Any] = json.loads(text)
     return schema
+
+
+def is_code(text: str) -> bool:
+    """True when `text` is a valid code (the schema's pattern): safe as a file name."""
+    return re.match(seed_schema()["$defs"]["code"]["pattern"], text) is not None
 
 
 @cache

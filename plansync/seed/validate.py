@@ -87,20 +87,51 @@ def load_valid(path: str | Path, limits: Limits | None = None) -> Seed:
     return result.seed
 
 
+def duplicate_programs(seeds: list[Seed]) -> list[Problem]:
+    """A program in two files: one Problem per later file (it would replace the first)."""
+    owners: dict[str, str] = {}
+    problems = []
+    for seed in seeds:
+        code = seed.doc["program"]["code"]
+        if code in owners:
+            problems.append(seed.problem("/program/code", "duplicate-program",
+                                         f"program {code!r} is also in {owners[code]}",
+                                         "keep each program in exactly one seed file"))
+        owners.setdefault(code, seed.path)
+    return problems
+
+
 def find_seed_files(paths: list[str]) -> list[str]:
     """Files named as such, and the seed files found below directories (sorted, no repeats).
 
-    A named file is taken whatever its name; a path that does not exist is a usage error.
+    A named file is taken whatever its name; a path that does not exist, a folder that holds
+    no seed file, or one that cannot be read is a usage error: a check that checked nothing
+    must not pass.
     """
     found: list[str] = []
     for path in paths:
         if os.path.isdir(path):
-            for root, dirs, files in os.walk(path):
-                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-                found.extend(os.path.join(root, f) for f in sorted(files) if is_seed_path(f))
+            below = _seed_files_below(path)
+            if not below:
+                raise UsageError(f"no seed files in {path}",
+                                 hint="seed files are named *.seed.json, *.seed.yaml or "
+                                 "*.seed.yml (hidden folders are skipped)")
+            found.extend(below)
         elif os.path.exists(path):
             found.append(path)
         else:
             raise UsageError(f"no such file or directory: {path}",
                              hint="pass seed files or folders that contain them")
     return list(dict.fromkeys(found))
+
+
+def _seed_files_below(folder: str) -> list[str]:
+    def refuse(exc: OSError) -> None:
+        raise UsageError(f"cannot read the folder {exc.filename}: {exc.strerror}",
+                         hint="check its permissions")
+
+    found: list[str] = []
+    for root, dirs, files in os.walk(folder, onerror=refuse):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        found.extend(os.path.join(root, f) for f in sorted(files) if is_seed_path(f))
+    return found
