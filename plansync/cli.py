@@ -66,12 +66,15 @@ def _register() -> None:
         pull,
         roundtrip,
         schedule,
+        serve,
         sync,
+        tokens,
+        users,
         validate,
     )
 
     for module in (validate, fmt, convert, import_, export, programs, roundtrip, schedule,
-                   diff, sync, pull, git, hooks):
+                   diff, sync, pull, git, hooks, serve, users, tokens):
         cli.add_command(module.command)
 
 

@@ -24,15 +24,19 @@ class RoundtripResult:
         return not self.problems and not self.diff
 
 
-def roundtrip_file(path: str | Path, limits: Limits | None = None) -> RoundtripResult:
-    """What an instance gives back for this file, compared with what the file says."""
+def roundtrip_file(path: str | Path, limits: Limits | None = None,
+                   address: str = "memory:") -> RoundtripResult:
+    """What an instance gives back for this file, compared with what the file says.
+
+    By default a scratch memory: instance; another address round-trips through that
+    instance, which keeps the imported program."""
     from plansync.instance.address import opened
 
     result = validate_file(path, limits)
     if result.seed is None or result.problems:
         return RoundtripResult(str(path), result.problems)
     seed = result.seed
-    with opened("memory:") as instance:
+    with opened(address, create=True) as instance:
         instance.import_document(seed.doc)
         exported = canonical_bytes(instance.export_program(seed.doc["program"]["code"]))
     if seed.kind == "json" and seed.doc.get("version") == 1:

@@ -30,6 +30,13 @@ def instance_ref(address: str) -> str:
     """The ref that records syncs to this instance, e.g. refs/plansync/default."""
     if address == "memory:":
         return REF_PREFIX + "memory"
+    if address.startswith(("http://", "https://")):
+        from plansync.instance.address import redact
+
+        url = redact(address).rstrip("/")
+        host = url.split("://", 1)[1].rpartition("@")[2]
+        slug = re.sub(r"[^a-z0-9]+", "-", host.lower()).strip("-") or "server"
+        return f"{REF_PREFIX}{slug}-{hashlib.sha256(url.encode()).hexdigest()[:8]}"
     path = address.removeprefix("sqlite:///")
     if Path(path).name == "instance.db" and Path(path).parent.name == ".plansync":
         return REF_PREFIX + "default"

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any, TypeVar
 
 import click
@@ -15,3 +16,18 @@ def instance_option(func: F) -> F:
         "--instance", "instance", metavar="ADDRESS", default=None,
         help="sqlite:///path.db or memory: (default: $PLANSYNC_INSTANCE, then instance: in "
         "plansync.yaml, then .plansync/instance.db at the repository root).")(func)
+
+
+@contextmanager
+def store(instance: str | None, *, create: bool = False) -> Iterator[Any]:
+    """The store (a database, not an http:// instance) that an admin command works on."""
+    from plansync.errors import UsageError
+    from plansync.instance.address import opened, redact, resolve_address
+
+    address = resolve_address(instance)
+    if not address.startswith(("sqlite:///", "memory:")):
+        raise UsageError(f"accounts are managed on the instance's database, not through "
+                         f"{redact(address)}", hint="run this where the server's database is: "
+                         "--instance sqlite:///path/to/file.db")
+    with opened(address, create=create) as target:
+        yield target

@@ -13,9 +13,13 @@ from plansync.seed.validate import find_seed_files
 
 @click.command("roundtrip")
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.option("--instance", "instance", metavar="ADDRESS", default="memory:",
+              show_default=True, help="The instance to round-trip through; any other than "
+              "memory: keeps the imported programs (they replace those of the same code).")
 @limit_options
-def command(paths: tuple[str, ...], limits: Limits) -> int:
-    """Import each file into a scratch (memory:) instance, export it, and compare.
+def command(paths: tuple[str, ...], instance: str, limits: Limits) -> int:
+    """Import each file into an instance (a scratch memory: one by default), export it, and
+    compare.
 
     A JSON file must come back byte for byte; a YAML file must come back as the same data
     (comments cannot live in an instance); a version 2 file must come back as its final
@@ -25,7 +29,7 @@ def command(paths: tuple[str, ...], limits: Limits) -> int:
     problems: list[Problem] = []
     failed = 0
     for path in files:
-        result = roundtrip_file(path, limits)
+        result = roundtrip_file(path, limits, instance)
         problems.extend(result.problems)
         if result.diff:
             failed += 1

@@ -5,8 +5,9 @@ at the repository root, then the embedded default `.plansync/instance.db` at the
 root (created on first use and ignored by Git through `.plansync/.gitignore`).
 
 Addresses: `sqlite:///relative/path.db`, `sqlite:////absolute/path.db` (or any path after
-`sqlite:///` that starts with `/`), and `memory:` (a scratch instance that lives as long as
-the command). A relative path is taken from the current directory when given by option or
+`sqlite:///` that starts with `/`), `http://host:port` or `https://...` (a team server, see
+docs/server.md; the token from PLANSYNC_TOKEN), and `memory:` (a scratch instance that lives
+as long as the command). A relative path is taken from the current directory when given by option or
 environment, and from the repository root when written in plansync.yaml.
 """
 
@@ -90,10 +91,18 @@ def _ignore_default_folder(folder: Path) -> None:
         ignore.write_text("# plansync's embedded instance: local state, not plans\n*\n")
 
 
+def _http(address: str, create: bool) -> Instance:
+    from plansync.instance.http import HttpInstance
+
+    return HttpInstance(address)
+
+
 # Instance kinds, by address scheme (also what `--instance` accepts).
 KINDS: dict[str, Callable[[str, bool], Instance]] = {
     "sqlite:///": _sqlite,
     "memory:": _memory,
+    "http://": _http,
+    "https://": _http,
 }
 
 
@@ -120,4 +129,4 @@ def open_instance(address: str, *, create: bool = False) -> Instance:
         if address.startswith(prefix):
             return factory(address, create)
     raise UsageError(f"unknown instance address {redact(address)!r}",
-                     hint="use sqlite:///path/to/file.db or memory:")
+                     hint="use sqlite:///path/to/file.db, http(s)://host:port or memory:")

@@ -51,6 +51,10 @@ class ImportReport:
         }
 
 
+class NotFound(InstanceError):
+    """No such program (or project) on the instance."""
+
+
 class VersionConflict(InstanceError):
     """The program's server_version is not the one the caller expected: someone changed
     (or created) it in between. Nothing was written."""

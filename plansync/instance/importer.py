@@ -135,9 +135,11 @@ class _Pending:
 class Importer:
     def __init__(self, conn: sqlite3.Connection, doc: dict[str, Any], *,
                  create_users: bool, events: list[dict[str, Any]] | None = None,
-                 expected_version: int | None = None) -> None:
+                 expected_version: int | None = None,
+                 authorize: Callable[[str | None], None] | None = None) -> None:
         self.conn = conn
         self.expected_version = expected_version
+        self.authorize = authorize
         self.events = events or []
         self.doc = doc
         self.program = doc["program"]
@@ -224,6 +226,8 @@ class Importer:
         row = self.conn.execute("SELECT id, name, description, origin, server_version "
                                 "FROM programs WHERE code = ?", (code,)).fetchone()
         actual = None if row is None else int(row[4])
+        if self.authorize is not None:  # in the transaction: no one slips in between
+            self.authorize(None if row is None else row[0])
         if self.expected_version is not None and (actual or 0) != self.expected_version:
             raise VersionConflict(code, self.expected_version, actual)
         values = (self.program["name"], self.program.get("description"),

@@ -11,14 +11,14 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
 from plansync.errors import InstanceError, UsageError
-from plansync.instance.base import AccountGaps, ImportReport, ProgramSummary
+from plansync.instance.base import AccountGaps, ImportReport, NotFound, ProgramSummary
 from plansync.instance.exporter import Exporter, project_document
 from plansync.instance.importer import Importer
 from plansync.memory import no_gc_pauses
@@ -164,10 +164,14 @@ class SqliteInstance:
         return None if row is None else int(row[0])
 
     def import_document(self, doc: dict[str, Any], *, create_users: bool = False,
-                        dry_run: bool = False,
-                        expected_version: int | None = None) -> ImportReport:
-        """Apply a valid document as one transaction (rolled back when dry_run)."""
-        return self._import([doc], create_users, dry_run, [expected_version])[0]
+                        dry_run: bool = False, expected_version: int | None = None,
+                        authorize: Callable[[str | None], None] | None = None
+                        ) -> ImportReport:
+        """Apply a valid document as one transaction (rolled back when dry_run).
+
+        `authorize(program id or None when new)` runs inside the transaction, before any
+        write: it raises to refuse (the server's permission check)."""
+        return self._import([doc], create_users, dry_run, [expected_version], authorize)[0]
 
     def import_documents(self, docs: Sequence[dict[str, Any]], *, create_users: bool = False,
                          dry_run: bool = False) -> list[ImportReport]:
@@ -175,7 +179,8 @@ class SqliteInstance:
         return self._import(docs, create_users, dry_run, [None] * len(docs))
 
     def _import(self, docs: Sequence[dict[str, Any]], create_users: bool, dry_run: bool,
-                expected: Sequence[int | None]) -> list[ImportReport]:
+                expected: Sequence[int | None],
+                authorize: Callable[[str | None], None] | None = None) -> list[ImportReport]:
         from plansync.seed.events import final_state
 
         reports: list[ImportReport] = []
@@ -186,7 +191,8 @@ class SqliteInstance:
                     for doc, state, version in zip(docs, states, expected, strict=True):
                         report = Importer(conn, state, create_users=create_users,
                                           events=doc.get("events"),
-                                          expected_version=version).run()
+                                          expected_version=version,
+                                          authorize=authorize).run()
                         report.dry_run = dry_run
                         reports.append(report)
                     if dry_run:
@@ -199,7 +205,7 @@ class SqliteInstance:
         return reports
 
     def account_gaps(self, program: str) -> AccountGaps:
-        program_id = self._program_id(program)
+        program_id = self.program_id(program)
         members, resources = (
             sorted({row[0] for row in self.conn.execute(
                 f"SELECT email FROM {table} WHERE program_id = ? AND email IS NOT NULL AND "
@@ -207,20 +213,37 @@ class SqliteInstance:
             for table in ("memberships", "resources"))
         return AccountGaps(members, resources)
 
-    def _program_id(self, program: str) -> str:
+    def program_id(self, program: str) -> str:
+        """The id of a program named by code or id; NotFound otherwise."""
         row = self.conn.execute("SELECT id FROM programs WHERE code = ? OR id = ?",
                                 (program, program)).fetchone()
         if row is None:
             known = ", ".join(p.code for p in self.programs()) or "none"
-            raise InstanceError(f"no program {program!r} on instance {self.name}",
-                                hint=f"programs there: {known}")
+            raise NotFound(f"no program {program!r} on instance {self.name}",
+                           hint=f"programs there: {known}")
         return str(row[0])
+
+    def locate_project(self, ref: str) -> tuple[str, str, str]:
+        """(program code, project code, project id) of a project named by its id,
+        `<program>/<project>`, or a project code that only one program has."""
+        if "/" in ref:
+            program, _, project = ref.partition("/")
+            where, args = "g.code = ? AND j.code = ?", (program, project)
+        else:
+            where, args = "j.id = ? OR j.code = ?", (ref, ref)
+        rows = self.conn.execute("SELECT g.code, j.code, j.id FROM projects j JOIN programs g "
+                                 f"ON j.program_id = g.id WHERE {where}", args).fetchall()
+        if len(rows) != 1:
+            hint = ("several programs have a project with that code: name it as "
+                    "<program>/<project>" if rows else "name it by id or <program>/<project>")
+            raise NotFound(f"no single project {ref!r} on instance {self.name}", hint=hint)
+        return rows[0][0], rows[0][1], rows[0][2]
 
     def export_program(self, program: str) -> dict[str, Any]:
         with no_gc_pauses():
             self.conn.execute("BEGIN")  # one consistent snapshot
             try:
-                return Exporter(self.conn, self._program_id(program)).program()
+                return Exporter(self.conn, self.program_id(program)).program()
             finally:
                 self.conn.execute("COMMIT")
 
@@ -228,7 +251,7 @@ class SqliteInstance:
         doc = self.export_program(program)
         codes = [p["code"] for p in doc["program"].get("projects", [])]
         if project not in codes:
-            raise InstanceError(f"program {program!r} has no project {project!r}",
+            raise NotFound(f"program {program!r} has no project {project!r}",
                                 hint=f"its projects: {', '.join(codes) or 'none'}")
         origin = f"{doc['program']['code']}/{project}"
 

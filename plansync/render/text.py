@@ -49,7 +49,7 @@ def accounts_lines(created: list[str], pending: list[str]) -> list[str]:
     """Accounts an import created, and memberships still waiting for one."""
     lines = ["  created accounts: " + ", ".join(created)] if created else []
     if pending:
-        lines.append("  pending memberships (no account; use --create-users to create): "
+        lines.append("  pending memberships (no account yet; they take effect when one exists): "
                      + ", ".join(pending))
     return lines
 

@@ -1,0 +1,390 @@
+"""The team instance's REST API: a Starlette application over a store (see docs/server.md).
+
+Every handler does its database work in a worker thread, on that thread's own connection to
+the store, so requests never share a transaction. Errors are JSON, never a stack trace:
+{"error": {"code", "message", "problems": [...]}}.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.routing import Route
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from plansync import __version__
+from plansync.errors import PlansyncError
+from plansync.instance import accounts
+from plansync.instance.accounts import Account
+from plansync.instance.base import NotFound, VersionConflict
+from plansync.instance.importer import ProgramClash
+from plansync.seed.canonical import canonical_bytes
+from plansync.seed.load import Limits
+
+LOG = logging.getLogger("plansync.server")
+JSON_TYPES = ("application/json",)
+YAML_TYPES = ("application/yaml", "application/x-yaml", "text/yaml", "text/x-yaml")
+
+
+class ApiError(Exception):
+    """An answer other than success: HTTP status, error code, message, located problems."""
+
+    def __init__(self, status: int, code: str, message: str,
+                 problems: list[dict[str, Any]] | None = None,
+                 headers: dict[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.status, self.code, self.message = status, code, message
+        self.problems = problems or []
+        self.headers = headers or {}
+
+    def response(self) -> JSONResponse:
+        return JSONResponse({"error": {"code": self.code, "message": self.message,
+                                       "problems": self.problems}},
+                            status_code=self.status, headers=self.headers)
+
+
+class _Stores:
+    """One store connection per worker thread (a store connection is not shared)."""
+
+    def __init__(self, address: str) -> None:
+        self.address = address
+        self.local = threading.local()
+        self.opened: list[Any] = []
+        self.lock = threading.Lock()
+
+    def get(self) -> Any:
+        store = getattr(self.local, "store", None)
+        if store is None:
+            from plansync.instance.address import open_instance
+
+            store = self.local.store = open_instance(self.address, create=True)
+            with self.lock:
+                self.opened.append(store)
+        return store
+
+    def close(self) -> None:
+        with self.lock:
+            for store in self.opened:
+                store.close()
+            self.opened.clear()
+
+
+def create_app(address: str, limits: Limits | None = None) -> Starlette:
+    """The ASGI application serving the instance at `address` (a store: sqlite:///...)."""
+    limits = limits or Limits.from_env()
+    from plansync.instance.address import open_instance
+
+    open_instance(address, create=True).close()  # a broken store fails now, not per request
+    stores = _Stores(address)
+
+    async def work(request: Request, fn: Callable[..., Any], *args: Any) -> Any:
+        """Run fn(store, account, *args) in a worker thread; map our errors to answers."""
+        header = request.headers.get("authorization", "")
+
+        def call() -> Any:
+            store = stores.get()
+            account = _authenticate(store, header)
+            request.scope.setdefault("state", {})["account"] = account.email if account \
+                else "-"
+            return fn(store, account, *args)
+
+        try:
+            return await run_in_threadpool(call)
+        except ApiError:
+            raise
+        except NotFound as exc:
+            raise ApiError(404, "not-found", exc.message) from exc
+        except VersionConflict as exc:
+            raise ApiError(409, "conflict", exc.message,
+                           headers={"ETag": f'"{exc.actual}"'} if exc.actual else {}) from exc
+        except ProgramClash as exc:
+            raise ApiError(409, "program-clash", exc.message) from exc
+        except accounts.Forbidden as exc:
+            raise ApiError(403, "forbidden", exc.message) from exc
+        except PlansyncError as exc:
+            raise ApiError(503, "instance-error", exc.message) from exc
+        except Exception as exc:
+            LOG.exception("unexpected error on %s %s", request.method, request.url.path)
+            raise ApiError(500, "internal", "the server failed unexpectedly; the request "
+                           "changed nothing (see the server's log)") from exc
+
+    async def health(request: Request) -> Response:
+        identity = await run_in_threadpool(lambda: stores.get().identity())
+        return JSONResponse({"status": "ok", "version": __version__, "instance": identity})
+
+    async def programs(request: Request) -> Response:
+        return JSONResponse(await work(request, _programs))
+
+    async def program(request: Request) -> Response:
+        return JSONResponse(await work(request, _program, request.path_params["id"]))
+
+    async def export_program(request: Request) -> Response:
+        doc, version = await work(request, _export_program, request.path_params["id"])
+        return _attachment(doc, version)
+
+    async def export_project(request: Request) -> Response:
+        doc, version = await work(request, _export_project, request.path_params["id"])
+        return _attachment(doc, version)
+
+    async def import_program(request: Request) -> Response:
+        await work(request, lambda store, account: _required(account))  # 401 before the body
+        kind = _body_kind(request.headers.get("content-type", ""))
+        body = await _read_body(request, limits.max_bytes)
+        doc = _parse_seed(kind, body, limits)
+        dry_run = _flag(request.query_params.get("dry_run", "0"))
+        expected = _expected_version(request)
+        report = await work(request, _import, doc, dry_run, expected)
+        status = 201 if report["status"] == "created" and not dry_run else 200
+        return JSONResponse(report, status_code=status,
+                            headers={"ETag": f'"{report["server_version"]}"'})
+
+    async def openapi(request: Request) -> Response:
+        from plansync.server.openapi import spec
+
+        return JSONResponse(spec())
+
+    async def docs(request: Request) -> Response:
+        from plansync.server.openapi import html
+
+        return HTMLResponse(html())
+
+    async def not_found(request: Request, exc: Exception) -> Response:
+        return ApiError(404, "not-found", f"no such endpoint: {request.url.path}").response()
+
+    async def not_allowed(request: Request, exc: Exception) -> Response:
+        return ApiError(405, "method-not-allowed",
+                        f"{request.method} is not allowed on {request.url.path}").response()
+
+    async def api_error(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, ApiError)
+        return exc.response()
+
+    async def crash(request: Request, exc: Exception) -> Response:
+        LOG.error("unexpected error on %s %s: %r", request.method, request.url.path, exc)
+        return ApiError(500, "internal", "the server failed unexpectedly; the request "
+                        "changed nothing (see the server's log)").response()
+
+    routes = [
+        Route("/api/v1/health", health, methods=["GET"]),
+        Route("/api/v1/programs/", programs, methods=["GET"]),
+        Route("/api/v1/programs/import/", import_program, methods=["POST"]),
+        Route("/api/v1/programs/{id}/", program, methods=["GET"]),
+        Route("/api/v1/programs/{id}/export/", export_program, methods=["GET"]),
+        Route("/api/v1/projects/{id:path}/export/", export_project, methods=["GET"]),
+        Route("/api/v1/openapi.json", openapi, methods=["GET"]),
+        Route("/api/v1/docs", docs, methods=["GET"]),
+    ]
+    return Starlette(routes=routes, middleware=[Middleware(RequestLog)], exception_handlers={
+        ApiError: api_error, 404: not_found, 405: not_allowed, Exception: crash},
+        lifespan=_lifespan(stores))
+
+
+def _lifespan(stores: _Stores) -> Any:
+    from contextlib import asynccontextmanager
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> Any:
+        yield
+        stores.close()
+
+    return lifespan
+
+
+# -- the work, in a worker thread ---------------------------------------------------------------
+
+def _authenticate(store: Any, header: str) -> Account | None:
+    if not header:
+        return None
+    scheme, _, secret = header.strip().partition(" ")
+    if scheme.lower() not in ("token", "bearer") or not secret.strip():
+        raise ApiError(401, "unauthenticated", "use the header Authorization: Token <token> "
+                       "(or Bearer <token>)", headers={"WWW-Authenticate": "Token"})
+    account = accounts.account_for_token(store.conn, secret.strip())
+    if account is None:
+        raise ApiError(401, "unauthenticated", "the token is unknown or revoked",
+                       headers={"WWW-Authenticate": "Token"})
+    return account
+
+
+def _required(account: Account | None) -> Account:
+    if account is None:
+        raise ApiError(401, "unauthenticated", "this needs a token: Authorization: Token "
+                       "<token> (an instance admin makes one with `plansync tokens create`)",
+                       headers={"WWW-Authenticate": "Token"})
+    return account
+
+
+def _programs(store: Any, account: Account | None) -> list[dict[str, Any]]:
+    who = _required(account)
+    found = []
+    for summary in store.programs():
+        if accounts.can_see(store.conn, who, store.program_id(summary.code)):
+            found.append(_summary(summary))
+    return found
+
+
+def _summary(summary: Any) -> dict[str, Any]:
+    return {"code": summary.code, "name": summary.name,
+            "server_version": summary.server_version, "projects": summary.projects,
+            "tasks": summary.tasks}
+
+
+def _program(store: Any, account: Account | None, ref: str) -> dict[str, Any]:
+    who = _required(account)
+    program_id = store.program_id(ref)
+    if not accounts.can_see(store.conn, who, program_id):
+        raise accounts.Forbidden(f"{who.email} is not a member of program {ref!r}")
+    summary = next(s for s in store.programs() if store.program_id(s.code) == program_id)
+    gaps = store.account_gaps(program_id)
+    return {**_summary(summary), "pending_memberships": gaps.members,
+            "accounts_missing": gaps.all}
+
+
+def _export_program(store: Any, account: Account | None, ref: str
+                    ) -> tuple[dict[str, Any], int]:
+    who = _required(account)
+    program_id = store.program_id(ref)
+    if not accounts.can_read_program(store.conn, who, program_id):
+        raise accounts.Forbidden(f"exporting program {ref!r} needs a role in the program "
+                                 f"(viewer or above); {who.email} has none")
+    return store.export_program(program_id), store.server_version(program_id)
+
+
+def _export_project(store: Any, account: Account | None, ref: str
+                    ) -> tuple[dict[str, Any], int]:
+    who = _required(account)
+    program, project, project_id = store.locate_project(ref)
+    program_id = store.program_id(program)
+    if not accounts.can_read_project(store.conn, who, program_id, project_id):
+        raise accounts.Forbidden(f"exporting project {project!r} needs a role in it or in "
+                                 f"program {program!r} (viewer or above); {who.email} has none")
+    return store.export_project(program, project), store.server_version(program_id)
+
+
+def _import(store: Any, account: Account | None, doc: dict[str, Any], dry_run: bool,
+            expected: int | None) -> dict[str, Any]:
+    who = _required(account)
+    code = doc["program"]["code"]
+
+    def authorize(program_id: str | None) -> None:
+        if not accounts.can_replace(store.conn, who, program_id):
+            need = ("a staff account (only staff import new programs)" if program_id is None
+                    else "the admin or owner role in it")
+            raise accounts.Forbidden(f"importing program {code!r} needs {need}; "
+                                     f"{who.email} has not")
+
+    report = store.import_document(doc, create_users=False, dry_run=dry_run,
+                                   expected_version=expected, authorize=authorize)
+    result: dict[str, Any] = report.as_dict()
+    return result
+
+
+# -- requests and answers -----------------------------------------------------------------------
+
+def _attachment(doc: dict[str, Any], version: int) -> Response:
+    code = doc["program"]["code"]
+    return Response(canonical_bytes(doc), media_type="application/json", headers={
+        "Content-Disposition": f'attachment; filename="{code}.seed.json"',
+        "ETag": f'"{version}"'})
+
+
+def _body_kind(content_type: str) -> str:
+    media = content_type.split(";", 1)[0].strip().lower()
+    if media in JSON_TYPES:
+        return "json"
+    if media in YAML_TYPES:
+        return "yaml"
+    raise ApiError(415, "unsupported-media-type",
+                   f"a seed document is sent as application/json or application/yaml, not "
+                   f"{media or 'without a Content-Type'}")
+
+
+async def _read_body(request: Request, limit: int) -> bytes:
+    declared = request.headers.get("content-length")
+    if declared is not None and declared.isdigit() and int(declared) > limit:
+        raise _too_large(limit)
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise _too_large(limit)
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _too_large(limit: int) -> ApiError:
+    return ApiError(413, "too-large", f"the body is over the limit of {limit:,} bytes "
+                    "(the server's --max-file-size)")
+
+
+def _parse_seed(kind: str, body: bytes, limits: Limits) -> dict[str, Any]:
+    """The document, or 400 (it does not parse) / 422 (it parses but breaks a rule)."""
+    from plansync.seed.validate import validate_bytes
+
+    result = validate_bytes(f"request.seed.{kind}", body, limits)
+    if not result.problems and result.seed is not None:
+        doc: dict[str, Any] = result.seed.doc
+        return doc
+    problems = [{"pointer": p.pointer, "line": p.line, "column": p.column, "code": p.code,
+                 "message": p.message, "hint": p.hint} for p in result.problems]
+    if result.seed is None:
+        raise ApiError(400, "invalid-seed", "the body is not a readable seed document",
+                       problems)
+    raise ApiError(422, "invalid-seed", "the seed document breaks the format's rules",
+                   problems)
+
+
+def _flag(value: str) -> bool:
+    if value not in ("0", "1", "true", "false"):
+        raise ApiError(400, "bad-parameter", f"dry_run is 0, 1, true or false, not {value!r}")
+    return value in ("1", "true")
+
+
+def _expected_version(request: Request) -> int | None:
+    """If-Match: "<server_version>" (the import must replace exactly that version);
+    If-None-Match: * (the program must not exist yet)."""
+    match = request.headers.get("if-match")
+    if match is not None:
+        text = match.strip().removeprefix("W/").strip('"')
+        if not text.isdigit() or int(text) < 1:
+            raise ApiError(400, "bad-if-match", f"If-Match must be a server_version such as "
+                           f'"3", not {match!r}')
+        return int(text)
+    if request.headers.get("if-none-match", "").strip() == "*":
+        return 0
+    return None
+
+
+class RequestLog:
+    """One log line per request: method, path, status, milliseconds, account."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        status = [500]
+
+        async def sending(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                status[0] = message["status"]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, sending)
+        finally:
+            account = scope.get("state", {}).get("account", "-")
+            LOG.info("%s %s %d %.1fms %s", scope["method"], scope["path"], status[0],
+                     (time.perf_counter() - started) * 1000, account)
