@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+import os
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -296,7 +297,8 @@ def test_the_server_does_what_its_openapi_says(server: Server, tokens: dict[str,
     from hypothesis import HealthCheck, given, settings
     from schemathesis.checks import positive_data_acceptance
 
-    @settings(max_examples=30, deadline=None, suppress_health_check=list(HealthCheck),
+    @settings(max_examples=int(os.environ.get("PLANSYNC_API_EXAMPLES", "30")), deadline=None,
+              suppress_health_check=list(HealthCheck),
               database=None)
     @given(operation.as_strategy(generation_mode=mode))
     def check(case: Any) -> None:

@@ -86,8 +86,11 @@ def create_app(address: str, limits: Limits | None = None) -> Starlette:
     open_instance(address, create=True).close()  # a broken store fails now, not per request
     stores = _Stores(address)
 
-    async def work(request: Request, fn: Callable[..., Any], *args: Any) -> Any:
-        """Run fn(store, account, *args) in a worker thread; map our errors to answers."""
+    async def work(request: Request, fn: Callable[..., Any], *args: Any,
+                   query: tuple[str, ...] = ()) -> Any:
+        """Run fn(store, account, *args) in a worker thread; map our errors to answers.
+        `query`: the query parameters the endpoint takes (any other is a 400)."""
+        _only_query(request, query)
         header = request.headers.get("authorization", "")
 
         def call() -> Any:
@@ -118,6 +121,7 @@ def create_app(address: str, limits: Limits | None = None) -> Starlette:
                            "changed nothing (see the server's log)") from exc
 
     async def health(request: Request) -> Response:
+        _only_query(request, ())
         identity = await run_in_threadpool(lambda: stores.get().identity())
         return JSONResponse({"status": "ok", "version": __version__, "instance": identity})
 
@@ -128,15 +132,14 @@ def create_app(address: str, limits: Limits | None = None) -> Starlette:
         return JSONResponse(await work(request, _program, request.path_params["id"]))
 
     async def export_program(request: Request) -> Response:
-        doc, version = await work(request, _export_program, request.path_params["id"])
-        return _attachment(doc, version)
+        return _attachment(*await work(request, _export_program, request.path_params["id"]))
 
     async def export_project(request: Request) -> Response:
-        doc, version = await work(request, _export_project, request.path_params["id"])
-        return _attachment(doc, version)
+        return _attachment(*await work(request, _export_project, request.path_params["id"]))
 
     async def import_program(request: Request) -> Response:
-        await work(request, lambda store, account: _required(account))  # 401 before the body
+        await work(request, lambda store, account: _required(account),  # 401 before the body
+                   query=("dry_run",))
         kind = _body_kind(request.headers.get("content-type", ""))
         body = await _read_body(request, limits.max_bytes)
         doc = _parse_seed(kind, body, limits)
@@ -148,11 +151,13 @@ def create_app(address: str, limits: Limits | None = None) -> Starlette:
                             headers={"ETag": f'"{report["server_version"]}"'})
 
     async def openapi(request: Request) -> Response:
+        _only_query(request, ())
         from plansync.server.openapi import spec
 
         return JSONResponse(spec())
 
     async def docs(request: Request) -> Response:
+        _only_query(request, ())
         from plansync.server.openapi import html
 
         return HTMLResponse(html())
@@ -250,24 +255,26 @@ def _program(store: Any, account: Account | None, ref: str) -> dict[str, Any]:
 
 
 def _export_program(store: Any, account: Account | None, ref: str
-                    ) -> tuple[dict[str, Any], int]:
+                    ) -> tuple[str, bytes, int]:
     who = _required(account)
     program_id = store.program_id(ref)
     if not accounts.can_read_program(store.conn, who, program_id):
         raise accounts.Forbidden(f"exporting program {ref!r} needs a role in the program "
                                  f"(viewer or above); {who.email} has none")
-    return store.export_program(program_id), store.server_version(program_id)
+    doc = store.export_program(program_id)
+    return doc["program"]["code"], canonical_bytes(doc), store.server_version(program_id)
 
 
 def _export_project(store: Any, account: Account | None, ref: str
-                    ) -> tuple[dict[str, Any], int]:
+                    ) -> tuple[str, bytes, int]:
     who = _required(account)
     program, project, project_id = store.locate_project(ref)
     program_id = store.program_id(program)
     if not accounts.can_read_project(store.conn, who, program_id, project_id):
         raise accounts.Forbidden(f"exporting project {project!r} needs a role in it or in "
                                  f"program {program!r} (viewer or above); {who.email} has none")
-    return store.export_project(program, project), store.server_version(program_id)
+    doc = store.export_project(program, project)
+    return doc["program"]["code"], canonical_bytes(doc), store.server_version(program_id)
 
 
 def _import(store: Any, account: Account | None, doc: dict[str, Any], dry_run: bool,
@@ -290,9 +297,9 @@ def _import(store: Any, account: Account | None, doc: dict[str, Any], dry_run: b
 
 # -- requests and answers -----------------------------------------------------------------------
 
-def _attachment(doc: dict[str, Any], version: int) -> Response:
-    code = doc["program"]["code"]
-    return Response(canonical_bytes(doc), media_type="application/json", headers={
+def _attachment(code: str, data: bytes, version: int) -> Response:
+    """The export's bytes (made in the worker thread, off the event loop) as a download."""
+    return Response(data, media_type="application/json", headers={
         "Content-Disposition": f'attachment; filename="{code}.seed.json"',
         "ETag": f'"{version}"'})
 
@@ -343,6 +350,14 @@ def _parse_seed(kind: str, body: bytes, limits: Limits) -> dict[str, Any]:
                    problems)
 
 
+def _only_query(request: Request, allowed: tuple[str, ...]) -> None:
+    unknown = sorted(set(request.query_params) - set(allowed))
+    if unknown:
+        takes = ", ".join(allowed) or "none"
+        raise ApiError(400, "bad-parameter", f"unknown query parameter {unknown[0]!r} "
+                       f"(this endpoint takes: {takes})")
+
+
 def _flag(value: str) -> bool:
     if value not in ("0", "1", "true", "false"):
         raise ApiError(400, "bad-parameter", f"dry_run is 0, 1, true or false, not {value!r}")
@@ -359,9 +374,13 @@ def _expected_version(request: Request) -> int | None:
             raise ApiError(400, "bad-if-match", f"If-Match must be a server_version such as "
                            f'"3", not {match!r}')
         return int(text)
-    if request.headers.get("if-none-match", "").strip() == "*":
-        return 0
-    return None
+    none_match = request.headers.get("if-none-match")
+    if none_match is None:
+        return None
+    if none_match.strip() != "*":
+        raise ApiError(400, "bad-if-none-match", f"If-None-Match takes only *, not "
+                       f"{none_match!r}")
+    return 0
 
 
 class RequestLog:

@@ -11,8 +11,8 @@ from typing import Any
 from plansync import __version__
 
 _ERROR_CODES = {
-    400: "The body is not a readable seed document, or a header or parameter is malformed "
-         "(error.problems locate what is wrong).",
+    400: "The body is not a readable seed document (error.problems locate what is wrong), "
+         "a header or parameter is malformed, or a query parameter is unknown.",
     401: "No token, or a token that is unknown or revoked.",
     403: "The account's role does not allow this.",
     404: "No such program, project or endpoint.",
@@ -31,7 +31,7 @@ def _error(status: int) -> dict[str, Any]:
 
 
 def _errors(*statuses: int) -> dict[str, Any]:
-    return {str(s): _error(s) for s in (*statuses, 503)}
+    return {str(s): _error(s) for s in sorted({400, *statuses, 503})}
 
 
 def _json(schema: dict[str, Any], description: str) -> dict[str, Any]:
@@ -129,7 +129,7 @@ def _spec() -> dict[str, Any]:
                     "properties": {"status": {"const": "ok"}, "version": {"type": "string"},
                                    "instance": {"type": "string",
                                                 "description": "The instance's identity."}}},
-                    "The server answers, and its store is open.")}}},
+                    "The server answers, and its store is open."), "400": _error(400)}}},
             "/api/v1/programs/": {"get": {
                 "summary": "The programs the caller can see", "security": _SECURED,
                 "description": "Programs in which the account is a member of the program or of "
@@ -178,11 +178,13 @@ def _spec() -> dict[str, Any]:
                     **_errors(400, 401, 403, 409, 413, 415, 422)}}},
             "/api/v1/openapi.json": {"get": {
                 "summary": "This description", "security": [],
-                "responses": {"200": _json({"type": "object"}, "OpenAPI 3.1.")}}},
+                "responses": {"200": _json({"type": "object"}, "OpenAPI 3.1."),
+                              "400": _error(400)}}},
             "/api/v1/docs": {"get": {
                 "summary": "This description, for people", "security": [],
                 "responses": {"200": {"description": "An HTML page.",
-                                      "content": {"text/html": {"schema": {"type": "string"}}}}}}},
+                                      "content": {"text/html": {"schema": {"type": "string"}}}},
+                              "400": _error(400)}}},
         },
     }
 
