@@ -145,7 +145,7 @@ def create_app(address: str, limits: Limits | None = None) -> Starlette:
         doc = _parse_seed(kind, body, limits)
         dry_run = _flag(request.query_params.get("dry_run", "0"))
         expected = _expected_version(request)
-        report = await work(request, _import, doc, dry_run, expected)
+        report = await work(request, _import, doc, dry_run, expected, query=("dry_run",))
         status = 201 if report["status"] == "created" and not dry_run else 200
         return JSONResponse(report, status_code=status,
                             headers={"ETag": f'"{report["server_version"]}"'})
