@@ -11,6 +11,7 @@ from plansync.commands.common import limit_options
 from plansync.commands.common_instance import instance_option
 from plansync.errors import EXIT_OK, PlansyncError, UsageError
 from plansync.fileio import write_atomic
+from plansync.render.safe import escape
 from plansync.seed.canonical import canonical_bytes
 from plansync.seed.load import Limits, Seed
 
@@ -79,7 +80,11 @@ def command(programs: tuple[str, ...], instance: str | None, do_commit: bool, fo
 
 def _new_path(root: Path, folder: str | None, code: str) -> str:
     base = Path(folder).resolve() if folder else root
-    return (base / f"{code}.seed.json").relative_to(root).as_posix()
+    try:
+        return (base / f"{code}.seed.json").relative_to(root).as_posix()
+    except ValueError:
+        raise UsageError(f"--dir {escape(str(folder))} is outside the repository {root}",
+                         hint="pull writes seed files into the repository") from None
 
 
 def _write(root: Path, path: str, seed: Seed | None, exported: dict[str, Any]
@@ -95,9 +100,9 @@ def _write(root: Path, path: str, seed: Seed | None, exported: dict[str, Any]
         data = canonical_bytes(exported)
     before = target.read_bytes() if target.exists() else None
     if before == data:
-        return False, f"{exported['program']['code']}: {path} is up to date"
+        return False, f"{exported['program']['code']}: {escape(path)} is up to date"
     write_atomic(target, data)
     counts = summary(diff_documents(seed.doc, exported)) if seed is not None else {}
     what = "; ".join(f"{kind} " + " ".join(f"{op} {n}" for op, n in ops.items() if n)
                      for kind, ops in counts.items()) or "new file"
-    return True, f"{exported['program']['code']}: wrote {path} ({what})"
+    return True, f"{exported['program']['code']}: wrote {escape(path)} ({what})"

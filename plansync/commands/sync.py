@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-import json
 import os
 from typing import Any
 
 import click
 
-from plansync.commands.common import echo_problems, limit_options, status
+from plansync.commands.common import color_option, echo_problems, limit_options, status
 from plansync.commands.common_instance import instance_option
 from plansync.errors import EXIT_FINDINGS, EXIT_OK
+from plansync.render.json_out import dumps
+from plansync.render.safe import escape
 from plansync.seed.load import Limits
 
 
@@ -24,6 +25,7 @@ from plansync.seed.load import Limits
 @click.option("--create-users", is_flag=True, help="Create accounts for unknown emails.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
               show_default=True, help="Output format.")
+@color_option
 @limit_options
 def command(folder: str | None, instance: str | None, dry_run: bool, force: bool,
             create_users: bool, fmt: str, limits: Limits) -> int:
@@ -81,11 +83,10 @@ def _echo(plan: Any, fmt: str, dry_run: bool) -> None:
     from plansync.render.diff import RENDERERS
 
     if fmt == "json":
-        click.echo(json.dumps({"dry_run": dry_run, "programs": [
+        click.echo(dumps({"dry_run": dry_run, "programs": [
             {"program": p.program, "path": p.path, "action": p.action,
              "server_version": p.instance_version, "summary": summary(p.changes),
-             "changes": [c.as_dict() for c in p.changes]} for p in plan.programs]}, indent=2,
-            ensure_ascii=False))
+             "changes": [c.as_dict() for c in p.changes]} for p in plan.programs]}))
         return
     verbs = {"create": "created", "update": "updated", "forced": "overwritten (forced)",
              "unchanged": "unchanged", "drift": "REFUSED: changed on the instance since the "
@@ -96,7 +97,7 @@ def _echo(plan: Any, fmt: str, dry_run: bool) -> None:
     for p in plan.programs:
         version = f", server_version {p.instance_version}" if p.instance_version else ""
         counts = _short(summary(p.changes))
-        click.echo(f"{p.program} ({p.path}): {verbs[p.action]}{version}{counts}")
+        click.echo(f"{p.program} ({escape(p.path)}): {verbs[p.action]}{version}{counts}")
         if p.action == "drift":
             click.echo(RENDERERS["text"](p.changes, None, color=False))
             click.echo("  hint: `plansync sync --force` overwrites the instance with the file; "
