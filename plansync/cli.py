@@ -75,8 +75,13 @@ class _Group(click.Group):
         try:
             code = super().invoke(ctx)
         except PlansyncError as exc:
-            problems = exc.problems if isinstance(exc, SeedError) else None
-            report_error(ctx, exc.exit_code, exc.message, exc.hint, problems, exc.kind)
+            if isinstance(exc, SeedError):
+                files = sorted({p.file for p in exc.problems})
+                report_error(ctx, exc.exit_code, f"{len(exc.problems)} problem(s) in "
+                             f"{', '.join(files)}", "fix the problems listed", exc.problems,
+                             exc.kind)
+            else:
+                report_error(ctx, exc.exit_code, exc.message, exc.hint, None, exc.kind)
             ctx.exit(exc.exit_code)
         except KeyboardInterrupt:
             report_error(ctx, EXIT_INTERRUPTED, "interrupted")

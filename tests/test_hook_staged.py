@@ -214,3 +214,17 @@ def test_staged_commands_directly(repo: Path, monkeypatch: pytest.MonkeyPatch) -
     assert missing.exit_code == 2 and "is not staged" in missing.stderr
     no_path = runner.invoke(cli, ["validate"])
     assert no_path.exit_code == 2 and "no PATH given" in no_path.stderr
+
+
+def test_pre_commit_framework_hooks_take_names_starting_with_a_dash(tmp_path: Path) -> None:
+    """.pre-commit-hooks.yaml passes `--` before the file names (args: [--])."""
+    work = tmp_path / "plans"
+    pygit2.init_repository(str(work))
+    shutil.copy(APOLLO, work / "-apollo.seed.json")
+    git(work, "add", ".")
+    env = {**ENV, "PRE_COMMIT_HOME": str(Path.home() / ".cache" / "plansync-pre-commit")}
+    result = subprocess.run([sys.executable, "-m", "pre_commit", "try-repo", str(ROOT),
+                             "--all-files"], cwd=work, env=env, capture_output=True, text=True,
+                            check=False, timeout=900)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.count("Passed") == 3
