@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import errno
+import os
 from dataclasses import dataclass
 
 EXIT_OK = 0
@@ -35,6 +37,7 @@ class PlansyncError(Exception):
     """An expected failure the user can act on; never shown with a traceback."""
 
     exit_code = EXIT_OPERATIONAL
+    kind = "operational"  # names the error in JSON error output (--format json)
 
     def __init__(self, message: str, *, hint: str = "") -> None:
         super().__init__(message)
@@ -47,20 +50,54 @@ class PlansyncError(Exception):
 
 class UsageError(PlansyncError):
     exit_code = EXIT_USAGE
+    kind = "usage"
 
 
 class InstanceError(PlansyncError):
     """The instance (database, server) refused or failed."""
 
     exit_code = EXIT_OPERATIONAL
+    kind = "instance"
 
 
 class SeedError(PlansyncError):
     """A seed file is invalid; carries the problems found (at least one)."""
 
     exit_code = EXIT_FINDINGS
+    kind = "invalid"
 
     def __init__(self, problems: list[Problem]) -> None:
         first = problems[0]
         super().__init__(f"{first.file}:{first.line}:{first.column}: {first.text()}")
         self.problems = problems
+
+
+class InputError(SeedError):
+    """An input file is not a valid plan where exit 1 already means something else (`diff`:
+    "the plans differ"): the problems are reported and the exit code is 2."""
+
+    exit_code = EXIT_USAGE
+
+
+class FileError(PlansyncError):
+    """A file or folder could not be read or written: a missing folder, a folder where a file
+    was meant, no permission, a full disk."""
+
+    exit_code = EXIT_OPERATIONAL
+    kind = "file"
+
+    @classmethod
+    def of(cls, action: str, path: str | os.PathLike[str], exc: OSError) -> FileError:
+        """`cannot write out/x.json: No such file or directory`, with a hint for the reason."""
+        reason = exc.strerror or str(exc)
+        hints = {
+            errno.ENOENT: "create the folder first, or check the path",
+            errno.ENOTDIR: "a part of the path is a file, not a folder",
+            errno.EISDIR: "name a file, not a folder",
+            errno.EACCES: "check the permissions of the file and its folder",
+            errno.EPERM: "check the permissions of the file and its folder",
+            errno.EROFS: "the file system is read-only",
+            errno.ENOSPC: "free some disk space",
+        }
+        return cls(f"cannot {action} {os.fspath(path)}: {reason}",
+                   hint=hints.get(exc.errno or 0, "check the path"))

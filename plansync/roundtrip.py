@@ -10,7 +10,7 @@ from plansync.errors import Problem
 from plansync.seed.canonical import canonical_bytes
 from plansync.seed.events import final_state
 from plansync.seed.load import Limits
-from plansync.seed.validate import validate_file
+from plansync.seed.validate import FileResult, validate_bytes, validate_file
 
 
 @dataclass(frozen=True)
@@ -30,11 +30,21 @@ def roundtrip_file(path: str | Path, limits: Limits | None = None,
 
     By default a scratch memory: instance; another address round-trips through that
     instance, which keeps the imported program."""
+    return _roundtrip(validate_file(path, limits), address)
+
+
+def roundtrip_bytes(name: str, data: bytes, limits: Limits | None = None,
+                    address: str = "memory:") -> RoundtripResult:
+    """The same for content that is not a file (a staged blob); `name` labels it."""
+    return _roundtrip(validate_bytes(name, data, limits), address)
+
+
+def _roundtrip(result: FileResult, address: str) -> RoundtripResult:
     from plansync.instance.address import opened
 
-    result = validate_file(path, limits)
+    path = result.path
     if result.seed is None or result.problems:
-        return RoundtripResult(str(path), result.problems)
+        return RoundtripResult(path, result.problems)
     seed = result.seed
     with opened(address, create=True) as instance:
         instance.import_document(seed.doc)
@@ -44,9 +54,9 @@ def roundtrip_file(path: str | Path, limits: Limits | None = None,
     else:  # YAML (comments cannot survive) and v2 timelines (export writes the final state)
         expected, label = canonical_bytes(final_state(seed.doc)), "file's data, canonical"
     if exported == expected:
-        return RoundtripResult(str(path))
+        return RoundtripResult(path)
     diff = "".join(difflib.unified_diff(
         expected.decode("utf-8").splitlines(keepends=True),
         exported.decode("utf-8").splitlines(keepends=True),
         f"{path} ({label})", f"{path} (after import -> export)"))
-    return RoundtripResult(str(path), diff=diff)
+    return RoundtripResult(path, diff=diff)

@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
-import json
 import os
-import sys
 from dataclasses import dataclass
 from typing import Any
 
 import click
 
-from plansync.commands.common import echo_problems
-from plansync.errors import EXIT_FINDINGS, EXIT_OK, PlansyncError, Problem, UsageError
+from plansync.commands.common import color_option, echo, echo_problems, use_color
+from plansync.errors import EXIT_FINDINGS, EXIT_OK, FileError, InputError, Problem, UsageError
+from plansync.render.safe import escape
 from plansync.seed.events import final_state
+from plansync.seed.load import SEED_SUFFIXES
 from plansync.seed.validate import validate_bytes
+
+# Arguments with these endings are files, never revisions.
+FILE_SUFFIXES = (*SEED_SUFFIXES, ".json", ".yaml", ".yml")
 
 
 class _DiffCommand(click.Command):
@@ -45,13 +48,12 @@ FORMATS = ("text", "markdown", "json")
               show_default=True, help="Output format (markdown: for a pull-request comment).")
 @click.option("--schedule/--no-schedule", "with_schedule", default=True, show_default=True,
               help="Include the schedule impact (finish dates, critical path).")
-@click.option("--color/--no-color", default=None,
-              help="Colour the text output (default: only on a terminal).")
+@color_option
 @click.option("--git-external", is_flag=True, hidden=True,
               help="Called by git as diff.plansync.command (see `plansync git setup`).")
 @click.pass_context
 def command(ctx: click.Context, args: tuple[str, ...], fmt: str, with_schedule: bool,
-            color: bool | None, git_external: bool) -> int:
+            git_external: bool) -> int:
     """Show what changed between two plans, by natural keys, not by lines.
 
     `plansync diff OLD NEW` compares two seed files. `plansync diff [REV [REV]] [-- PATH...]`
@@ -59,29 +61,34 @@ def command(ctx: click.Context, args: tuple[str, ...], fmt: str, with_schedule: 
     the working tree, one REV that revision with the working tree, two REVs each other.
     Renumbered tasks are reported as moves; the schedule impact shows finish dates before and
     after, tasks that joined or left the critical path, and the tasks that moved most.
-    Exit 0 when there is no difference, 1 when there is one.
+    Exit 0 when there is no difference, 1 when there is one, 2 when an argument is wrong or
+    an input is not a valid plan (its problems go to stderr), 3 when a file cannot be read.
     """
     if git_external:
-        return _git_external(args, with_schedule, color)
+        return _git_external(args, with_schedule)
     paths: list[str] = ctx.meta.get("plansync.paths", [])
-    if len(args) == 2 and not paths and all(os.path.isfile(a) for a in args):
-        pairs, problems = _file_pairs(args[0], args[1])
-    elif len(args) <= 2:
-        pairs, problems = _git_pairs(list(args), paths)
-    else:
+    if len(args) > 2:
         raise UsageError("too many arguments", hint="plansync diff OLD NEW, or "
                          "plansync diff [REV [REV]] [-- PATH...]")
+    if not paths and any(_is_file_argument(a) for a in args):
+        if len(args) != 2:
+            raise UsageError(f"{escape(args[0])} is a file: diff compares two files",
+                             hint="plansync diff OLD NEW; to compare a file with HEAD: "
+                             "plansync diff -- FILE")
+        pairs, problems = _file_pairs(args[0], args[1])
+    else:
+        pairs, problems = _git_pairs(list(args), paths)
     if problems:
-        echo_problems(problems, sorted({p.file for p in problems}), "text")
-        return EXIT_FINDINGS
-    output, changed = render(pairs, fmt, with_schedule, _use_color(color))
+        raise InputError(problems)
+    output, changed = render(pairs, fmt, with_schedule, use_color())
     if output:
-        click.echo(output)
+        echo(output)
     return EXIT_FINDINGS if changed else EXIT_OK
 
 
-def _use_color(color: bool | None) -> bool:
-    return sys.stdout.isatty() if color is None else color
+def _is_file_argument(arg: str) -> bool:
+    """A path that exists, or a name only a file has (a revision never ends in .json)."""
+    return os.path.exists(arg) or arg.lower().endswith(FILE_SUFFIXES)
 
 
 def _side(name: str, data: bytes | None, problems: list[Problem]) -> dict[str, Any] | None:
@@ -100,11 +107,18 @@ def _read(path: str) -> bytes:
         with open(path, "rb") as handle:
             return handle.read()
     except OSError as exc:
-        raise PlansyncError(f"cannot read {path}: {exc.strerror}",
-                            hint="check the path and its permissions") from exc
+        raise FileError.of("read", path, exc) from exc
 
 
 def _file_pairs(old: str, new: str) -> tuple[list[_Pair], list[Problem]]:
+    for path in (old, new):
+        if not os.path.exists(path):
+            raise UsageError(f"no such file: {escape(path)}",
+                             hint="plansync diff OLD NEW compares two seed files")
+        if os.path.isdir(path):
+            raise UsageError(f"{escape(path)} is a folder: diff compares two seed files",
+                             hint="to compare folders in Git: plansync diff [REV [REV]] "
+                             "-- FOLDER")
     problems: list[Problem] = []
     pair = _Pair(new, _side(old, _read(old), problems), _side(new, _read(new), problems))
     return [pair], problems
@@ -161,7 +175,9 @@ def render(pairs: list[_Pair], fmt: str, with_schedule: bool, color: bool) -> tu
         data = {"changes": [c.as_dict() for _, changes, _ in results for c in changes],
                 "schedule": {(p.new or p.old or {})["program"]["code"]: impact
                              for p, _, impact in results if impact is not None}}
-        return json.dumps(data, indent=2, ensure_ascii=False), bool(results)
+        from plansync.render.json_out import dumps
+
+        return dumps(data), bool(results)
     parts = []
     for pair, changes, impact in results:
         body = RENDERERS[fmt](changes, impact, color=color)
@@ -170,10 +186,12 @@ def render(pairs: list[_Pair], fmt: str, with_schedule: bool, color: bool) -> tu
 
 
 def _file_header(path: str, fmt: str) -> str:
-    return f"### `{path}`\n\n" if fmt == "markdown" else f"diff {path}\n"
+    from plansync.render.diff import md_code
+
+    return f"### {md_code(path)}\n\n" if fmt == "markdown" else f"diff {escape(path)}\n"
 
 
-def _git_external(args: tuple[str, ...], with_schedule: bool, color: bool | None) -> int:
+def _git_external(args: tuple[str, ...], with_schedule: bool) -> int:
     """git's external diff protocol: path old-file old-hex old-mode new-file new-hex new-mode.
     Always exits 0 (a non-zero exit makes git stop the whole diff)."""
     if len(args) < 7:
@@ -182,10 +200,11 @@ def _git_external(args: tuple[str, ...], with_schedule: bool, color: bool | None
     problems: list[Problem] = []
     old = None if old_file == "/dev/null" else _side(f"a/{path}", _read(old_file), problems)
     new = None if new_file == "/dev/null" else _side(f"b/{path}", _read(new_file), problems)
-    click.echo(f"plansync diff a/{path} b/{path}")
+    click.echo(f"plansync diff a/{escape(path)} b/{escape(path)}")
     if problems:
         echo_problems(problems, [path], "text")
         return EXIT_OK
+    color = click.get_current_context().meta.get("plansync.color", False)
     output, _ = render([_Pair(path, old, new)], "text", with_schedule, bool(color))
-    click.echo(output or "(no semantic change)")
+    echo(output or "(no semantic change)")
     return EXIT_OK

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from plansync.commands.common import write_output
+from plansync.commands.common import check_output, output_kind, write_output
 from plansync.commands.common_instance import instance_option
 from plansync.errors import EXIT_OK
 from plansync.seed.canonical import canonical_bytes
@@ -24,15 +24,17 @@ def command(program: str, project: str | None, instance: str | None, output: str
     """Export a program (by code or UUID) as its canonical seed file.
 
     Export -> import into a clean instance -> export gives the same bytes. Internal IDs,
-    short IDs, server_version and schedule results never appear in the file.
+    short IDs, server_version and schedule results never appear in the file. --format that
+    contradicts the -o name (--format yaml -o x.seed.json) is refused (exit 2); an -o that
+    cannot be written (a missing folder, a folder, no permission) exits 3.
     """
     from plansync.instance.address import opened, resolve_address
 
+    check_output(output)
+    fmt = output_kind(output, fmt, "--format") or "json"
     with opened(resolve_address(instance)) as target:
         doc = (target.export_project(program, project) if project
                else target.export_program(program))
-    if fmt is None:
-        fmt = "yaml" if output and output.endswith((".yaml", ".yml")) else "json"
     if fmt == "yaml":
         from plansync.seed import yamlio
 

@@ -8,8 +8,9 @@ from pathlib import Path
 
 import click
 
-from plansync.errors import EXIT_OK
-from plansync.fileio import write_atomic
+from plansync.errors import EXIT_OK, FileError
+from plansync.fileio import read_bytes, write_atomic
+from plansync.render.safe import escape
 
 ATTRIBUTES = ("*.seed.json diff=plansync", "*.seed.yaml diff=plansync",
               "*.seed.yml diff=plansync")
@@ -22,7 +23,7 @@ def driver_command() -> str:
 
 @click.group("git")
 def command() -> None:
-    """Git integration: semantic diffs in plain `git diff` and `git log -p`."""
+    """Git integration: semantic diffs in `git diff` (and `git log -p --ext-diff`)."""
 
 
 @command.command("setup")
@@ -30,7 +31,8 @@ def command() -> None:
               help="Set it up for every repository of this user (global config and "
               "attributes file) instead of this repository.")
 def setup(global_: bool) -> int:
-    """Make `git diff` and `git log -p` show plansync's semantic diff for seed files.
+    """Make `git diff` show plansync's semantic diff for seed files (`git log -p` and
+    `git show` need --ext-diff: they run no external diff driver without it).
 
     Adds `*.seed.json diff=plansync` (and .yaml, .yml) to .gitattributes and sets
     diff.plansync.command in the Git config. Running it again changes nothing.
@@ -47,18 +49,23 @@ def setup(global_: bool) -> int:
         path = gitrepo.workdir(".") / ".gitattributes"
     added = _ensure_lines(path, ATTRIBUTES)
     gitrepo.set_config(".", "diff.plansync.command", driver_command(), global_=global_)
-    click.echo(f"{path}: {'added ' + str(added) + ' line(s)' if added else 'already set up'}")
-    click.echo(f"diff.plansync.command = {driver_command()}"
+    click.echo(f"{escape(path)}: "
+               f"{'added ' + str(added) + ' line(s)' if added else 'already set up'}")
+    click.echo(f"diff.plansync.command = {escape(driver_command())}"
                f" ({'global' if global_ else 'repository'} config)")
     return EXIT_OK
 
 
 def _ensure_lines(path: Path, lines: tuple[str, ...]) -> int:
-    text = path.read_text("utf-8") if path.exists() else ""
-    present = {line.strip() for line in text.splitlines()}
-    missing = [line for line in lines if line not in present]
+    """Append the lines `path` lacks (bytes kept as they are, whatever their encoding)."""
+    data = read_bytes(path) if path.exists() else b""
+    present = {line.strip() for line in data.splitlines()}
+    missing = [line for line in lines if line.encode("utf-8") not in present]
     if missing:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        prefix = text if not text or text.endswith("\n") else text + "\n"
-        write_atomic(path, (prefix + "\n".join(missing) + "\n").encode("utf-8"))
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise FileError.of("create the folder", path.parent, exc) from exc
+        prefix = data if not data or data.endswith(b"\n") else data + b"\n"
+        write_atomic(path, prefix + "\n".join(missing).encode("utf-8") + b"\n")
     return len(missing)

@@ -7,19 +7,19 @@ import shlex
 import stat
 import sys
 from importlib.resources import files
-from pathlib import Path
 
 import click
 
-from plansync.errors import EXIT_OK, PlansyncError
-from plansync.fileio import write_atomic
+from plansync.errors import EXIT_OK, FileError, PlansyncError
+from plansync.fileio import read_bytes, write_atomic
+from plansync.render.safe import escape
 
 
 def hook_script() -> str:
-    """The plain Git pre-commit hook, pointing at the plansync that installs it."""
+    """The plain Git pre-commit hook, pointing at the Python that installs it (one
+    shell-quoted path, so spaces and quotes in it are safe)."""
     template = files("plansync.hooks").joinpath("pre-commit").read_text("utf-8")
-    runner = f"{shlex.quote(sys.executable)} -m plansync"
-    return template.replace('"@PLANSYNC@"', f'"{runner}"')
+    return template.replace("PYTHON=@PYTHON@", f"PYTHON={shlex.quote(sys.executable)}", 1)
 
 
 @click.group("hooks")
@@ -41,18 +41,25 @@ def install(force: bool, repo: str) -> int:
 
     target = hooks_dir(repo) / "pre-commit"
     script = hook_script()
+    if target.is_dir():
+        raise FileError(f"{target} is a folder, not a hook", hint="remove or rename it")
     if target.exists():
-        current = target.read_text("utf-8", errors="replace")
+        current = read_bytes(target).decode("utf-8", errors="replace")
         if current == script:
-            click.echo(f"already installed: {target}")
+            click.echo(f"already installed: {escape(str(target))}")
             return EXIT_OK
         if not force:
             raise PlansyncError(f"{target} exists and is a different hook",
                                 hint="keep it, merge plansync's checks into it, or replace it "
                                 "with --force")
-    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise FileError.of("create the folder", target.parent, exc) from exc
     write_atomic(target, script.encode("utf-8"))
-    mode = target.stat().st_mode
-    os.chmod(target, mode | stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH)
-    click.echo(f"installed {Path(target)}")
+    try:
+        os.chmod(target, target.stat().st_mode | stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH)
+    except OSError as exc:
+        raise FileError.of("make executable", target, exc) from exc
+    click.echo(f"installed {escape(str(target))}")
     return EXIT_OK

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import json
-
 import click
 
-from plansync.commands.common import echo_problems, limit_options, status
+from plansync.commands.common import color_option, echo_problems, limit_options, status
 from plansync.commands.common_instance import instance_option
 from plansync.errors import EXIT_FINDINGS, EXIT_OK, Problem
+from plansync.render.json_out import dumps
 from plansync.render.text import import_report
 from plansync.seed.load import Limits, Seed
 from plansync.seed.validate import duplicate_programs, find_seed_files, validate_file
@@ -22,6 +21,7 @@ from plansync.seed.validate import duplicate_programs, find_seed_files, validate
 @click.option("--dry-run", is_flag=True, help="Report what would change; write nothing.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
               show_default=True, help="Output format of the report.")
+@color_option
 @limit_options
 def command(paths: tuple[str, ...], instance: str | None, create_users: bool, dry_run: bool,
             fmt: str, limits: Limits) -> int:
@@ -54,7 +54,7 @@ def command(paths: tuple[str, ...], instance: str | None, create_users: bool, dr
         reports = target.import_documents([seed.doc for seed in seeds],
                                           create_users=create_users, dry_run=dry_run)
     if fmt == "json":
-        click.echo(json.dumps([r.as_dict() for r in reports], indent=2))
+        click.echo(dumps([r.as_dict() for r in reports]))
     else:
         click.echo("\n".join(import_report(r) for r in reports))
     return EXIT_OK

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import asdict
 
 import click
 
 from plansync.commands.common_instance import instance_option
 from plansync.errors import EXIT_OK
+from plansync.render.json_out import dumps
 from plansync.render.text import programs_table
 
 
@@ -23,7 +23,7 @@ def command(instance: str | None, fmt: str) -> int:
     with opened(resolve_address(instance)) as target:
         found = target.programs()
     if fmt == "json":
-        click.echo(json.dumps([asdict(p) for p in found], indent=2, ensure_ascii=False))
+        click.echo(dumps([asdict(p) for p in found]))
     else:
         click.echo(programs_table(found))
     return EXIT_OK

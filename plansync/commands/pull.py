@@ -11,6 +11,7 @@ from plansync.commands.common import limit_options
 from plansync.commands.common_instance import instance_option
 from plansync.errors import EXIT_OK, PlansyncError, UsageError
 from plansync.fileio import write_atomic
+from plansync.render.safe import escape
 from plansync.seed.canonical import canonical_bytes
 from plansync.seed.load import Limits, Seed
 
@@ -99,14 +100,14 @@ def _new_path(root: Path, folder: str | None, code: str) -> str:
     from plansync.seed.schema import is_code
 
     if not is_code(code):
-        raise PlansyncError(f"the instance names a program {code!r}, which is not a valid "
-                            "program code; refusing to use it as a file name",
+        raise PlansyncError(f"the instance names a program {escape(code)!r}, which is not a "
+                            "valid program code; refusing to use it as a file name",
                             hint="pass a PROGRAM that exists, or fix the instance")
     base = Path(folder).resolve() if folder else root.resolve()
     target = (base / f"{code}.seed.json").resolve()
     if not target.is_relative_to(root.resolve()):
-        raise UsageError(f"{target} is outside the repository {root}",
-                         hint="pass a --dir inside the repository")
+        raise UsageError(f"--dir {escape(str(folder))} is outside the repository {root}",
+                         hint="pull writes seed files into the repository")
     return target.relative_to(root.resolve()).as_posix()
 
 
@@ -123,7 +124,7 @@ def _write(root: Path, path: str, seed: Seed | None, exported: dict[str, Any]
 
     code = exported["program"]["code"]
     if seed is not None and _same_state(seed, exported):
-        return False, f"{code}: {path} is up to date"
+        return False, f"{code}: {escape(path)} is up to date"
     target = root / path
     if seed is not None and seed.kind == "yaml":
         yamlio.merge_into_tree(seed.tree, exported)
@@ -132,8 +133,8 @@ def _write(root: Path, path: str, seed: Seed | None, exported: dict[str, Any]
         data = canonical_bytes(exported)
     write_atomic(target, data)
     if seed is None:
-        return True, f"{code}: wrote {path} (new file)"
+        return True, f"{code}: wrote {escape(path)} (new file)"
     counts = summary(diff_documents(seed.doc, exported))
     what = "; ".join(f"{kind} " + " ".join(f"{op} {n}" for op, n in ops.items() if n)
                      for kind, ops in counts.items())
-    return True, f"{code}: wrote {path} ({what})"
+    return True, f"{code}: wrote {escape(path)} ({what})"

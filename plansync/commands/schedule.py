@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import os
+import re
 from typing import Any
 
 import click
 
-from plansync.commands.common import limit_options, status
+from plansync.commands.common import color_option, echo, limit_options, status
 from plansync.commands.common_instance import instance_option
-from plansync.errors import EXIT_OK, PlansyncError
+from plansync.errors import EXIT_OK, PlansyncError, UsageError
 from plansync.memory import no_gc_pauses
+from plansync.render.safe import escape
 from plansync.seed.load import Limits, is_seed_path
 from plansync.seed.validate import load_valid
 
@@ -30,12 +32,14 @@ FORMATS = ("table", "json", "csv")  # plansync.render.schedule.RENDERERS, kept o
               help="Monte Carlo samples (with --pert).")
 @click.option("--seed", type=int, default=0, show_default=True,
               help="Random seed: the same seed gives the same percentiles (with --pert).")
+@color_option
 @limit_options
 def command(source: str, instance: str | None, project: str | None, critical: bool, fmt: str,
             pert: bool, samples: int, seed: int, limits: Limits) -> int:
     """Schedule a plan with the critical path method and show the result.
 
-    FILE is a seed file (validated first); PROGRAM is the code of a program on the instance.
+    FILE is a seed file (validated first); PROGRAM is the code (or UUID) of a program on the
+    instance; anything else that is not an existing file is a usage error (exit 2).
     Dates are inclusive working days; floats are in working days. See docs/scheduling.md.
     """
     from plansync.render.schedule import RENDERERS
@@ -63,12 +67,23 @@ def command(source: str, instance: str | None, project: str | None, critical: bo
         rows = [r for r in rows if r.project == project]
     if critical:
         rows = [r for r in rows if r.critical]
-    click.echo(RENDERERS[fmt](result, rows, pert_result))
+    echo(RENDERERS[fmt](result, rows, pert_result))
     return EXIT_OK
 
 
+# What names a program on an instance: its code, or its UUID.
+PROGRAM = re.compile(r"[a-z0-9][a-z0-9_-]{0,62}|[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}")
+
+
 def _document(source: str, instance: str | None, limits: Limits) -> dict[str, Any]:
-    if is_seed_path(source) or os.path.exists(source):
+    if not os.path.exists(source) and (is_seed_path(source)
+                                       or not PROGRAM.fullmatch(source)):
+        raise UsageError(f"no such file: {escape(source)}",
+                         hint="name a seed file, or the code of a program on the instance "
+                         "(`plansync programs` lists them)")
+    if os.path.isdir(source):
+        raise UsageError(f"{escape(source)} is a folder", hint="name one seed file")
+    if os.path.exists(source):
         doc: dict[str, Any] = load_valid(source, limits).doc
         from plansync.seed.events import final_state
 

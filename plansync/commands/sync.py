@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import click
 
-from plansync.commands.common import echo_problems, limit_options, status
+from plansync.commands.common import color_option, echo_problems, limit_options, status
 from plansync.commands.common_instance import instance_option
 from plansync.errors import EXIT_FINDINGS, EXIT_OK, UsageError
+from plansync.render.json_out import dumps
+from plansync.render.safe import escape
 from plansync.seed.load import Limits
 
 
@@ -23,6 +24,7 @@ from plansync.seed.load import Limits
 @click.option("--create-users", is_flag=True, help="Create accounts for unknown emails.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
               show_default=True, help="Output format.")
+@color_option
 @limit_options
 def command(folder: str | None, instance: str | None, dry_run: bool, force: bool,
             create_users: bool, fmt: str, limits: Limits) -> int:
@@ -88,13 +90,12 @@ def _echo(plan: Any, fmt: str, dry_run: bool) -> None:
     from plansync.render.text import accounts_lines
 
     if fmt == "json":
-        click.echo(json.dumps({"dry_run": dry_run, "programs": [
+        click.echo(dumps({"dry_run": dry_run, "programs": [
             {"program": p.program, "path": p.path, "action": p.action,
              "server_version": p.instance_version, "summary": summary(p.changes),
              "pending_memberships": p.pending,
              "created_users": p.report.created_users if p.report else [],
-             "changes": [c.as_dict() for c in p.changes]} for p in plan.programs]}, indent=2,
-            ensure_ascii=False))
+             "changes": [c.as_dict() for c in p.changes]} for p in plan.programs]}))
         return
     verbs = {"create": "created", "update": "updated", "forced": "overwritten (forced)",
              "unchanged": "unchanged", "drift": "REFUSED: changed on the instance since the "
@@ -105,7 +106,7 @@ def _echo(plan: Any, fmt: str, dry_run: bool) -> None:
     for p in plan.programs:
         version = f", server_version {p.instance_version}" if p.instance_version else ""
         counts = _short(summary(p.changes))
-        click.echo(f"{p.program} ({p.path}): {verbs[p.action]}{version}{counts}")
+        click.echo(f"{p.program} ({escape(p.path)}): {verbs[p.action]}{version}{counts}")
         for line in accounts_lines(p.report.created_users if p.report else [], p.pending):
             click.echo(line)
         if p.action == "drift":

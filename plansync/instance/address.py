@@ -46,14 +46,37 @@ def resolve_address(option: str | None, cwd: str | Path = ".") -> str:
 def _configured(path: Path) -> str | None:
     if not path.is_file():
         return None
-    from ruamel.yaml import YAML
-
-    data = YAML(typ="safe").load(path.read_text("utf-8"))
+    data = _read_config(path)
     value = data.get("instance") if isinstance(data, dict) else None
     if value is not None and not isinstance(value, str):
         raise UsageError(f"{path}: instance must be an address string",
                          hint="for example  instance: sqlite:///plans.db")
     return value
+
+
+def _read_config(path: Path) -> object:
+    """plansync.yaml's data; unreadable, non-UTF-8 or malformed YAML is a UsageError (exit 2)
+    naming the file, the place and what is wrong."""
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+    fix = "fix it (for example  instance: sqlite:///plans.db), or remove it"
+    try:
+        text = path.read_bytes().decode("utf-8")
+        return YAML(typ="safe").load(text)
+    except OSError as exc:
+        raise UsageError(f"{path}: cannot read it: {exc.strerror}",
+                         hint="check its permissions") from None
+    except UnicodeDecodeError as exc:
+        raise UsageError(f"{path}: not UTF-8 text (byte 0x{exc.object[exc.start]:02x} at "
+                         f"offset {exc.start})", hint="save it as UTF-8") from None
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        where = f":{mark.line + 1}:{mark.column + 1}" if mark is not None else ""
+        what = exc.problem or exc.context or "malformed YAML"
+        raise UsageError(f"{path}{where}: not valid YAML: {what}", hint=fix) from None
+    except (YAMLError, ValueError) as exc:
+        raise UsageError(f"{path}: not valid YAML: {exc}", hint=fix) from None
 
 
 def _rebase(address: str, root: Path) -> str:

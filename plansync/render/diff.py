@@ -15,6 +15,7 @@ from typing import Any, Protocol
 import click
 
 from plansync.diff import KINDS, Change, summary
+from plansync.render.safe import escape
 
 Impact = dict[str, Any]
 MAX_VALUE = 60  # characters of a value shown inline before it is cut with …
@@ -32,19 +33,19 @@ class DiffRenderer(Protocol):
 
 
 def compact(value: Any, limit: int = MAX_VALUE) -> str:
-    """A value as one line of JSON (non-ASCII kept), cut with … past `limit` characters;
-    an absent value is "(none)"."""
+    """A value as one line of JSON (non-ASCII kept, control characters escaped), cut with …
+    past `limit` characters; an absent value is "(none)"."""
     if value is None:
         return "(none)"
-    text = json.dumps(value, ensure_ascii=False)
+    text = escape(json.dumps(value, ensure_ascii=False))
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def where(change: Change) -> str:
     """The entity as people name it: "lm:1.2", "lm:1.1 -> 1.2", "ana@example.com", "lm"."""
     if change.project is None or change.kind == "project":
-        return change.key
-    return f"{change.project}:{change.key}"
+        return escape(change.key)
+    return escape(f"{change.project}:{change.key}")
 
 
 def label(entity: Any) -> str:
@@ -108,7 +109,8 @@ def change_line(change: Change) -> str:
     if change.op == "remove":
         return head + label(change.old)
     if change.op == "change":
-        return f"{head} {change.field}: {compact(change.old)} -> {compact(change.new)}"
+        return (f"{head} {escape(change.field)}: {compact(change.old)} -> "
+                f"{compact(change.new)}")
     if change.kind == "task":
         return f"{what} {moved_from(change)} -> {change.new} (moved)"
     return f"{what} {moved_from(change)} now {moved_to(change)} (moved)"
@@ -117,12 +119,13 @@ def change_line(change: Change) -> str:
 def moved_from(change: Change) -> str:
     """Where a moved entity was: "lm:1.3", or "lm:1.1 -> 1.3" for a dependency."""
     old = change.old if change.kind == "task" else f"{change.old[0]} -> {change.old[1]}"
-    return f"{change.project}:{old}"
+    return escape(f"{change.project}:{old}")
 
 
 def moved_to(change: Change) -> str:
     """Where a moved entity is now, without its project: "1.4", or "1.1 -> 1.4"."""
-    return str(change.new) if change.kind == "task" else f"{change.new[0]} -> {change.new[1]}"
+    new = str(change.new) if change.kind == "task" else f"{change.new[0]} -> {change.new[1]}"
+    return escape(new)
 
 
 def text(changes: list[Change], impact: Impact | None, *, color: bool = False) -> str:
@@ -131,7 +134,7 @@ def text(changes: list[Change], impact: Impact | None, *, color: bool = False) -
     only with color=True."""
     lines: list[str] = []
     for program, group in _by_program(changes).items():
-        lines.append(f"{program}: {_plural(len(group), 'change')}")
+        lines.append(f"{escape(program)}: {_plural(len(group), 'change')}")
         for c in group:
             line = "  " + change_line(c)
             lines.append(click.style(line, fg=_COLORS[c.op]) if color else line)
@@ -147,14 +150,16 @@ def _text_impact(impact: Impact) -> list[str]:
     old, new = impact["program"]["finish"]
     lines.append(f"  finish {shift(old, new)}")
     for code, value in impact["projects"].items():
-        lines.append(f"  {code} finish {shift(*value['finish'])}")
+        lines.append(f"  {escape(code)} finish {shift(*value['finish'])}")
     if impact["joined_critical"]:
-        lines.append("  joined the critical path: " + _listed(impact["joined_critical"]))
+        lines.append("  joined the critical path: " + _listed(impact["joined_critical"],
+                                                              quote=escape))
     if impact["left_critical"]:
-        lines.append("  left the critical path: " + _listed(impact["left_critical"]))
+        lines.append("  left the critical path: " + _listed(impact["left_critical"],
+                                                            quote=escape))
     if impact["moved"]:
         lines.append("  moved most:")
-        lines += [f"    {m['task']} {compact(m['name'])}: finish "
+        lines += [f"    {escape(m['task'])} {compact(m['name'])}: finish "
                   f"{shift(m['old_finish'], m['new_finish'])}" for m in impact["moved"]]
     return lines
 
@@ -163,13 +168,16 @@ def _text_impact(impact: Impact) -> list[str]:
 
 
 def md_text(value: str) -> str:
-    """Plain text safe in markdown: specials backslash-escaped (in a table, add cell())."""
-    return re.sub(r"([\\`*_{}\[\]<>()#+!~&])", r"\\\1", value.replace("\n", " "))
+    """Plain text safe in markdown: control characters escaped, specials backslash-escaped
+    (in a table, add cell())."""
+    value = escape(value.replace("\n", " "))
+    return re.sub(r"([\\`*_{}\[\]<>()#+!~&])", r"\\\1", value)
 
 
 def md_code(value: str) -> str:
-    """An inline code span holding `value` exactly, whatever backticks it contains."""
-    value = value.replace("\n", " ")
+    """An inline code span holding `value` exactly (control characters escaped), whatever
+    backticks it contains."""
+    value = escape(value.replace("\n", " "))
     fence = "`" * (max((len(run) for run in re.findall(r"`+", value)), default=0) + 1)
     pad = " " if value.startswith("`") or value.endswith("`") else ""
     return f"{fence}{pad}{value}{pad}{fence}"
@@ -270,8 +278,9 @@ def _md_details(changes: list[Change]) -> list[str]:
 
 def json_(changes: list[Change], impact: Impact | None, *, color: bool = False) -> str:
     """{"changes": [Change.as_dict(), ...], "schedule": impact or null}, indented."""
-    return json.dumps({"changes": [c.as_dict() for c in changes], "schedule": impact},
-                      indent=2, ensure_ascii=False)
+    from plansync.render.json_out import dumps
+
+    return dumps({"changes": [c.as_dict() for c in changes], "schedule": impact})
 
 
 RENDERERS: dict[str, DiffRenderer] = {"text": text, "markdown": markdown, "json": json_}

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 from plansync.errors import Problem
+from plansync.render.safe import escape
 
 
 def _escape(value: str, *, prop: bool = False) -> str:
+    """Workflow-command escaping, after control characters (ANSI colours in the log, say)
+    are written out as escapes; a newline in a message stays a real line break (%0A)."""
+    value = "\n".join(escape(line) for line in value.split("\n"))
     value = value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
     if prop:
         value = value.replace(":", "%3A").replace(",", "%2C")

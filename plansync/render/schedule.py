@@ -1,4 +1,7 @@
-"""Schedules as a table (80 columns, critical path marked), JSON and CSV."""
+"""Schedules as a table (80 columns, critical path marked), JSON and CSV.
+
+The table and the CSV are text for people and spreadsheets: control characters in names are
+written as escapes (`plansync.render.safe`); JSON carries the exact values."""
 
 from __future__ import annotations
 
@@ -8,6 +11,7 @@ from typing import Any
 
 import orjson
 
+from plansync.render.safe import escape, json_text
 from plansync.schedule.pert import PertResult
 from plansync.schedule.report import Schedule, ScheduleRow
 
@@ -35,7 +39,8 @@ def as_data(schedule: Schedule, rows: list[ScheduleRow],
 
 
 def to_json(schedule: Schedule, rows: list[ScheduleRow], pert: PertResult | None) -> str:
-    return orjson.dumps(as_data(schedule, rows, pert), option=orjson.OPT_INDENT_2).decode()
+    data = orjson.dumps(as_data(schedule, rows, pert), option=orjson.OPT_INDENT_2).decode()
+    return json_text(data)
 
 
 def to_csv(schedule: Schedule, rows: list[ScheduleRow], pert: PertResult | None) -> str:
@@ -48,7 +53,9 @@ def to_csv(schedule: Schedule, rows: list[ScheduleRow], pert: PertResult | None)
 
 
 def _cell(value: Any) -> Any:
-    return str(value).lower() if isinstance(value, bool) else value
+    if isinstance(value, bool):
+        return str(value).lower()
+    return escape(value) if isinstance(value, str) else value
 
 
 def _days(value: float) -> str:
@@ -60,7 +67,7 @@ def _fit(text: str, width: int) -> str:
 
 
 def _key(row: ScheduleRow, single: bool) -> str:
-    return row.wbs if single else f"{row.project}:{row.wbs}"
+    return escape(row.wbs if single else f"{row.project}:{row.wbs}")
 
 
 def _key_fit(key: str, width: int) -> str:
@@ -80,26 +87,26 @@ def to_table(schedule: Schedule, rows: list[ScheduleRow], pert: PertResult | Non
     keys = [_key(r, single) for r in rows]
     key_w = min(14, max([len(k) for k in keys] + [4]))
     name_w = 79 - 2 - key_w - 1 - 3 * 11 - 7 - 6
-    head = [f"project {rows[0].project}"] if single and rows else []
+    head = [f"project {escape(rows[0].project)}"] if single and rows else []
     lines = [*head, f"  {'task':<{key_w}} {'name':<{name_w}} {'start':<10} {'finish':<10} "
              f"{'late fin.':<10} {'float':>6} {'free':>5}"]
     for r, key in zip(rows, keys, strict=True):
         mark = "* " if r.critical else "  "
         lines.append(f"{mark}{_key_fit(key, key_w):<{key_w}} "
-                     f"{_fit(r.name, name_w):<{name_w}} {r.early_start:<10} "
+                     f"{_fit(escape(r.name), name_w):<{name_w}} {r.early_start:<10} "
                      f"{r.early_finish:<10} {r.late_finish:<10} {_days(r.total_float):>6} "
                      f"{_days(r.free_float):>5}")
     lines.append("")
-    lines.append(f"program {schedule.program}: {schedule.start} -> {schedule.finish}")
+    lines.append(f"program {escape(schedule.program)}: {schedule.start} -> {schedule.finish}")
     for code, project in schedule.projects.items():
-        lines.append(f"  project {code}: {project.start} -> {project.finish}")
-    lines.append("critical path (*): " + (" -> ".join(schedule.critical_path) or "none"))
+        lines.append(f"  project {escape(code)}: {project.start} -> {project.finish}")
+    lines.append("critical path (*): " + escape(" -> ".join(schedule.critical_path) or "none"))
     if pert is not None:
         lines.append(f"PERT: expected finish {pert.expected_finish}, sd {pert.std_dev:.1f} "
                      "working days along the critical path")
         lines.append(f"Monte Carlo ({pert.samples} samples, seed {pert.seed}, PERT-Beta): "
                      f"P50 {pert.p50}, P80 {pert.p80}, P95 {pert.p95}")
-    lines.extend(f"warning: {w}" for w in schedule.warnings)
+    lines.extend(f"warning: {escape(w)}" for w in schedule.warnings)
     return "\n".join(lines)
 
 

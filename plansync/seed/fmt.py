@@ -10,7 +10,7 @@ from plansync.fileio import write_atomic
 from plansync.memory import no_gc_pauses
 from plansync.seed.canonical import canonical_bytes
 from plansync.seed.load import Limits, Seed
-from plansync.seed.validate import validate_file
+from plansync.seed.validate import FileResult, validate_bytes, validate_file
 
 
 @dataclass(frozen=True)
@@ -40,12 +40,20 @@ def formatted_bytes(seed: Seed) -> bytes:
 def format_file(path: str | Path, limits: Limits | None = None, *,
                 write: bool = False) -> FormatResult:
     """Check (and with write=True, rewrite atomically) one file; invalid files are untouched."""
-    result = validate_file(path, limits)
-    if result.problems or result.seed is None:
-        return FormatResult(str(path), problems=result.problems)
-    seed = result.seed
-    with no_gc_pauses():
-        outcome = FormatResult(str(path), seed.text.encode("utf-8"), formatted_bytes(seed))
+    outcome = _formatted(validate_file(path, limits))
     if write and outcome.changed:
         write_atomic(path, outcome.after)
     return outcome
+
+
+def format_bytes(name: str, data: bytes, limits: Limits | None = None) -> FormatResult:
+    """What fmt would make of content that is not a file (a staged blob); writes nothing."""
+    return _formatted(validate_bytes(name, data, limits))
+
+
+def _formatted(result: FileResult) -> FormatResult:
+    if result.problems or result.seed is None:
+        return FormatResult(result.path, problems=result.problems)
+    seed = result.seed
+    with no_gc_pauses():
+        return FormatResult(result.path, seed.text.encode("utf-8"), formatted_bytes(seed))

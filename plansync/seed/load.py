@@ -32,11 +32,13 @@ class Limits:
 
     @classmethod
     def from_env(cls) -> Limits:
+        """PLANSYNC_MAX_FILE_SIZE (65536, 64M, 1G) and PLANSYNC_MAX_DEPTH; a bad value is a
+        UsageError naming the variable."""
+        from plansync.sizes import env_depth, env_size
+
         default = cls()
-        return cls(
-            max_bytes=int(os.environ.get("PLANSYNC_MAX_FILE_SIZE", default.max_bytes)),
-            max_depth=int(os.environ.get("PLANSYNC_MAX_DEPTH", default.max_depth)),
-        )
+        return cls(max_bytes=env_size("PLANSYNC_MAX_FILE_SIZE", default.max_bytes),
+                   max_depth=env_depth("PLANSYNC_MAX_DEPTH", default.max_depth))
 
 
 @dataclass
