@@ -7,12 +7,19 @@ from typing import Any
 
 import click
 
-from plansync.commands.common import limit_options
+from plansync.commands.common import echo_problems, limit_options
 from plansync.commands.common_instance import instance_option
-from plansync.errors import EXIT_OK, PlansyncError, UsageError
+from plansync.errors import (
+    EXIT_FINDINGS,
+    EXIT_OK,
+    PlansyncError,
+    Problem,
+    SeedError,
+    UsageError,
+)
 from plansync.fileio import write_atomic
 from plansync.seed.canonical import canonical_bytes
-from plansync.seed.load import Limits, Seed
+from plansync.seed.load import Limits, Seed, read_bounded
 
 
 @click.command("pull")
@@ -42,7 +49,12 @@ def command(programs: tuple[str, ...], instance: str | None, do_commit: bool, fo
     from plansync.sync import content_digest, instance_ref, load_seeds, state_entry
 
     root = gitrepo.workdir(".")
-    plan = load_seeds(gitrepo.worktree_seed_files(root, []), limits)
+    refused: list[Problem] = []
+    plan = load_seeds(gitrepo.worktree_seed_files(root, [], limits, refused), limits)
+    if refused:  # a FIFO or device named like a seed file: never read it, never write it
+        echo_problems(refused, [p.file for p in refused], "text")
+        click.echo("plansync: nothing was pulled (fix the files above first)", err=True)
+        return EXIT_FINDINGS
     by_code = {seed.doc["program"]["code"]: (path, seed) for path, seed in plan.seeds.items()}
     address = resolve_address(instance, root)
     ref = instance_ref(address)
@@ -93,11 +105,22 @@ def _write(root: Path, path: str, seed: Seed | None, exported: dict[str, Any]
         data = yamlio.dump(seed.tree).encode("utf-8")
     else:
         data = canonical_bytes(exported)
-    before = target.read_bytes() if target.exists() else None
-    if before == data:
+    if _unchanged(target, data):
         return False, f"{exported['program']['code']}: {path} is up to date"
     write_atomic(target, data)
     counts = summary(diff_documents(seed.doc, exported)) if seed is not None else {}
     what = "; ".join(f"{kind} " + " ".join(f"{op} {n}" for op, n in ops.items() if n)
                      for kind, ops in counts.items()) or "new file"
     return True, f"{exported['program']['code']}: wrote {path} ({what})"
+
+
+def _unchanged(target: Path, data: bytes) -> bool:
+    """Whether `target` already holds `data` (a FIFO or device there is refused, not read)."""
+    if not target.exists():
+        return False
+    try:
+        return read_bounded(str(target), len(data)) == data
+    except SeedError as exc:
+        if exc.problems[0].code == "too-large":  # longer than data: it differs
+            return False
+        raise

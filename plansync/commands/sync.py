@@ -10,7 +10,7 @@ import click
 
 from plansync.commands.common import echo_problems, limit_options, status
 from plansync.commands.common_instance import instance_option
-from plansync.errors import EXIT_FINDINGS, EXIT_OK
+from plansync.errors import EXIT_FINDINGS, EXIT_OK, Problem
 from plansync.seed.load import Limits
 
 
@@ -43,7 +43,9 @@ def command(folder: str | None, instance: str | None, dry_run: bool, force: bool
     root = gitrepo.workdir(folder or ".")
     prefixes = [] if folder is None else [_relative(folder, root)]
     status("validating the seed files")
-    plan = load_seeds(gitrepo.worktree_seed_files(root, prefixes), limits)
+    refused: list[Problem] = []
+    plan = load_seeds(gitrepo.worktree_seed_files(root, prefixes, limits, refused), limits)
+    plan.problems[:0] = refused
     if plan.problems:
         echo_problems(plan.problems, list(plan.seeds), "text")
         click.echo("plansync: nothing was synced (fix the files above first)", err=True)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -97,20 +98,69 @@ def load_seed_text(name: str, text: str, kind: str, limits: Limits | None = None
 
 
 def read_text(name: str, limits: Limits) -> str:
-    """The file's text, refusing oversize files, a BOM and invalid UTF-8."""
+    """The file's text, refusing non-regular and oversize files, a BOM and invalid UTF-8."""
+    return decode(name, read_bounded(name, limits.max_bytes))
+
+
+_OPEN_FLAGS = (os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+               | getattr(os, "O_CLOEXEC", 0))
+_CHUNK = 1 << 20
+
+
+def read_bounded(name: str, max_bytes: int, label: str | None = None) -> bytes:
+    """The bytes of the regular file `name` (a symlink to one is fine), at most `max_bytes`.
+
+    A FIFO, a device, a socket or a folder is refused as `not-a-file` before anything is read
+    from it (a FIFO would block, /dev/zero never ends); the read itself stops after
+    max_bytes + 1 bytes whatever st_size claims. `label` names the file in problems.
+    """
+    label = label or name
     try:
-        size = os.stat(name).st_size
-        if size > limits.max_bytes:
-            raise _file_error(name, "too-large",
-                              f"the file is {size:,} bytes, over the limit of "
-                              f"{limits.max_bytes:,}",
-                              "split the program, or raise the bound with --max-file-size "
-                              "(or PLANSYNC_MAX_FILE_SIZE)")
-        data = Path(name).read_bytes()
+        before = os.stat(name)  # follows symlinks: the target must be a regular file
+        _refuse_special(label, before.st_mode)
+        fd = os.open(name, _OPEN_FLAGS)
     except OSError as exc:
-        raise _file_error(name, "unreadable", f"cannot read the file: {exc.strerror}",
+        raise _file_error(label, "unreadable", f"cannot read the file: {exc.strerror}",
                           "check the path and its permissions") from exc
-    return decode(name, data)
+    try:
+        info = os.fstat(fd)
+        _refuse_special(label, info.st_mode)  # replaced between stat and open
+        if info.st_size > max_bytes:
+            raise _too_large(label, f"the file is {info.st_size:,} bytes", max_bytes)
+        chunks: list[bytes] = []
+        total = 0
+        while True:
+            chunk = os.read(fd, min(_CHUNK, max_bytes + 1 - total))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            total += len(chunk)
+            if total > max_bytes:
+                raise _too_large(label, "the file holds more bytes than allowed", max_bytes)
+    except OSError as exc:
+        raise _file_error(label, "unreadable", f"cannot read the file: {exc.strerror}",
+                          "check the path and its permissions") from exc
+    finally:
+        os.close(fd)
+    return b"".join(chunks)
+
+
+def _refuse_special(label: str, mode: int) -> None:
+    if stat.S_ISREG(mode):
+        return
+    what = ("a folder" if stat.S_ISDIR(mode) else "a FIFO (named pipe)" if stat.S_ISFIFO(mode)
+            else "a character device" if stat.S_ISCHR(mode)
+            else "a block device" if stat.S_ISBLK(mode)
+            else "a socket" if stat.S_ISSOCK(mode) else "not a regular file")
+    raise _file_error(label, "not-a-file", f"not a regular file: it is {what}",
+                      "a seed file must be a regular file (a symlink to one is fine); "
+                      "remove or rename this one")
+
+
+def _too_large(label: str, what: str, max_bytes: int) -> SeedError:
+    return _file_error(label, "too-large", f"{what}, over the limit of {max_bytes:,}",
+                       "split the program, or raise the bound with --max-file-size "
+                       "(or PLANSYNC_MAX_FILE_SIZE)")
 
 
 def decode(name: str, data: bytes) -> str:
