@@ -8,10 +8,10 @@ from typing import Any, TypeVar
 
 import click
 
-from plansync.errors import Problem
+from plansync.errors import INTERNAL, InternalError, Problem
 from plansync.fileio import write_atomic
 from plansync.render import PROBLEM_RENDERERS
-from plansync.seed.load import Limits
+from plansync.seed.load import MAX_DEPTH_CAP, Limits
 
 F = TypeVar("F", bound=Callable[..., Any])
 T = TypeVar("T")
@@ -29,15 +29,22 @@ def parse_size(value: str) -> int:
 def _limits_callback(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
     if param.name == "max_file_size":
         try:
-            return parse_size(str(value))
+            size = parse_size(str(value))
         except ValueError:
             raise click.BadParameter(f"not a size: {value}") from None
+        if size < 0:
+            raise click.BadParameter(f"not a size: {value}")
+        return size
     return value
 
 
 def limit_options(func: F) -> F:
-    """Add --max-file-size and --max-depth; the command receives `limits: Limits`."""
-    defaults = Limits.from_env()
+    """Add --max-file-size and --max-depth; the command receives `limits: Limits`.
+
+    Their environment variables are read when the command runs (click's envvar), so a bad
+    value is a usage error of that command, not a crash on start-up.
+    """
+    defaults = Limits()
 
     def wrapper(*args: Any, max_file_size: int, max_depth: int, **kwargs: Any) -> Any:
         return func(*args, limits=Limits(max_file_size, max_depth), **kwargs)
@@ -45,23 +52,32 @@ def limit_options(func: F) -> F:
     wrapper.__name__ = func.__name__
     wrapper.__doc__ = func.__doc__
     wrapped: Any = click.option(
-        "--max-depth", type=click.IntRange(1, 10_000), default=defaults.max_depth,
-        show_default=True, help="Refuse documents nested deeper (env PLANSYNC_MAX_DEPTH).",
+        "--max-depth", type=click.IntRange(1, MAX_DEPTH_CAP), default=defaults.max_depth,
+        envvar="PLANSYNC_MAX_DEPTH", show_default=True,
+        help=f"Refuse documents nested deeper; at most {MAX_DEPTH_CAP} "
+        "(env PLANSYNC_MAX_DEPTH).",
     )(wrapper)
     wrapped = click.option(
         "--max-file-size", default=str(defaults.max_bytes), show_default=True,
-        metavar="SIZE", callback=_limits_callback,
+        envvar="PLANSYNC_MAX_FILE_SIZE", metavar="SIZE", callback=_limits_callback,
         help="Refuse larger files; 65536, 64M, 1G (env PLANSYNC_MAX_FILE_SIZE).",
     )(wrapped)
     return wrapped  # type: ignore[no-any-return]
 
 
 def echo_problems(problems: list[Problem], files: list[str], fmt: str) -> None:
+    """Render the problems; then, if plansync itself failed on a file (an `internal-error`
+    problem: a bug), raise InternalError so that the run exits 4 after reporting all."""
     out = PROBLEM_RENDERERS[fmt](problems, files)
     if fmt == "text" and problems:
         click.echo(_colour_text(out), err=False, color=None)
     elif out:
         click.echo(out)
+    failed = sorted({p.file for p in problems if p.code == INTERNAL})
+    if failed:
+        raise InternalError(f"plansync failed on {len(failed)} file(s): {', '.join(failed)}",
+                            hint="this is a bug in plansync; the other files were checked "
+                            "and reported above")
 
 
 def _colour_text(out: str) -> str:

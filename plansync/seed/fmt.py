@@ -10,7 +10,7 @@ from plansync.fileio import write_atomic
 from plansync.memory import no_gc_pauses
 from plansync.seed.canonical import canonical_bytes
 from plansync.seed.load import Limits, Seed
-from plansync.seed.validate import validate_file
+from plansync.seed.validate import internal_problem, validate_file
 
 
 @dataclass(frozen=True)
@@ -45,7 +45,11 @@ def format_file(path: str | Path, limits: Limits | None = None, *,
         return FormatResult(str(path), problems=result.problems)
     seed = result.seed
     with no_gc_pauses():
-        outcome = FormatResult(str(path), seed.text.encode("utf-8"), formatted_bytes(seed))
+        try:
+            after = formatted_bytes(seed)
+        except Exception as exc:  # noqa: BLE001 - a bug must not stop a folder run
+            return FormatResult(str(path), problems=[internal_problem(str(path), exc)])
+        outcome = FormatResult(str(path), seed.text.encode("utf-8"), after)
     if write and outcome.changed:
         write_atomic(path, outcome.after)
     return outcome

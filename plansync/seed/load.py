@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import re
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,6 +18,7 @@ from typing import Any
 
 from plansync.errors import Problem, SeedError
 from plansync.seed import locate
+from plansync.seed import pointer as jp
 
 JSON_SUFFIXES = (".seed.json",)
 YAML_SUFFIXES = (".seed.yaml", ".seed.yml")
@@ -24,20 +26,40 @@ SEED_SUFFIXES = JSON_SUFFIXES + YAML_SUFFIXES
 BOM = b"\xef\xbb\xbf"
 
 
+MAX_DEPTH_CAP = 200  # deeper documents exhaust Python's recursion in later stages
+
+
 @dataclass(frozen=True)
 class Limits:
-    """Bounds on what the loader accepts (both configurable on the CLI and by environment)."""
+    """Bounds on what the loader accepts (both configurable on the CLI and by environment).
+
+    `max_depth` is at most MAX_DEPTH_CAP whatever is asked: every later stage (schema
+    validation, canonical form, import) must be able to walk what the loader accepts.
+    """
 
     max_bytes: int = 64 * 1024 * 1024
     max_depth: int = 32
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "max_depth", max(1, min(self.max_depth, MAX_DEPTH_CAP)))
+        object.__setattr__(self, "max_bytes", max(0, self.max_bytes))
+
     @classmethod
     def from_env(cls) -> Limits:
+        """The limits PLANSYNC_MAX_FILE_SIZE (bytes) and PLANSYNC_MAX_DEPTH set (the defaults
+        where they are unset or not whole numbers)."""
         default = cls()
         return cls(
-            max_bytes=int(os.environ.get("PLANSYNC_MAX_FILE_SIZE", default.max_bytes)),
-            max_depth=int(os.environ.get("PLANSYNC_MAX_DEPTH", default.max_depth)),
+            max_bytes=_env_int("PLANSYNC_MAX_FILE_SIZE", default.max_bytes),
+            max_depth=_env_int("PLANSYNC_MAX_DEPTH", default.max_depth),
         )
+
+
+def _env_int(name: str, default: int) -> int:
+    try:
+        return int(os.environ.get(name, default))
+    except ValueError:
+        return default
 
 
 @dataclass
@@ -205,16 +227,69 @@ def _constant(text: str) -> float:
     raise _Refused
 
 
+_LONG_DIGITS = re.compile(r"[0-9]{19}")  # no shorter integer can leave the 64-bit range
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def parse_json(name: str, text: str, limits: Limits) -> Any:
-    """Strict JSON: no duplicate keys, no NaN/Infinity, bounded depth."""
+    """Strict JSON: no duplicate keys, no NaN/Infinity, integers within 64 bits, bounded
+    depth, no lone surrogate escapes."""
+    # Only a text with a long run of digits can hold an out-of-range integer: only such a
+    # text pays for the checking hook (it also keeps int() from its 4,300-digit ValueError).
+    parse_int = locate.checked_int if _LONG_DIGITS.search(text) else None
     try:
         doc = json.loads(text, object_pairs_hook=_pairs, parse_float=_float,
-                         parse_constant=_constant)
-    except (_Refused, ValueError, RecursionError):
+                         parse_constant=_constant, parse_int=parse_int)
+    except (_Refused, locate.IntOutOfRange, ValueError, RecursionError):
         raise _located_defect(name, text, limits) from None
     if _depth_exceeds(doc, limits.max_depth):
         raise _located_defect(name, text, limits)
+    if _SURROGATE_ESCAPE.search(text):  # decoded UTF-8 holds none: only an escape makes one
+        found = first_surrogate(doc)
+        if found is not None:
+            path, key = found
+            line, col = locate.line_col(text, locate.offset_of(text, jp.join(path), key=key))
+            raise SeedError([surrogate_problem(name, line, col, path, key)])
     return doc
+
+
+def has_surrogate(text: str) -> bool:
+    """Whether `text` holds a lone surrogate (U+D800..U+DFFF), which UTF-8 cannot encode."""
+    return _SURROGATE.search(text) is not None
+
+
+def first_surrogate(doc: Any) -> tuple[list[str | int], bool] | None:
+    """(path, is_key) of the first string or key holding a lone surrogate, in document order."""
+    stack: list[tuple[Any, list[str | int]]] = [(doc, [])]
+    while stack:
+        node, path = stack.pop()
+        if type(node) is dict:
+            for k in node:
+                if has_surrogate(k):
+                    return [*path, k], True
+            stack.extend(reversed([(v, [*path, k]) for k, v in node.items()]))
+        elif type(node) is list:
+            stack.extend(reversed([(v, [*path, i]) for i, v in enumerate(node)]))
+        elif type(node) is str and has_surrogate(node):
+            return path, False
+    return None
+
+
+def visible(text: str) -> str:
+    """`text` with each lone surrogate written as its escape (\\ud800): safe to print."""
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def surrogate_problem(name: str, line: int, col: int, path: list[str | int],
+                      key: bool) -> Problem:
+    """The problem of a lone surrogate at `path` (the pointer shown escapes it)."""
+    what = f"the key \"{visible(str(path[-1]))}\"" if key and path else "this string"
+    return Problem(name, line, col, jp.join(visible(str(p)) for p in path), "surrogate",
+                   f"{what} holds a lone surrogate escape (\\ud800 to \\udfff): it is not "
+                   "a character, and cannot be stored or written as UTF-8",
+                   "write the character itself, or both halves of a surrogate pair in JSON "
+                   "(\\ud83d\\ude00); in YAML write \\U0001F600")
 
 
 def _located_defect(name: str, text: str, limits: Limits) -> SeedError:

@@ -104,7 +104,34 @@ def _refuse_constant(name: str) -> float:
     raise ValueError(name)
 
 
-_SCALAR_DECODER = json.JSONDecoder(parse_constant=_refuse_constant)
+INT_MIN, INT_MAX = -(2**63), 2**63 - 1  # what SQLite's INTEGER (and orjson) can hold
+_INT_TEXT_MAX = 20  # characters of the longest integer in range ("-9223372036854775808")
+INT_RANGE_HINT = ("integers in a seed file must fit in 64 bits (-9223372036854775808 to "
+                  "9223372036854775807), and each field has tighter bounds: see "
+                  "docs/seed-format.md")
+
+
+class IntOutOfRange(Exception):
+    """An integer literal outside INT_MIN..INT_MAX (raised by `checked_int`)."""
+
+
+def checked_int(text: str) -> int:
+    """int(text) for an integer literal within 64 bits; IntOutOfRange otherwise (checked on
+    the length first: int() itself refuses over 4,300 digits with a bare ValueError)."""
+    if len(text) > _INT_TEXT_MAX:
+        raise IntOutOfRange(text)
+    value = int(text)
+    if not INT_MIN <= value <= INT_MAX:
+        raise IntOutOfRange(text)
+    return value
+
+
+def int_out_of_range_message(text: str) -> str:
+    shown = text if len(text) <= 30 else f"{text[:12]}...{text[-6:]} ({len(text):,} characters)"
+    return f"the integer {shown} is too large for plansync to store"
+
+
+_SCALAR_DECODER = json.JSONDecoder(parse_constant=_refuse_constant, parse_int=checked_int)
 
 
 def first_defect(text: str, max_depth: int) -> Defect | None:
@@ -148,6 +175,10 @@ class _Walker:
     def scalar(self, i: int, path: list[str | int]) -> int:
         try:
             value, end = _SCALAR_DECODER.raw_decode(self.text, i)
+        except IntOutOfRange as exc:
+            self.fail(i, path, "number-range", int_out_of_range_message(str(exc)),
+                      INT_RANGE_HINT)
+            raise AssertionError("unreachable") from None
         except ValueError as exc:
             if isinstance(exc, json.JSONDecodeError):
                 self.fail(exc.pos, path, "syntax", _message(exc.msg), _syntax_hint(exc.msg))
