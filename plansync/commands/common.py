@@ -30,7 +30,7 @@ def _limits_callback(ctx: click.Context, param: click.Parameter, value: Any) -> 
     if param.name == "max_file_size":
         try:
             size = parse_size(str(value))
-        except ValueError:
+        except (ValueError, OverflowError):  # "x", "1e999k"
             raise click.BadParameter(f"not a size: {value}") from None
         if size < 0:
             raise click.BadParameter(f"not a size: {value}")

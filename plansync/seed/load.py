@@ -220,6 +220,8 @@ def _float(text: str) -> float:
     value = float(text)
     if math.isinf(value):  # 1e999 parses as inf: as bad as a literal Infinity
         raise _Refused
+    if not locate.number_in_range(value):
+        raise _Refused
     return value
 
 

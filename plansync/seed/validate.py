@@ -35,9 +35,11 @@ class FileResult:
 
 
 def seed_problems(seed: Seed) -> list[Problem]:
-    """Schema problems, or (only for a schema-valid document) the semantic ones; for a v2
-    document also those of replaying its events and of the state they leave."""
-    problems = schema_problems(seed) or semantic_problems(seed)
+    """Schema problems and the semantic ones (checked on whatever is well-formed enough, even
+    when the schema fails), schema first; for a v2 document without any, also those of
+    replaying its events and of the state they leave."""
+    problems = schema_problems(seed)
+    problems += [p for p in semantic_problems(seed) if p not in problems]
     if problems or seed.doc.get("version") != 2:
         return problems
     return _timeline_problems(seed)

@@ -104,7 +104,7 @@ class _StrictComposer(Composer):
                            "in this mapping")
         if str(node.tag) == _INT_TAG and len(str(node.value)) > _MAX_INT_TEXT:
             raise _Refusal(node.start_mark, where, "number-range",
-                           locate.int_out_of_range_message(str(node.value)),
+                           locate.out_of_range_message(str(node.value)),
                            locate.INT_RANGE_HINT)
         if pushed:
             path.pop()
@@ -254,10 +254,13 @@ class _Converter:
             if node != node or node in (float("inf"), float("-inf")):
                 self.fail(path, "not-a-number", "NaN and infinity are not allowed",
                           "write a finite number")
+            if not locate.number_in_range(node):
+                self.fail(path, "number-range", locate.out_of_range_message(repr(float(node))),
+                          locate.INT_RANGE_HINT)
             return float(node)
         value = int(node)
-        if not locate.INT_MIN <= value <= locate.INT_MAX:
-            self.fail(path, "number-range", locate.int_out_of_range_message(str(value)),
+        if not locate.number_in_range(value):
+            self.fail(path, "number-range", locate.out_of_range_message(str(value)),
                       locate.INT_RANGE_HINT)
         return value
 
@@ -289,9 +292,10 @@ def position(tree: Any, pointer: str, *, key: bool = False) -> tuple[int, int]:
         if isinstance(node, CommentedMap) and part in node:
             where = node.lc.key(part) if key else node.lc.value(part)
             node = node[part]
-        elif isinstance(node, CommentedSeq) and part.isdigit() and int(part) < len(node):
-            where = node.lc.item(int(part))
-            node = node[int(part)]
+        elif isinstance(node, CommentedSeq) and (index := locate.index_part(part)) is not None \
+                and index < len(node):
+            where = node.lc.item(index)
+            node = node[index]
         else:
             break
     line, col = where
