@@ -2,14 +2,14 @@
 
 Reports every problem (up to a cap) as a located Problem. It also runs on documents that fail
 the schema, so that one run shows every layer's problems: it then checks what is well-formed
-enough and skips, silently, every entity or field whose shape is wrong (the schema reports
-those): a list that is not a list, an entity that is not an object, a key that is not a string
-of the right pattern, a number that is not a number.
+enough and skips, silently, every entity or field of the wrong type (the schema reports
+those): a list that is not a list, an entity that is not an object, a key or reference that
+is not a string, a number that is not a number. (Strings are checked whatever their pattern:
+no rule needs more than a string.)
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -53,15 +53,6 @@ def semantic_problems(seed: Seed, limit: int = MAX_PROBLEMS) -> list[Problem]:
     return report.problems()
 
 
-# The shapes the rules rely on (the schema's patterns, without its messages).
-_CODE = re.compile(r"[a-z0-9][a-z0-9_-]{0,62}")
-_WBS = re.compile(r"[1-9][0-9]{0,8}(\.[1-9][0-9]{0,8})*")
-_REF = re.compile(r"([a-z0-9][a-z0-9_-]{0,62}:)?[1-9][0-9]{0,8}(\.[1-9][0-9]{0,8})*")
-_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
-_NAME = re.compile(r".+", re.S)
-
-
 def _entities(container: dict[str, Any], key: str) -> list[tuple[int, dict[str, Any]]]:
     """(index, item) of the objects in the list container[key]; nothing if it is no list."""
     items = container.get(key)
@@ -70,10 +61,11 @@ def _entities(container: dict[str, Any], key: str) -> list[tuple[int, dict[str, 
     return [(i, item) for i, item in enumerate(items) if isinstance(item, dict)]
 
 
-def _text(item: dict[str, Any], key: str, shape: re.Pattern[str] = _NAME) -> str | None:
-    """item[key] if it is a string of the expected shape, else None."""
+def _text(item: dict[str, Any], key: str) -> str | None:
+    """item[key] if it is a string, else None (a string of the wrong pattern is still
+    checked: the rules work on any string, and the schema reports its pattern)."""
     value = item.get(key)
-    return value if isinstance(value, str) and shape.fullmatch(value) else None
+    return value if isinstance(value, str) else None
 
 
 def _number(value: Any) -> bool:
@@ -92,12 +84,9 @@ def _unique(items: Iterable[tuple[int, Any]], base: str, field: str, what: str,
 
 
 def _codes(items: list[tuple[int, dict[str, Any]]], field: str = "code",
-           shape: re.Pattern[str] = _CODE) -> Iterable[tuple[int, str]]:
-    """(index, key) of the entities whose key field is well-formed."""
-    for i, item in items:
-        value = _text(item, field, shape)
-        if value is not None:
-            yield i, value
+           ) -> list[tuple[int, str]]:
+    """(index, key) of the entities whose key field is a string."""
+    return [(i, value) for i, item in items if type(value := item.get(field)) is str]
 
 
 def _check_program(program: dict[str, Any], report: _Report, links: list[_Link]) -> None:
@@ -106,15 +95,15 @@ def _check_program(program: dict[str, Any], report: _Report, links: list[_Link])
                         "calendar code", report)
     resources = _unique(_codes(_entities(program, "resources")), f"{base}/resources", "code",
                         "resource code", report)
-    _unique(_codes(_entities(program, "members"), "email", _EMAIL), f"{base}/members", "email",
+    _unique(_codes(_entities(program, "members"), "email"), f"{base}/members", "email",
             "member email", report)
     for i, resource in _entities(program, "resources"):
-        _resolve(_text(resource, "calendar", _CODE), calendars,
+        _resolve(_text(resource, "calendar"), calendars,
                  f"{base}/resources/{i}/calendar", "calendar", report)
     projects = _entities(program, "projects")
     _unique(_codes(projects), f"{base}/projects", "code", "project code", report)
-    tasks_by_project = {code: {wbs for _, wbs in _codes(_entities(p, "tasks"), "wbs", _WBS)}
-                        for _, p in projects if (code := _text(p, "code", _CODE)) is not None}
+    tasks_by_project = {code: {wbs for _, wbs in _codes(_entities(p, "tasks"), "wbs")}
+                        for _, p in projects if (code := _text(p, "code")) is not None}
     for i, project in projects:
         _check_project(project, f"{base}/projects/{i}", calendars, resources, tasks_by_project,
                        report, links)
@@ -131,84 +120,86 @@ def _resolve(value: str | None, known: set[Any], pointer: str, what: str,
 def _check_project(project: dict[str, Any], base: str, calendars: set[str],
                    resources: set[str], tasks_by_project: dict[str, set[str]],
                    report: _Report, links: list[_Link]) -> None:
-    _resolve(_text(project, "calendar", _CODE), calendars, f"{base}/calendar", "calendar",
+    _resolve(_text(project, "calendar"), calendars, f"{base}/calendar", "calendar",
              report)
-    _unique(_codes(_entities(project, "members"), "email", _EMAIL), f"{base}/members", "email",
+    _unique(_codes(_entities(project, "members"), "email"), f"{base}/members", "email",
             "member email", report)
     sprint_items = _entities(project, "sprints")
     sprints = _unique(_codes(sprint_items), f"{base}/sprints", "code", "sprint code", report)
     for i, sprint in sprint_items:
-        start, finish = _text(sprint, "start", _DATE), _text(sprint, "finish", _DATE)
+        start, finish = _text(sprint, "start"), _text(sprint, "finish")
         if start is not None and finish is not None and start > finish:
             report.add(f"{base}/sprints/{i}/finish", "dates",
                        f"sprint {sprint.get('code')!r} finishes ({finish}) before it "
                        f"starts ({start})", "swap or correct the dates")
     _check_tasks(_entities(project, "tasks"), f"{base}/tasks", sprints, resources, report)
-    code = _text(project, "code", _CODE)
+    code = _text(project, "code")
     if code is not None:
         _check_dependencies(project, code, base, tasks_by_project, report, links)
     wbs = tasks_by_project.get(code, set()) if code is not None else set()
     baselines = _entities(project, "baselines")
-    _unique(_codes(baselines, "name", _NAME), f"{base}/baselines", "name", "baseline name",
+    _unique(_codes(baselines, "name"), f"{base}/baselines", "name", "baseline name",
             report)
     for i, baseline in baselines:
         tasks = _entities(baseline, "tasks")
-        _unique(_codes(tasks, "wbs", _WBS), f"{base}/baselines/{i}/tasks", "wbs",
+        _unique(_codes(tasks, "wbs"), f"{base}/baselines/{i}/tasks", "wbs",
                 "baseline task wbs", report)
         for j, task in tasks:
-            _resolve(_text(task, "wbs", _WBS), wbs, f"{base}/baselines/{i}/tasks/{j}/wbs",
+            _resolve(_text(task, "wbs"), wbs, f"{base}/baselines/{i}/tasks/{j}/wbs",
                      "task", report)
     risks = _entities(project, "risks")
     _unique(_codes(risks), f"{base}/risks", "code", "risk code", report)
     for i, risk in risks:
         threatened = risk.get("tasks")
         for j, task in enumerate(threatened if isinstance(threatened, list) else []):
-            if isinstance(task, str) and _WBS.fullmatch(task):
+            if isinstance(task, str):
                 _resolve(task, wbs, f"{base}/risks/{i}/tasks/{j}", "task", report)
 
 
 def _check_tasks(tasks: list[tuple[int, dict[str, Any]]], base: str, sprints: set[str],
                  resources: set[str], report: _Report) -> None:
-    all_wbs = _unique(_codes(tasks, "wbs", _WBS), base, "wbs", "task wbs", report)
+    all_wbs = _unique(_codes(tasks, "wbs"), base, "wbs", "task wbs", report)
     parents = {w.rpartition(".")[0] for w in all_wbs}
     for i, task in tasks:
-        here = f"{base}/{i}"
-        wbs = _text(task, "wbs", _WBS)
-        if wbs is None:
+        wbs = task.get("wbs")
+        if type(wbs) is not str:
             continue
         parent = wbs.rpartition(".")[0]
         if parent and parent not in all_wbs:
-            report.add(f"{here}/wbs", "unresolved", f"task {wbs} has no parent task {parent}",
-                       f"add a summary task with wbs {parent!r}, or renumber this task")
+            report.add(f"{base}/{i}/wbs", "unresolved", f"task {wbs} has no parent task "
+                       f"{parent}", f"add a summary task with wbs {parent!r}, or renumber "
+                       "this task")
         if wbs in parents:
             for field in ("duration", "estimate"):
                 if field in task:
-                    report.add(f"{here}/{field}", "summary-work",
+                    report.add(f"{base}/{i}/{field}", "summary-work",
                                f"summary task {wbs} has its own {field}",
                                "a summary task's dates roll up from its children; "
                                f"remove its {field} or give it to a child task", key=True)
         if task.get("milestone") is True and (task.get("duration", 0) != 0 or
                                                "estimate" in task):
-            report.add(f"{here}/milestone", "milestone-work",
+            report.add(f"{base}/{i}/milestone", "milestone-work",
                        f"milestone {wbs} has work (a duration or an estimate)",
                        "a milestone is an instant: set duration 0 and drop the estimate, "
                        "or make it a normal task", key=True)
         estimate = task.get("estimate")
-        if isinstance(estimate, dict) and all(
+        if estimate is not None and isinstance(estimate, dict) and all(
                 _number(estimate.get(k)) for k in ("optimistic", "likely", "pessimistic")) \
                 and not (estimate["optimistic"] <= estimate["likely"] <= estimate["pessimistic"]):
-            report.add(f"{here}/estimate", "estimate-order",
+            report.add(f"{base}/{i}/estimate", "estimate-order",
                        "estimate must satisfy optimistic <= likely <= pessimistic",
                        "reorder the three values")
-        _resolve(_text(task, "sprint", _CODE), sprints, f"{here}/sprint", "sprint", report)
+        sprint = task.get("sprint")
+        if type(sprint) is str and sprint not in sprints:
+            _resolve(sprint, sprints, f"{base}/{i}/sprint", "sprint", report)
         assignees = task.get("assignees")
-        for j, code in enumerate(assignees if isinstance(assignees, list) else []):
-            if isinstance(code, str) and _CODE.fullmatch(code):
-                _resolve(code, resources, f"{here}/assignees/{j}", "resource", report)
-        started, finished = _text(task, "actual_start", _DATE), _text(task, "actual_finish",
-                                                                      _DATE)
-        if started is not None and finished is not None and started > finished:
-            report.add(f"{here}/actual_finish", "dates",
+        if type(assignees) is list:
+            for j, code in enumerate(assignees):
+                if type(code) is str and code not in resources:
+                    _resolve(code, resources, f"{base}/{i}/assignees/{j}", "resource", report)
+        started, finished = task.get("actual_start"), task.get("actual_finish")
+        if type(started) is str and type(finished) is str and started > finished:
+            report.add(f"{base}/{i}/actual_finish", "dates",
                        f"task {wbs} actually finished before it actually started",
                        "correct actual_start or actual_finish")
 
@@ -223,10 +214,10 @@ def _check_dependencies(project: dict[str, Any], own: str, base: str,
     own_tasks = tasks_by_project.get(own, set())
     seen: set[tuple[tuple[str, str], tuple[str, str]]] = set()
     for i, dep in _entities(project, "dependencies"):
-        here = f"{base}/dependencies/{i}"
-        start, end = _text(dep, "from", _REF), _text(dep, "to", _REF)
-        if start is None or end is None:
+        start, end = dep.get("from"), dep.get("to")
+        if type(start) is not str or type(end) is not str:
             continue
+        here = f"{base}/dependencies/{i}"
         src = _endpoint(start, own, own_tasks, tasks_by_project, f"{here}/from", report)
         dst = _endpoint(end, own, own_tasks, tasks_by_project, f"{here}/to", report)
         if src is None or dst is None:
@@ -286,10 +277,11 @@ class _Graph:
         self.finish: dict[tuple[str, str], int] = {}
         self.dep_pointer: dict[tuple[int, int], str] = {}
         for _, project in _entities(program, "projects"):
-            code = _text(project, "code", _CODE)
-            if code is not None:
-                self._tasks(code, [w for _, w in _codes(_entities(project, "tasks"), "wbs",
-                                                        _WBS)])
+            code = _text(project, "code")
+            tasks = project.get("tasks")
+            if code is not None and type(tasks) is list:
+                self._tasks(code, [w for t in tasks if type(t) is dict
+                                   and type(w := t.get("wbs")) is str])
         self.edges: list[list[int]] = [[] for _ in self.names]
         self._hierarchy()
         for src_key, dst_key, pointer in links:

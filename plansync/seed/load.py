@@ -229,7 +229,6 @@ def _constant(text: str) -> float:
     raise _Refused
 
 
-_LONG_DIGITS = re.compile(r"[0-9]{19}")  # no shorter integer can leave the 64-bit range
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
@@ -237,15 +236,12 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 def parse_json(name: str, text: str, limits: Limits) -> Any:
     """Strict JSON: no duplicate keys, no NaN/Infinity, integers within 64 bits, bounded
     depth, no lone surrogate escapes."""
-    # Only a text with a long run of digits can hold an out-of-range integer: only such a
-    # text pays for the checking hook (it also keeps int() from its 4,300-digit ValueError).
-    parse_int = locate.checked_int if _LONG_DIGITS.search(text) else None
-    try:
+    try:  # int() refuses over 4,300 digits (ValueError); the walk below checks the rest
         doc = json.loads(text, object_pairs_hook=_pairs, parse_float=_float,
-                         parse_constant=_constant, parse_int=parse_int)
+                         parse_constant=_constant)
     except (_Refused, locate.IntOutOfRange, ValueError, RecursionError):
         raise _located_defect(name, text, limits) from None
-    if _depth_exceeds(doc, limits.max_depth):
+    if _refused_by_walk(doc, limits.max_depth):
         raise _located_defect(name, text, limits)
     if _SURROGATE_ESCAPE.search(text):  # decoded UTF-8 holds none: only an escape makes one
         found = first_surrogate(doc)
@@ -303,17 +299,23 @@ def _located_defect(name: str, text: str, limits: Limits) -> SeedError:
                               defect.hint)])
 
 
-def _depth_exceeds(doc: Any, max_depth: int) -> bool:
-    """True when containers nest deeper than max_depth (iterative; scalars are skipped)."""
-    level = [doc]
+def _refused_by_walk(doc: Any, max_depth: int) -> bool:
+    """True when containers nest deeper than max_depth, or an integer is out of the 64-bit
+    range (one iterative walk; `_located_defect` then says which and where)."""
+    low, high = locate.INT_MIN, locate.INT_MAX
+    if type(doc) is int:
+        return not low <= doc <= high
+    level = [doc] if type(doc) in (dict, list) else []
     depth = 0
     while level:
         nxt: list[Any] = []
         for node in level:
-            if type(node) is dict:
-                nxt.extend(v for v in node.values() if type(v) in (dict, list))
-            elif type(node) is list:
-                nxt.extend(v for v in node if type(v) in (dict, list))
+            for value in (node.values() if type(node) is dict else node):
+                kind = type(value)
+                if kind is dict or kind is list:
+                    nxt.append(value)
+                elif kind is int and not low <= value <= high:
+                    return True
         if nxt:
             depth += 1
             if depth > max_depth:

@@ -39,7 +39,8 @@ def seed_problems(seed: Seed) -> list[Problem]:
     when the schema fails), schema first; for a v2 document without any, also those of
     replaying its events and of the state they leave."""
     problems = schema_problems(seed)
-    problems += [p for p in semantic_problems(seed) if p not in problems]
+    refused = {p.pointer for p in problems}  # one mistake, one problem: the schema's
+    problems += [p for p in semantic_problems(seed) if p.pointer not in refused]
     if problems or seed.doc.get("version") != 2:
         return problems
     return _timeline_problems(seed)
