@@ -48,6 +48,15 @@ class PlansyncError(Exception):
         return f"{self.message}\n  hint: {self.hint}" if self.hint else self.message
 
 
+INTERNAL = "internal-error"  # the code of a Problem that is plansync's fault, not the file's
+
+
+class InternalError(PlansyncError):
+    """plansync failed on some input (a bug) after reporting everything else it could."""
+
+    exit_code = EXIT_UNEXPECTED
+
+
 class UsageError(PlansyncError):
     exit_code = EXIT_USAGE
     kind = "usage"

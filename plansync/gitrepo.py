@@ -8,7 +8,8 @@ import os
 from pathlib import Path
 from typing import Any
 
-from plansync.errors import PlansyncError
+from plansync.errors import PlansyncError, Problem, SeedError
+from plansync.seed.load import Limits, read_bounded
 
 
 class GitError(PlansyncError):
@@ -98,9 +99,16 @@ def _walk(repo: Any, tree: Any, base: str, prefixes: list[str], found: dict[str,
             found[path] = repo[entry.id].data
 
 
-def worktree_seed_files(start: str | Path, prefixes: list[str]) -> dict[str, bytes]:
+def worktree_seed_files(start: str | Path, prefixes: list[str], limits: Limits | None = None,
+                        problems: list[Problem] | None = None) -> dict[str, bytes]:
     """Repository path -> bytes of the seed files in the working tree that Git does not
-    ignore (tracked or not), under `prefixes`."""
+    ignore (tracked or not), under `prefixes`.
+
+    Each file is read like any seed file (plansync.seed.load.read_bounded): only regular files
+    (a symlink to one is fine), never more than the size limit. A file refused is left out and
+    its problem appended to `problems`; without that list the first refusal raises SeedError.
+    """
+    limits = limits or Limits()
     repo = _open(start)
     root = Path(repo.workdir)
     found: dict[str, bytes] = {}
@@ -114,7 +122,13 @@ def worktree_seed_files(start: str | Path, prefixes: list[str]) -> dict[str, byt
             relative = base + name
             if _is_seed(name) and _wanted(relative, prefixes) \
                     and not repo.path_is_ignored(relative):
-                found[relative] = (Path(folder) / name).read_bytes()
+                try:
+                    found[relative] = read_bounded(str(Path(folder) / name), limits.max_bytes,
+                                                   label=relative)
+                except SeedError as exc:
+                    if problems is None:
+                        raise
+                    problems.extend(exc.problems)
     return found
 
 

@@ -15,7 +15,7 @@ from plansync.errors import UsageError
 _UNITS = {"": 1, "k": 1024, "m": 1024**2, "g": 1024**3}
 _SIZE = re.compile(r"(\d+(?:\.\d+)?)\s*([kmg]?)(?:i?b)?", re.IGNORECASE)
 SIZE_HELP = "a size in bytes such as 65536, 512k, 64M or 1G"
-DEPTH_MIN, DEPTH_MAX = 1, 10_000
+DEPTH_MIN, DEPTH_MAX = 1, 200  # deeper documents exhaust Python's recursion in later stages
 DEPTH_HELP = f"a whole number from {DEPTH_MIN} to {DEPTH_MAX:,}"
 
 
@@ -25,14 +25,17 @@ def parse_size(value: str) -> int:
     match = _SIZE.fullmatch(value.strip())
     if match is None:
         raise ValueError(f"not a size: {value!r}")
-    size = int(float(match.group(1)) * _UNITS[match.group(2).lower()])
+    try:
+        size = int(float(match.group(1)) * _UNITS[match.group(2).lower()])
+    except OverflowError:  # more digits than a float holds
+        raise ValueError(f"not a size: {value!r}") from None
     if size < 1:
         raise ValueError(f"not a size: {value!r}")
     return size
 
 
 def parse_depth(value: str) -> int:
-    """A nesting bound from 1 to 10,000; ValueError for anything else."""
+    """A nesting bound from DEPTH_MIN to DEPTH_MAX; ValueError for anything else."""
     text = value.strip()
     if not text.isdigit() or not DEPTH_MIN <= int(text) <= DEPTH_MAX:
         raise ValueError(f"not a depth: {value!r}")

@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 import click
 from click.core import ParameterSource
 
-from plansync.errors import FileError, Problem, UsageError
+from plansync.errors import INTERNAL, FileError, InternalError, Problem, UsageError
 from plansync.fileio import write_atomic
 from plansync.render import PROBLEM_RENDERERS
 from plansync.render.safe import escape
@@ -120,6 +120,12 @@ def echo_problems(problems: list[Problem], files: list[str], fmt: str, *,
         out = out.replace(": error: ", ": " + click.style("error", fg="red", bold=True) + ": ")
     if out:
         echo(out, err=err)
+    failed = sorted({p.file for p in problems if p.code == INTERNAL})
+    if failed:
+        raise InternalError(f"plansync failed on {len(failed)} file(s): "
+                            f"{', '.join(map(escape, failed))}",
+                            hint="this is a bug in plansync; the other files were checked "
+                            "and reported above")
 
 
 def progress(items: list[T], label: str) -> Iterator[T]:

@@ -9,7 +9,15 @@ from typing import Any
 import click
 
 from plansync.commands.common import color_option, echo, echo_problems, use_color
-from plansync.errors import EXIT_FINDINGS, EXIT_OK, FileError, InputError, Problem, UsageError
+from plansync.errors import (
+    EXIT_FINDINGS,
+    EXIT_OK,
+    InputError,
+    PlansyncError,
+    Problem,
+    SeedError,
+    UsageError,
+)
 from plansync.render.safe import escape
 from plansync.seed.events import final_state
 from plansync.seed.load import SEED_SUFFIXES
@@ -103,11 +111,13 @@ def _side(name: str, data: bytes | None, problems: list[Problem]) -> dict[str, A
 
 
 def _read(path: str) -> bytes:
+    from plansync.seed.load import Limits, read_bounded
+
     try:
-        with open(path, "rb") as handle:
-            return handle.read()
-    except OSError as exc:
-        raise FileError.of("read", path, exc) from exc
+        return read_bounded(path, Limits.from_env().max_bytes)
+    except SeedError as exc:
+        raise PlansyncError(f"cannot read {escape(path)}: {exc.problems[0].message}",
+                            hint=exc.problems[0].hint) from exc
 
 
 def _file_pairs(old: str, new: str) -> tuple[list[_Pair], list[Problem]]:
@@ -131,11 +141,12 @@ def _git_pairs(revs: list[str], paths: list[str]) -> tuple[list[_Pair], list[Pro
     prefixes = [gitrepo.repo_path(p, root) for p in paths]
     old_rev = revs[0] if revs else "HEAD"
     old = gitrepo.seed_blobs(root, old_rev, prefixes)
+    refused: list[Problem] = []
     if len(revs) == 2:
         new, new_label = gitrepo.seed_blobs(root, revs[1], prefixes), revs[1] + ":"
     else:
-        new, new_label = gitrepo.worktree_seed_files(root, prefixes), ""
-    problems: list[Problem] = []
+        new, new_label = gitrepo.worktree_seed_files(root, prefixes, problems=refused), ""
+    problems: list[Problem] = refused
     pairs = [_Pair(path, _side(f"{old_rev}:{path}", old.get(path), problems),
                    _side(f"{new_label}{path}", new.get(path), problems))
              for path in sorted(old.keys() | new.keys())]

@@ -7,9 +7,15 @@ from typing import Any
 
 import click
 
-from plansync.commands.common import limit_options
+from plansync.commands.common import echo_problems, limit_options
 from plansync.commands.common_instance import instance_option
-from plansync.errors import EXIT_OK, PlansyncError, UsageError
+from plansync.errors import (
+    EXIT_FINDINGS,
+    EXIT_OK,
+    PlansyncError,
+    Problem,
+    UsageError,
+)
 from plansync.fileio import write_atomic
 from plansync.render.safe import escape
 from plansync.seed.canonical import canonical_bytes
@@ -49,7 +55,13 @@ def command(programs: tuple[str, ...], instance: str | None, do_commit: bool, fo
     )
 
     root = gitrepo.workdir(".")
-    plan = load_seeds(gitrepo.worktree_seed_files(root, []), limits)
+    refused: list[Problem] = []
+    plan = load_seeds(gitrepo.worktree_seed_files(root, [], limits, refused), limits)
+    problems = refused + plan.problems  # a FIFO, or an invalid file: which program is it?
+    if problems:  # never guess: a program whose file cannot be read would get a second file
+        echo_problems(problems, sorted({p.file for p in problems}), "text")
+        click.echo("plansync: nothing was pulled (fix the files above first)", err=True)
+        return EXIT_FINDINGS
     by_code = {seed.doc["program"]["code"]: (path, seed) for path, seed in plan.seeds.items()}
     address = resolve_address(instance, root)
     ref = instance_ref(address)

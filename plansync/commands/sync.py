@@ -8,7 +8,7 @@ import click
 
 from plansync.commands.common import color_option, echo_problems, limit_options, status
 from plansync.commands.common_instance import instance_option
-from plansync.errors import EXIT_FINDINGS, EXIT_OK, UsageError
+from plansync.errors import EXIT_FINDINGS, EXIT_OK, Problem, UsageError
 from plansync.render.json_out import dumps
 from plansync.render.safe import escape
 from plansync.seed.load import Limits
@@ -51,12 +51,14 @@ def command(folder: str | None, instance: str | None, dry_run: bool, force: bool
     root = gitrepo.workdir(folder or ".")
     prefixes = [] if folder is None else [gitrepo.repo_path(folder, root)]
     status("validating the seed files")
-    files = gitrepo.worktree_seed_files(root, prefixes)
-    if not files:
+    refused: list[Problem] = []
+    files = gitrepo.worktree_seed_files(root, prefixes, limits, refused)
+    if not files and not refused:
         raise UsageError(f"no seed files in {folder or root}",
                          hint="sync a folder that holds *.seed.json or *.seed.yaml files "
                          "(Git-ignored files are skipped)")
     plan = load_seeds(files, limits)
+    plan.problems[:0] = refused
     if plan.problems:
         echo_problems(plan.problems, list(plan.seeds), "text")
         click.echo("plansync: nothing was synced (fix the files above first)", err=True)

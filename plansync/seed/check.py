@@ -1,6 +1,11 @@
 """Semantic rules that JSON Schema cannot say: unique keys, references, summaries, cycles.
 
-Runs on a schema-valid document and reports every problem (up to a cap) as a located Problem.
+Reports every problem (up to a cap) as a located Problem. It also runs on documents that fail
+the schema, so that one run shows every layer's problems: it then checks what is well-formed
+enough and skips, silently, every entity or field of the wrong type (the schema reports
+those): a list that is not a list, an entity that is not an object, a key or reference that
+is not a string, a number that is not a number. (Strings are checked whatever their pattern:
+no rule needs more than a string.)
 """
 
 from __future__ import annotations
@@ -35,14 +40,36 @@ class _Report:
 
 
 def semantic_problems(seed: Seed, limit: int = MAX_PROBLEMS) -> list[Problem]:
-    """Every semantic problem of a schema-valid seed document, located."""
+    """Every semantic problem of a seed document, located (see the module doc for documents
+    that fail the schema)."""
     report = _Report(seed, limit)
-    program = seed.doc["program"]
+    program = seed.doc.get("program") if isinstance(seed.doc, dict) else None
+    if not isinstance(program, dict):
+        return []
     links: list[_Link] = []
     _check_program(program, report, links)
     if not report.full:
         _check_cycles(program, links, report)
     return report.problems()
+
+
+def _entities(container: dict[str, Any], key: str) -> list[tuple[int, dict[str, Any]]]:
+    """(index, item) of the objects in the list container[key]; nothing if it is no list."""
+    items = container.get(key)
+    if not isinstance(items, list):
+        return []
+    return [(i, item) for i, item in enumerate(items) if isinstance(item, dict)]
+
+
+def _text(item: dict[str, Any], key: str) -> str | None:
+    """item[key] if it is a string, else None (a string of the wrong pattern is still
+    checked: the rules work on any string, and the schema reports its pattern)."""
+    value = item.get(key)
+    return value if isinstance(value, str) else None
+
+
+def _number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
 def _unique(items: Iterable[tuple[int, Any]], base: str, field: str, what: str,
@@ -56,30 +83,34 @@ def _unique(items: Iterable[tuple[int, Any]], base: str, field: str, what: str,
     return seen
 
 
-def _codes(items: list[dict[str, Any]], field: str = "code") -> Iterable[tuple[int, Any]]:
-    return ((i, item[field]) for i, item in enumerate(items))
+def _codes(items: list[tuple[int, dict[str, Any]]], field: str = "code",
+           ) -> list[tuple[int, str]]:
+    """(index, key) of the entities whose key field is a string."""
+    return [(i, value) for i, item in items if type(value := item.get(field)) is str]
 
 
 def _check_program(program: dict[str, Any], report: _Report, links: list[_Link]) -> None:
     base = "/program"
-    calendars = _unique(_codes(program.get("calendars", [])), f"{base}/calendars", "code",
+    calendars = _unique(_codes(_entities(program, "calendars")), f"{base}/calendars", "code",
                         "calendar code", report)
-    resources = _unique(_codes(program.get("resources", [])), f"{base}/resources", "code",
+    resources = _unique(_codes(_entities(program, "resources")), f"{base}/resources", "code",
                         "resource code", report)
-    _unique(_codes(program.get("members", []), "email"), f"{base}/members", "email",
+    _unique(_codes(_entities(program, "members"), "email"), f"{base}/members", "email",
             "member email", report)
-    for i, resource in enumerate(program.get("resources", [])):
-        _resolve(resource.get("calendar"), calendars, f"{base}/resources/{i}/calendar",
-                 "calendar", report)
-    projects = program.get("projects", [])
+    for i, resource in _entities(program, "resources"):
+        _resolve(_text(resource, "calendar"), calendars,
+                 f"{base}/resources/{i}/calendar", "calendar", report)
+    projects = _entities(program, "projects")
     _unique(_codes(projects), f"{base}/projects", "code", "project code", report)
-    tasks_by_project = {p["code"]: {t["wbs"] for t in p.get("tasks", [])} for p in projects}
-    for i, project in enumerate(projects):
+    tasks_by_project = {code: {wbs for _, wbs in _codes(_entities(p, "tasks"), "wbs")}
+                        for _, p in projects if (code := _text(p, "code")) is not None}
+    for i, project in projects:
         _check_project(project, f"{base}/projects/{i}", calendars, resources, tasks_by_project,
                        report, links)
 
 
-def _resolve(value: Any, known: set[Any], pointer: str, what: str, report: _Report) -> None:
+def _resolve(value: str | None, known: set[Any], pointer: str, what: str,
+             report: _Report) -> None:
     if value is not None and value not in known:
         listed = ", ".join(sorted(map(str, known))[:10]) or "none are defined"
         report.add(pointer, "unresolved", f"unknown {what} {value!r}",
@@ -89,68 +120,86 @@ def _resolve(value: Any, known: set[Any], pointer: str, what: str, report: _Repo
 def _check_project(project: dict[str, Any], base: str, calendars: set[str],
                    resources: set[str], tasks_by_project: dict[str, set[str]],
                    report: _Report, links: list[_Link]) -> None:
-    _resolve(project.get("calendar"), calendars, f"{base}/calendar", "calendar", report)
-    _unique(_codes(project.get("members", []), "email"), f"{base}/members", "email",
+    _resolve(_text(project, "calendar"), calendars, f"{base}/calendar", "calendar",
+             report)
+    _unique(_codes(_entities(project, "members"), "email"), f"{base}/members", "email",
             "member email", report)
-    sprints = _unique(_codes(project.get("sprints", [])), f"{base}/sprints", "code",
-                      "sprint code", report)
-    for i, sprint in enumerate(project.get("sprints", [])):
-        if sprint["start"] > sprint["finish"]:
+    sprint_items = _entities(project, "sprints")
+    sprints = _unique(_codes(sprint_items), f"{base}/sprints", "code", "sprint code", report)
+    for i, sprint in sprint_items:
+        start, finish = _text(sprint, "start"), _text(sprint, "finish")
+        if start is not None and finish is not None and start > finish:
             report.add(f"{base}/sprints/{i}/finish", "dates",
-                       f"sprint {sprint['code']!r} finishes ({sprint['finish']}) before it "
-                       f"starts ({sprint['start']})", "swap or correct the dates")
-    _check_tasks(project.get("tasks", []), f"{base}/tasks", sprints, resources, report)
-    _check_dependencies(project, base, tasks_by_project, report, links)
-    wbs = tasks_by_project.get(project["code"], set())
-    _unique(_codes(project.get("baselines", []), "name"), f"{base}/baselines", "name",
-            "baseline name", report)
-    for i, baseline in enumerate(project.get("baselines", [])):
-        tasks = baseline.get("tasks", [])
+                       f"sprint {sprint.get('code')!r} finishes ({finish}) before it "
+                       f"starts ({start})", "swap or correct the dates")
+    _check_tasks(_entities(project, "tasks"), f"{base}/tasks", sprints, resources, report)
+    code = _text(project, "code")
+    if code is not None:
+        _check_dependencies(project, code, base, tasks_by_project, report, links)
+    wbs = tasks_by_project.get(code, set()) if code is not None else set()
+    baselines = _entities(project, "baselines")
+    _unique(_codes(baselines, "name"), f"{base}/baselines", "name", "baseline name",
+            report)
+    for i, baseline in baselines:
+        tasks = _entities(baseline, "tasks")
         _unique(_codes(tasks, "wbs"), f"{base}/baselines/{i}/tasks", "wbs",
                 "baseline task wbs", report)
-        for j, task in enumerate(tasks):
-            _resolve(task["wbs"], wbs, f"{base}/baselines/{i}/tasks/{j}/wbs", "task", report)
-    risks = project.get("risks", [])
+        for j, task in tasks:
+            _resolve(_text(task, "wbs"), wbs, f"{base}/baselines/{i}/tasks/{j}/wbs",
+                     "task", report)
+    risks = _entities(project, "risks")
     _unique(_codes(risks), f"{base}/risks", "code", "risk code", report)
-    for i, risk in enumerate(risks):
-        for j, task in enumerate(risk.get("tasks", [])):
-            _resolve(task, wbs, f"{base}/risks/{i}/tasks/{j}", "task", report)
+    for i, risk in risks:
+        threatened = risk.get("tasks")
+        for j, task in enumerate(threatened if isinstance(threatened, list) else []):
+            if isinstance(task, str):
+                _resolve(task, wbs, f"{base}/risks/{i}/tasks/{j}", "task", report)
 
 
-def _check_tasks(tasks: list[dict[str, Any]], base: str, sprints: set[str],
+def _check_tasks(tasks: list[tuple[int, dict[str, Any]]], base: str, sprints: set[str],
                  resources: set[str], report: _Report) -> None:
     all_wbs = _unique(_codes(tasks, "wbs"), base, "wbs", "task wbs", report)
     parents = {w.rpartition(".")[0] for w in all_wbs}
-    for i, task in enumerate(tasks):
-        here = f"{base}/{i}"
-        wbs = task["wbs"]
+    for i, task in tasks:
+        wbs = task.get("wbs")
+        if type(wbs) is not str:
+            continue
         parent = wbs.rpartition(".")[0]
         if parent and parent not in all_wbs:
-            report.add(f"{here}/wbs", "unresolved", f"task {wbs} has no parent task {parent}",
-                       f"add a summary task with wbs {parent!r}, or renumber this task")
+            report.add(f"{base}/{i}/wbs", "unresolved", f"task {wbs} has no parent task "
+                       f"{parent}", f"add a summary task with wbs {parent!r}, or renumber "
+                       "this task")
         if wbs in parents:
             for field in ("duration", "estimate"):
                 if field in task:
-                    report.add(f"{here}/{field}", "summary-work",
+                    report.add(f"{base}/{i}/{field}", "summary-work",
                                f"summary task {wbs} has its own {field}",
                                "a summary task's dates roll up from its children; "
                                f"remove its {field} or give it to a child task", key=True)
-        if task.get("milestone") and (task.get("duration", 0) != 0 or "estimate" in task):
-            report.add(f"{here}/milestone", "milestone-work",
+        if task.get("milestone") is True and (task.get("duration", 0) != 0 or
+                                               "estimate" in task):
+            report.add(f"{base}/{i}/milestone", "milestone-work",
                        f"milestone {wbs} has work (a duration or an estimate)",
                        "a milestone is an instant: set duration 0 and drop the estimate, "
                        "or make it a normal task", key=True)
         estimate = task.get("estimate")
-        if estimate and not (estimate["optimistic"] <= estimate["likely"]
-                             <= estimate["pessimistic"]):
-            report.add(f"{here}/estimate", "estimate-order",
+        if estimate is not None and isinstance(estimate, dict) and all(
+                _number(estimate.get(k)) for k in ("optimistic", "likely", "pessimistic")) \
+                and not (estimate["optimistic"] <= estimate["likely"] <= estimate["pessimistic"]):
+            report.add(f"{base}/{i}/estimate", "estimate-order",
                        "estimate must satisfy optimistic <= likely <= pessimistic",
                        "reorder the three values")
-        _resolve(task.get("sprint"), sprints, f"{here}/sprint", "sprint", report)
-        for j, code in enumerate(task.get("assignees", [])):
-            _resolve(code, resources, f"{here}/assignees/{j}", "resource", report)
-        if task.get("actual_start", "") > task.get("actual_finish", "9999"):
-            report.add(f"{here}/actual_finish", "dates",
+        sprint = task.get("sprint")
+        if type(sprint) is str and sprint not in sprints:
+            _resolve(sprint, sprints, f"{base}/{i}/sprint", "sprint", report)
+        assignees = task.get("assignees")
+        if type(assignees) is list:
+            for j, code in enumerate(assignees):
+                if type(code) is str and code not in resources:
+                    _resolve(code, resources, f"{base}/{i}/assignees/{j}", "resource", report)
+        started, finished = task.get("actual_start"), task.get("actual_finish")
+        if type(started) is str and type(finished) is str and started > finished:
+            report.add(f"{base}/{i}/actual_finish", "dates",
                        f"task {wbs} actually finished before it actually started",
                        "correct actual_start or actual_finish")
 
@@ -158,24 +207,26 @@ def _check_tasks(tasks: list[dict[str, Any]], base: str, sprints: set[str],
 _Link = tuple[tuple[str, str], tuple[str, str], str]
 
 
-def _check_dependencies(project: dict[str, Any], base: str,
+def _check_dependencies(project: dict[str, Any], own: str, base: str,
                         tasks_by_project: dict[str, set[str]], report: _Report,
                         links: list[_Link]) -> None:
     """Check every dependency of a project; append the resolvable ones to `links`."""
-    own = project["code"]
     own_tasks = tasks_by_project.get(own, set())
     seen = {(src, dst): pointer for src, dst, pointer in links}  # the program's, so far
-    for i, dep in enumerate(project.get("dependencies", [])):
+    for i, dep in _entities(project, "dependencies"):
+        start, end = dep.get("from"), dep.get("to")
+        if type(start) is not str or type(end) is not str:
+            continue
         here = f"{base}/dependencies/{i}"
-        src = _endpoint(dep["from"], own, own_tasks, tasks_by_project, f"{here}/from", report)
-        dst = _endpoint(dep["to"], own, own_tasks, tasks_by_project, f"{here}/to", report)
+        src = _endpoint(start, own, own_tasks, tasks_by_project, f"{here}/from", report)
+        dst = _endpoint(end, own, own_tasks, tasks_by_project, f"{here}/to", report)
         if src is None or dst is None:
             continue
         pair = (src, dst)
         if pair in seen:
             line, column = report.seed.position(seen[pair])
             report.add(here, "duplicate-dependency",
-                       f"a second dependency from {dep['from']} to {dep['to']} (the first is "
+                       f"a second dependency from {start} to {end} (the first is "
                        f"at line {line}, column {column}: {seen[pair]})",
                        "keep one dependency per (from, to) pair in the whole program: a link "
                        "between two projects is listed in one of them only")
@@ -229,8 +280,12 @@ class _Graph:
         self.start: dict[tuple[str, str], int] = {}
         self.finish: dict[tuple[str, str], int] = {}
         self.dep_pointer: dict[tuple[int, int], str] = {}
-        for project in program.get("projects", []):
-            self._tasks(project["code"], [t["wbs"] for t in project.get("tasks", [])])
+        for _, project in _entities(program, "projects"):
+            code = _text(project, "code")
+            tasks = project.get("tasks")
+            if code is not None and type(tasks) is list:
+                self._tasks(code, [w for t in tasks if type(t) is dict
+                                   and type(w := t.get("wbs")) is str])
         self.edges: list[list[int]] = [[] for _ in self.names]
         self._hierarchy()
         for src_key, dst_key, pointer in links:

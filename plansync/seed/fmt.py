@@ -10,7 +10,7 @@ from plansync.fileio import write_atomic
 from plansync.memory import no_gc_pauses
 from plansync.seed.canonical import canonical_bytes
 from plansync.seed.load import Limits, Seed
-from plansync.seed.validate import FileResult, validate_bytes, validate_file
+from plansync.seed.validate import FileResult, internal_problem, validate_bytes, validate_file
 
 
 @dataclass(frozen=True)
@@ -56,4 +56,8 @@ def _formatted(result: FileResult) -> FormatResult:
         return FormatResult(result.path, problems=result.problems)
     seed = result.seed
     with no_gc_pauses():
-        return FormatResult(result.path, seed.text.encode("utf-8"), formatted_bytes(seed))
+        try:
+            after = formatted_bytes(seed)
+        except Exception as exc:  # noqa: BLE001 - a bug must not stop a folder run
+            return FormatResult(result.path, problems=[internal_problem(result.path, exc)])
+        return FormatResult(result.path, seed.text.encode("utf-8"), after)

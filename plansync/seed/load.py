@@ -10,12 +10,16 @@ from __future__ import annotations
 import json
 import math
 import os
+import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from plansync.errors import Problem, SeedError
 from plansync.seed import locate
+from plansync.seed import pointer as jp
+from plansync.sizes import DEPTH_MAX
 
 JSON_SUFFIXES = (".seed.json",)
 YAML_SUFFIXES = (".seed.yaml", ".seed.yml")
@@ -23,12 +27,23 @@ SEED_SUFFIXES = JSON_SUFFIXES + YAML_SUFFIXES
 BOM = b"\xef\xbb\xbf"
 
 
+MAX_DEPTH_CAP = DEPTH_MAX  # deeper documents exhaust Python's recursion in later stages
+
+
 @dataclass(frozen=True)
 class Limits:
-    """Bounds on what the loader accepts (both configurable on the CLI and by environment)."""
+    """Bounds on what the loader accepts (both configurable on the CLI and by environment).
+
+    `max_depth` is at most MAX_DEPTH_CAP whatever is asked: every later stage (schema
+    validation, canonical form, import) must be able to walk what the loader accepts.
+    """
 
     max_bytes: int = 64 * 1024 * 1024
     max_depth: int = 32
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "max_depth", max(1, min(self.max_depth, MAX_DEPTH_CAP)))
+        object.__setattr__(self, "max_bytes", max(0, self.max_bytes))
 
     @classmethod
     def from_env(cls) -> Limits:
@@ -99,20 +114,69 @@ def load_seed_text(name: str, text: str, kind: str, limits: Limits | None = None
 
 
 def read_text(name: str, limits: Limits) -> str:
-    """The file's text, refusing oversize files, a BOM and invalid UTF-8."""
+    """The file's text, refusing non-regular and oversize files, a BOM and invalid UTF-8."""
+    return decode(name, read_bounded(name, limits.max_bytes))
+
+
+_OPEN_FLAGS = (os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+               | getattr(os, "O_CLOEXEC", 0))
+_CHUNK = 1 << 20
+
+
+def read_bounded(name: str, max_bytes: int, label: str | None = None) -> bytes:
+    """The bytes of the regular file `name` (a symlink to one is fine), at most `max_bytes`.
+
+    A FIFO, a device, a socket or a folder is refused as `not-a-file` before anything is read
+    from it (a FIFO would block, /dev/zero never ends); the read itself stops after
+    max_bytes + 1 bytes whatever st_size claims. `label` names the file in problems.
+    """
+    label = label or name
     try:
-        size = os.stat(name).st_size
-        if size > limits.max_bytes:
-            raise _file_error(name, "too-large",
-                              f"the file is {size:,} bytes, over the limit of "
-                              f"{limits.max_bytes:,}",
-                              "split the program, or raise the bound with --max-file-size "
-                              "(or PLANSYNC_MAX_FILE_SIZE)")
-        data = Path(name).read_bytes()
+        before = os.stat(name)  # follows symlinks: the target must be a regular file
+        _refuse_special(label, before.st_mode)
+        fd = os.open(name, _OPEN_FLAGS)
     except OSError as exc:
-        raise _file_error(name, "unreadable", f"cannot read the file: {exc.strerror}",
+        raise _file_error(label, "unreadable", f"cannot read the file: {exc.strerror}",
                           "check the path and its permissions") from exc
-    return decode(name, data)
+    try:
+        info = os.fstat(fd)
+        _refuse_special(label, info.st_mode)  # replaced between stat and open
+        if info.st_size > max_bytes:
+            raise _too_large(label, f"the file is {info.st_size:,} bytes", max_bytes)
+        chunks: list[bytes] = []
+        total = 0
+        while True:
+            chunk = os.read(fd, min(_CHUNK, max_bytes + 1 - total))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            total += len(chunk)
+            if total > max_bytes:
+                raise _too_large(label, "the file holds more bytes than allowed", max_bytes)
+    except OSError as exc:
+        raise _file_error(label, "unreadable", f"cannot read the file: {exc.strerror}",
+                          "check the path and its permissions") from exc
+    finally:
+        os.close(fd)
+    return b"".join(chunks)
+
+
+def _refuse_special(label: str, mode: int) -> None:
+    if stat.S_ISREG(mode):
+        return
+    what = ("a folder" if stat.S_ISDIR(mode) else "a FIFO (named pipe)" if stat.S_ISFIFO(mode)
+            else "a character device" if stat.S_ISCHR(mode)
+            else "a block device" if stat.S_ISBLK(mode)
+            else "a socket" if stat.S_ISSOCK(mode) else "not a regular file")
+    raise _file_error(label, "not-a-file", f"not a regular file: it is {what}",
+                      "a seed file must be a regular file (a symlink to one is fine); "
+                      "remove or rename this one")
+
+
+def _too_large(label: str, what: str, max_bytes: int) -> SeedError:
+    return _file_error(label, "too-large", f"{what}, over the limit of {max_bytes:,}",
+                       "split the program, or raise the bound with --max-file-size "
+                       "(or PLANSYNC_MAX_FILE_SIZE)")
 
 
 def decode(name: str, data: bytes) -> str:
@@ -150,6 +214,8 @@ def _float(text: str) -> float:
     value = float(text)
     if math.isinf(value):  # 1e999 parses as inf: as bad as a literal Infinity
         raise _Refused
+    if not locate.number_in_range(value):
+        raise _Refused
     return value
 
 
@@ -157,16 +223,65 @@ def _constant(text: str) -> float:
     raise _Refused
 
 
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def parse_json(name: str, text: str, limits: Limits) -> Any:
-    """Strict JSON: no duplicate keys, no NaN/Infinity, bounded depth."""
-    try:
+    """Strict JSON: no duplicate keys, no NaN/Infinity, integers within 64 bits, bounded
+    depth, no lone surrogate escapes."""
+    try:  # int() refuses over 4,300 digits (ValueError); the walk below checks the rest
         doc = json.loads(text, object_pairs_hook=_pairs, parse_float=_float,
                          parse_constant=_constant)
-    except (_Refused, ValueError, RecursionError):
+    except (_Refused, locate.IntOutOfRange, ValueError, RecursionError):
         raise _located_defect(name, text, limits) from None
-    if _depth_exceeds(doc, limits.max_depth):
+    if _refused_by_walk(doc, limits.max_depth):
         raise _located_defect(name, text, limits)
+    if _SURROGATE_ESCAPE.search(text):  # decoded UTF-8 holds none: only an escape makes one
+        found = first_surrogate(doc)
+        if found is not None:
+            path, key = found
+            line, col = locate.line_col(text, locate.offset_of(text, jp.join(path), key=key))
+            raise SeedError([surrogate_problem(name, line, col, path, key)])
     return doc
+
+
+def has_surrogate(text: str) -> bool:
+    """Whether `text` holds a lone surrogate (U+D800..U+DFFF), which UTF-8 cannot encode."""
+    return _SURROGATE.search(text) is not None
+
+
+def first_surrogate(doc: Any) -> tuple[list[str | int], bool] | None:
+    """(path, is_key) of the first string or key holding a lone surrogate, in document order."""
+    stack: list[tuple[Any, list[str | int]]] = [(doc, [])]
+    while stack:
+        node, path = stack.pop()
+        if type(node) is dict:
+            for k in node:
+                if has_surrogate(k):
+                    return [*path, k], True
+            stack.extend(reversed([(v, [*path, k]) for k, v in node.items()]))
+        elif type(node) is list:
+            stack.extend(reversed([(v, [*path, i]) for i, v in enumerate(node)]))
+        elif type(node) is str and has_surrogate(node):
+            return path, False
+    return None
+
+
+def visible(text: str) -> str:
+    """`text` with each lone surrogate written as its escape (\\ud800): safe to print."""
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def surrogate_problem(name: str, line: int, col: int, path: list[str | int],
+                      key: bool) -> Problem:
+    """The problem of a lone surrogate at `path` (the pointer shown escapes it)."""
+    what = f"the key \"{visible(str(path[-1]))}\"" if key and path else "this string"
+    return Problem(name, line, col, jp.join(visible(str(p)) for p in path), "surrogate",
+                   f"{what} holds a lone surrogate escape (\\ud800 to \\udfff): it is not "
+                   "a character, and cannot be stored or written as UTF-8",
+                   "write the character itself, or both halves of a surrogate pair in JSON "
+                   "(\\ud83d\\ude00); in YAML write \\U0001F600")
 
 
 def _located_defect(name: str, text: str, limits: Limits) -> SeedError:
@@ -178,17 +293,23 @@ def _located_defect(name: str, text: str, limits: Limits) -> SeedError:
                               defect.hint)])
 
 
-def _depth_exceeds(doc: Any, max_depth: int) -> bool:
-    """True when containers nest deeper than max_depth (iterative; scalars are skipped)."""
-    level = [doc]
+def _refused_by_walk(doc: Any, max_depth: int) -> bool:
+    """True when containers nest deeper than max_depth, or an integer is out of the 64-bit
+    range (one iterative walk; `_located_defect` then says which and where)."""
+    low, high = locate.INT_MIN, locate.INT_MAX
+    if type(doc) is int:
+        return not low <= doc <= high
+    level = [doc] if type(doc) in (dict, list) else []
     depth = 0
     while level:
         nxt: list[Any] = []
         for node in level:
-            if type(node) is dict:
-                nxt.extend(v for v in node.values() if type(v) in (dict, list))
-            elif type(node) is list:
-                nxt.extend(v for v in node if type(v) in (dict, list))
+            for value in (node.values() if type(node) is dict else node):
+                kind = type(value)
+                if kind is dict or kind is list:
+                    nxt.append(value)
+                elif kind is int and not low <= value <= high:
+                    return True
         if nxt:
             depth += 1
             if depth > max_depth:

@@ -54,8 +54,9 @@ def _child_offset(text: str, i: int, part: str) -> tuple[int, int] | None:
         return None
     if text[i] == "{":
         return _member_offset(text, i, part)
-    if text[i] == "[" and part.isdigit():
-        return _item_offset(text, i, int(part))
+    index = index_part(part)
+    if text[i] == "[" and index is not None:
+        return _item_offset(text, i, index)
     return None
 
 
@@ -104,7 +105,48 @@ def _refuse_constant(name: str) -> float:
     raise ValueError(name)
 
 
-_SCALAR_DECODER = json.JSONDecoder(parse_constant=_refuse_constant)
+INT_MIN, INT_MAX = -(2**63), 2**63 - 1  # what SQLite's INTEGER (and orjson) can hold
+_INT_TEXT_MAX = 20  # characters of the longest integer in range ("-9223372036854775808")
+INT_RANGE_HINT = ("a number in a seed file must lie between -9223372036854775808 and "
+                  "9223372036854775807 (what a 64-bit integer holds), and each field has "
+                  "tighter bounds: see docs/seed-format.md")
+
+
+def number_in_range(value: int | float) -> bool:
+    """Whether a number lies in INT_MIN <= value < 2**63 (so that an integral float, written
+    as an integer by the canonical form, is still a 64-bit integer)."""
+    return INT_MIN <= value < 2**63
+
+
+class IntOutOfRange(Exception):
+    """An integer literal outside INT_MIN..INT_MAX (raised by `checked_int`)."""
+
+
+def checked_int(text: str) -> int:
+    """int(text) for an integer literal within 64 bits; IntOutOfRange otherwise (checked on
+    the length first: int() itself refuses over 4,300 digits with a bare ValueError)."""
+    if len(text) > _INT_TEXT_MAX:
+        raise IntOutOfRange(text)
+    value = int(text)
+    if not INT_MIN <= value <= INT_MAX:
+        raise IntOutOfRange(text)
+    return value
+
+
+def out_of_range_message(text: str) -> str:
+    shown = text if len(text) <= 30 else f"{text[:12]}...{text[-6:]} ({len(text):,} characters)"
+    return f"the number {shown} is too large for plansync to store"
+
+
+def index_part(part: str) -> int | None:
+    """The list index a pointer part names ("0", "12"), or None (not ASCII digits, or too
+    long to be an index: int() of document text must never meet 4,300 digits)."""
+    if 0 < len(part) <= 18 and part.isascii() and part.isdigit():
+        return int(part)
+    return None
+
+
+_SCALAR_DECODER = json.JSONDecoder(parse_constant=_refuse_constant, parse_int=checked_int)
 
 
 def first_defect(text: str, max_depth: int) -> Defect | None:
@@ -148,6 +190,10 @@ class _Walker:
     def scalar(self, i: int, path: list[str | int]) -> int:
         try:
             value, end = _SCALAR_DECODER.raw_decode(self.text, i)
+        except IntOutOfRange as exc:
+            self.fail(i, path, "number-range", out_of_range_message(str(exc)),
+                      INT_RANGE_HINT)
+            raise AssertionError("unreachable") from None
         except ValueError as exc:
             if isinstance(exc, json.JSONDecodeError):
                 self.fail(exc.pos, path, "syntax", _message(exc.msg), _syntax_hint(exc.msg))
@@ -157,6 +203,9 @@ class _Walker:
         if isinstance(value, float) and math.isinf(value):
             self.fail(i, path, "not-a-number", "this number is too large to represent",
                       "write a finite number (it overflows to Infinity)")
+        if isinstance(value, float) and not number_in_range(value):
+            self.fail(i, path, "number-range", out_of_range_message(repr(value)),
+                      INT_RANGE_HINT)
         return int(end)
 
     def members(self, i: int, path: list[str | int]) -> int:

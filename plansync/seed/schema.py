@@ -82,9 +82,16 @@ def _problems_of(seed: Seed, error: Any) -> list[Problem]:
 
 def _message(error: Any) -> str:
     if error.validator == "pattern" or error.validator == "format":
-        return f"{json.dumps(error.instance, ensure_ascii=False)} is not a valid " + \
-            _what(error)
+        return f"{_shown(error.instance)} is not a valid " + _what(error)
     return str(error.message)
+
+
+def _shown(value: Any, limit: int = 60) -> str:
+    """A value as JSON, shortened in the middle when long (a message names, never dumps)."""
+    text = json.dumps(value, ensure_ascii=False)
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit // 2]}...{text[-10:]} ({len(text):,} characters)"
 
 
 def _what(error: Any) -> str:

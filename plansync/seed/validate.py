@@ -6,7 +6,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from plansync.errors import Problem, SeedError, UsageError
+from plansync.errors import INTERNAL, Problem, SeedError, UsageError
 from plansync.memory import no_gc_pauses
 from plansync.seed.check import semantic_problems
 from plansync.seed.load import (
@@ -35,9 +35,12 @@ class FileResult:
 
 
 def seed_problems(seed: Seed) -> list[Problem]:
-    """Schema problems, or (only for a schema-valid document) the semantic ones; for a v2
-    document also those of replaying its events and of the state they leave."""
-    problems = schema_problems(seed) or semantic_problems(seed)
+    """Schema problems and the semantic ones (checked on whatever is well-formed enough, even
+    when the schema fails), schema first; for a v2 document without any, also those of
+    replaying its events and of the state they leave."""
+    problems = schema_problems(seed)
+    refused = {p.pointer for p in problems}  # one mistake, one problem: the schema's
+    problems += [p for p in semantic_problems(seed) if p.pointer not in refused]
     if problems or seed.doc.get("version") != 2:
         return problems
     return _timeline_problems(seed)
@@ -56,12 +59,25 @@ def _timeline_problems(seed: Seed) -> list[Problem]:
 
 
 def validate_file(path: str | Path, limits: Limits | None = None) -> FileResult:
+    """Every problem of one file; a failure of plansync itself on this file (a bug) becomes
+    an `internal-error` problem of the file, so that a run over many files still reports
+    every other file."""
     with no_gc_pauses():
         try:
             seed = load_seed(path, limits)
+            return FileResult(str(path), seed_problems(seed), seed)
         except SeedError as exc:
             return FileResult(str(path), exc.problems)
-        return FileResult(str(path), seed_problems(seed), seed)
+        except Exception as exc:  # noqa: BLE001 - a bug must not hide the other files
+            return FileResult(str(path), [internal_problem(str(path), exc)])
+
+
+def internal_problem(name: str, exc: BaseException) -> Problem:
+    """The problem that reports plansync failing on file `name` (exit 4 once reported)."""
+    return Problem(name, 0, 0, "", INTERNAL,
+                   f"plansync failed on this file: {type(exc).__name__}: {exc}",
+                   "this is a bug in plansync, not a problem of the file: please report it "
+                   "with the file (the other files were checked)")
 
 
 def validate_bytes(name: str, data: bytes, limits: Limits | None = None) -> FileResult:
@@ -74,9 +90,11 @@ def validate_bytes(name: str, data: bytes, limits: Limits | None = None) -> File
                                          f"{len(data):,} bytes, over the limit of "
                                          f"{limits.max_bytes:,}", "raise --max-file-size")])
             seed = load_seed_text(name, decode(name, data), kind_of(name), limits)
+            return FileResult(name, seed_problems(seed), seed)
         except SeedError as exc:
             return FileResult(name, exc.problems)
-        return FileResult(name, seed_problems(seed), seed)
+        except Exception as exc:  # noqa: BLE001 - a bug must not hide the other files
+            return FileResult(name, [internal_problem(name, exc)])
 
 
 def load_valid(path: str | Path, limits: Limits | None = None) -> Seed:

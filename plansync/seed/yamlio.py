@@ -12,16 +12,18 @@ import io
 from typing import Any
 
 from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.comments import CommentedMap, CommentedSeq, TaggedScalar
 from ruamel.yaml.composer import Composer
 from ruamel.yaml.constructor import ConstructorError, RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
-from ruamel.yaml.events import AliasEvent
+from ruamel.yaml.events import AliasEvent, MappingStartEvent, ScalarEvent, SequenceStartEvent
+from ruamel.yaml.nodes import MappingNode, ScalarNode
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
 from plansync.errors import Problem, SeedError
+from plansync.seed import locate
 from plansync.seed import pointer as jp
-from plansync.seed.load import Limits
+from plansync.seed.load import Limits, has_surrogate, surrogate_problem
 
 # Keys whose value is a wbs (or "project:wbs") string: a number there has lost its text.
 _WBS_KEYS = frozenset({"wbs", "from", "to"})
@@ -43,34 +45,96 @@ _Constructor.add_constructor("tag:yaml.org,2002:timestamp",
                              _Constructor.construct_yaml_timestamp)
 
 
-class _NoAliasComposer(Composer):
-    """Notes where anchors and aliases stand: ruamel resolves aliases to shared objects (and
-    keeps no anchor at all on some scalars), so only the event stream shows them all."""
+_CORE = "tag:yaml.org,2002:"
+# Tags a seed file may spell out: the YAML 1.2 core schema's, nothing that builds objects.
+_CORE_TAGS = frozenset(_CORE + t for t in ("str", "int", "float", "bool", "null", "map", "seq"))
+_MERGE_TAG = _CORE + "merge"
+_INT_TAG = _CORE + "int"
+_MAX_INT_TEXT = 24  # room for "0x", "0o" and "_" spellings of in-range integers
+_ALIAS_HINT = "write the value out in full at each place it is used"
+
+
+class _Refusal(Exception):
+    """Something the composer refuses, located: (0-based mark, path, code, message, hint)."""
+
+    def __init__(self, mark: Any, path: list[str | int], code: str, message: str,
+                 hint: str) -> None:
+        super().__init__(message)
+        self.line: int = mark.line + 1 if mark else 0
+        self.column: int = mark.column + 1 if mark else 0
+        self.pointer = jp.join(path)
+        self.code, self.message, self.hint = code, message, hint
+
+
+class _StrictComposer(Composer):
+    """ruamel's composer, refusing what plain data cannot hold before anything is built from
+    it: anchors and aliases, merge keys (<<), tags outside the core schema, nesting deeper than
+    the limit and integers too long to convert. It keeps the path of the node it composes, so
+    each refusal has its JSON pointer as well as its line and column."""
 
     def compose_node(self, parent: Any, index: Any) -> Any:
+        state = self.loader.__dict__
+        path: list[str | int] = state.setdefault("plansync_path", [])
+        is_key = isinstance(parent, MappingNode) and index is None
+        pushed = parent is not None and not is_key
+        if pushed:
+            path.append(index if isinstance(index, int) else
+                        str(index.value) if isinstance(index, ScalarNode) else "?")
         event = self.parser.peek_event()
+        state["plansync_mark"] = event.start_mark
+        where = [*path, str(event.value)] if is_key and isinstance(event, ScalarEvent) else path
         if isinstance(event, AliasEvent) or getattr(event, "anchor", None):
-            marks = self.loader.__dict__.setdefault("plansync_alias_marks", [])
-            marks.append((event.start_mark.line, event.start_mark.column))
-        return super().compose_node(parent, index)
+            raise _Refusal(event.start_mark, where, "yaml-alias", "YAML anchors and aliases "
+                           "are not allowed in a seed file", _ALIAS_HINT)
+        tag = getattr(event, "tag", None)
+        if tag is not None and str(tag) not in _CORE_TAGS:
+            raise _Refusal(event.start_mark, where, "yaml-tag",
+                           f"the YAML tag {_tag_text(str(tag))} is not allowed in a seed file",
+                           "remove the tag; a seed file holds plain data only (strings, "
+                           "numbers, booleans, null, lists and mappings)")
+        max_depth = self.loader.plansync_max_depth
+        if isinstance(event, (MappingStartEvent, SequenceStartEvent)) and len(path) > max_depth:
+            raise _Refusal(event.start_mark, path, "too-deep",
+                           f"nesting deeper than {max_depth} levels",
+                           "a seed document is only a few levels deep")
+        node = super().compose_node(parent, index)
+        if is_key and str(node.tag) == _MERGE_TAG:
+            raise _Refusal(node.start_mark, where, "yaml-merge", "YAML merge keys (<<) are "
+                           "not allowed in a seed file", "write the merged keys out in full "
+                           "in this mapping")
+        if str(node.tag) == _INT_TAG and len(str(node.value)) > _MAX_INT_TEXT:
+            raise _Refusal(node.start_mark, where, "number-range",
+                           locate.out_of_range_message(str(node.value)),
+                           locate.INT_RANGE_HINT)
+        if pushed:
+            path.pop()
+        return node
 
 
-def _yaml() -> YAML:
+def _tag_text(tag: str) -> str:
+    return "!!" + tag.removeprefix(_CORE) if tag.startswith(_CORE) else tag
+
+
+def _yaml(max_depth: int = 10_000) -> YAML:
     yaml = YAML(typ="rt")
-    yaml.Composer = _NoAliasComposer
+    yaml.Composer = _StrictComposer
     yaml.Constructor = _Constructor
     yaml.version = None  # ruamel's default is YAML 1.2 (so `no` stays a string)
     yaml.indent(mapping=2, sequence=4, offset=2)
     yaml.width = 4096  # never fold long strings
     yaml.preserve_quotes = True
+    yaml.plansync_max_depth = max_depth  # type: ignore[attr-defined]
     return yaml
 
 
 def load_yaml(name: str, text: str, limits: Limits) -> tuple[Any, Any]:
     """(plain data, ruamel tree) of a YAML seed file, or SeedError with the location."""
-    yaml = _yaml()
+    yaml = _yaml(limits.max_depth)
     try:
         tree = yaml.load(text)
+    except _Refusal as exc:
+        raise SeedError([Problem(name, exc.line, exc.column, exc.pointer, exc.code,
+                                 exc.message, exc.hint)]) from None
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
@@ -79,19 +143,23 @@ def load_yaml(name: str, text: str, limits: Limits) -> tuple[Any, Any]:
             "write a real calendar date, YYYY-MM-DD" if "valid date" in message else \
             "check the YAML syntax (indentation, quotes, colons) at this point"
         raise SeedError([Problem(name, line, col, "", _code(message), message, hint)]) from None
-    except (YAMLError, RecursionError, ValueError, TypeError) as exc:
+    except RecursionError:
+        mark = yaml.__dict__.get("plansync_mark")
+        line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
+        raise SeedError([Problem(name, line, col, _composed_pointer(yaml), "too-deep",
+                                 "nesting too deep to read",
+                                 "a seed document is only a few levels deep")]) from None
+    except (YAMLError, ValueError, TypeError) as exc:
         # ruamel lets a few construction errors through unmarked; still a problem, not a crash
         raise SeedError([Problem(name, 0, 0, "", "syntax", f"invalid YAML: {exc}",
                                  "check the YAML syntax")]) from None
-    marks = yaml.__dict__.get("plansync_alias_marks")
-    if marks:
-        line, col = marks[0]
-        raise SeedError([Problem(name, line + 1, col + 1, pointer_at(tree, line, col),
-                                 "yaml-alias", "YAML anchors and aliases are not allowed in a "
-                                 "seed file", "write the value out in full at each place it "
-                                 "is used")])
     converter = _Converter(name, text, tree, limits.max_depth)
     return converter.plain(tree, []), tree
+
+
+def _composed_pointer(yaml: YAML) -> str:
+    """The pointer of the node being composed when reading stopped ("" once composed)."""
+    return jp.join(yaml.__dict__.get("plansync_path", []))
 
 
 def _code(message: str) -> str:
@@ -113,6 +181,10 @@ class _Converter:
         line, col = position(self.tree, pointer)
         raise SeedError([Problem(self.name, line, col, pointer, code, message, hint)])
 
+    def refuse_surrogate(self, path: list[str | int], *, key: bool) -> None:
+        line, col = position(self.tree, jp.join(path), key=key)
+        raise SeedError([surrogate_problem(self.name, line, col, path, key)])
+
     def plain(self, node: Any, path: list[str | int]) -> Any:
         if isinstance(node, (CommentedMap, CommentedSeq)):
             return self.container(node, path)
@@ -128,7 +200,13 @@ class _Converter:
         self.seen.add(id(node))
         self.refuse_tag(node, path)
         if isinstance(node, CommentedMap):
-            return {str(k): self.plain(v, [*path, str(k)]) for k, v in node.items()}
+            out = {}
+            for k, v in node.items():
+                key = str(k)
+                if has_surrogate(key):
+                    self.refuse_surrogate([*path, key], key=True)
+                out[key] = self.plain(v, [*path, key])
+            return out
         return [self.plain(v, [*path, i]) for i, v in enumerate(node)]
 
     def refuse_tag(self, node: Any, path: list[str | int]) -> None:
@@ -147,11 +225,18 @@ class _Converter:
         if isinstance(node, (int, float)):
             return self.number(node, path)
         if isinstance(node, str):
+            if has_surrogate(node):
+                self.refuse_surrogate(path, key=False)
             return str(node)
         if isinstance(node, dt.datetime):
             return _datetime_text(node)
         if isinstance(node, dt.date):
             return node.isoformat()
+        if isinstance(node, TaggedScalar):  # !!str 5: ruamel keeps the tag, not a str
+            tag = str(getattr(node.tag, "value", node.tag))
+            self.fail(path, "yaml-tag", f"the explicit YAML tag {_tag_text(tag)} is not "
+                      "supported in a seed file", "remove the tag; quote the value to make it "
+                      "a string")
         self.fail(path, "yaml-type", f"a YAML {type(node).__name__} is not plain data",
                   "use only mappings, lists, strings, numbers, booleans and dates")
         raise AssertionError("unreachable")
@@ -169,9 +254,15 @@ class _Converter:
             if node != node or node in (float("inf"), float("-inf")):
                 self.fail(path, "not-a-number", "NaN and infinity are not allowed",
                           "write a finite number")
+            if not locate.number_in_range(node):
+                self.fail(path, "number-range", locate.out_of_range_message(repr(float(node))),
+                          locate.INT_RANGE_HINT)
             return float(node)
-        return int(node)
-
+        value = int(node)
+        if not locate.number_in_range(value):
+            self.fail(path, "number-range", locate.out_of_range_message(str(value)),
+                      locate.INT_RANGE_HINT)
+        return value
 
     def source_token(self, path: list[str | int]) -> str:
         """The scalar exactly as written at `path` (YAML keeps no text for numbers)."""
@@ -201,9 +292,10 @@ def position(tree: Any, pointer: str, *, key: bool = False) -> tuple[int, int]:
         if isinstance(node, CommentedMap) and part in node:
             where = node.lc.key(part) if key else node.lc.value(part)
             node = node[part]
-        elif isinstance(node, CommentedSeq) and part.isdigit() and int(part) < len(node):
-            where = node.lc.item(int(part))
-            node = node[int(part)]
+        elif isinstance(node, CommentedSeq) and (index := locate.index_part(part)) is not None \
+                and index < len(node):
+            where = node.lc.item(index)
+            node = node[index]
         else:
             break
     line, col = where
