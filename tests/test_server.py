@@ -307,3 +307,29 @@ def test_the_server_does_what_its_openapi_says(server: Server, tokens: dict[str,
                                excluded_checks=[positive_data_acceptance])
 
     check()
+
+
+def test_projects_and_programs_by_id_and_archived_projects_export(
+        server: Server, tokens: dict[str, str | None]) -> None:
+    doc = team_plan()
+    doc["program"]["code"] = "shelf"
+    doc["program"]["projects"][0]["status"] = "archived"
+    archived = doc["program"]["projects"][0]["code"]
+    with server.client(tokens["staff"]) as client:
+        assert post_seed(client, doc).status_code == 201
+    store = SqliteInstance(str(server.db))
+    program_id = store.program_id("shelf")
+    project_id = store.locate_project(f"shelf/{archived}")[2]
+    expected = canonical_bytes(store.export_project("shelf", archived))
+    store.close()
+    with server.client(tokens["viewer"]) as client:
+        by_id = client.get(f"/api/v1/projects/{project_id}/export/")
+        by_path = client.get(f"/api/v1/projects/shelf/{archived}/export/")
+        program = client.get(f"/api/v1/programs/{program_id}/export/")
+        ambiguous = client.get(f"/api/v1/projects/{archived}/export/")  # apollo has it too
+    assert by_id.status_code == by_path.status_code == 200
+    assert by_id.content == by_path.content == expected
+    assert json.loads(program.content)["program"]["code"] == "shelf"
+    assert ambiguous.status_code == 404
+    assert "<program>/<project>" in ambiguous.json()["error"]["message"] + \
+        ambiguous.json()["error"].get("hint", "")

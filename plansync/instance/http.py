@@ -72,6 +72,8 @@ class HttpInstance:
         try:
             error = response.json()["error"]
             message, code = str(error["message"]), str(error.get("code", ""))
+            if error.get("hint"):
+                message = f"{message} ({error['hint']})"
         except (ValueError, KeyError, TypeError):
             message, code = response.reason_phrase or "error", ""
         status = response.status_code

@@ -40,15 +40,18 @@ class ApiError(Exception):
 
     def __init__(self, status: int, code: str, message: str,
                  problems: list[dict[str, Any]] | None = None,
-                 headers: dict[str, str] | None = None) -> None:
+                 headers: dict[str, str] | None = None, hint: str = "") -> None:
         super().__init__(message)
-        self.status, self.code, self.message = status, code, message
+        self.status, self.code, self.message, self.hint = status, code, message, hint
         self.problems = problems or []
         self.headers = headers or {}
 
     def response(self) -> JSONResponse:
-        return JSONResponse({"error": {"code": self.code, "message": self.message,
-                                       "problems": self.problems}},
+        error: dict[str, Any] = {"code": self.code, "message": self.message,
+                                 "problems": self.problems}
+        if self.hint:
+            error["hint"] = self.hint
+        return JSONResponse({"error": error},
                             status_code=self.status, headers=self.headers)
 
 
@@ -105,12 +108,12 @@ def create_app(address: str, limits: Limits | None = None) -> Starlette:
         except ApiError:
             raise
         except NotFound as exc:
-            raise ApiError(404, "not-found", exc.message) from exc
+            raise ApiError(404, "not-found", exc.message, hint=exc.hint) from exc
         except VersionConflict as exc:
             raise ApiError(409, "conflict", exc.message,
                            headers={"ETag": f'"{exc.actual}"'} if exc.actual else {}) from exc
         except ProgramClash as exc:
-            raise ApiError(409, "program-clash", exc.message) from exc
+            raise ApiError(409, "program-clash", exc.message, hint=exc.hint) from exc
         except accounts.Forbidden as exc:
             raise ApiError(403, "forbidden", exc.message) from exc
         except PlansyncError as exc:

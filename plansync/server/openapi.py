@@ -91,6 +91,7 @@ def _spec() -> dict[str, Any]:
                     "type": "object", "required": ["code", "message", "problems"],
                     "properties": {
                         "code": {"type": "string"}, "message": {"type": "string"},
+                        "hint": {"type": "string", "description": "What to do about it."},
                         "problems": {"type": "array", "items": {
                             "type": "object",
                             "required": ["pointer", "line", "column", "code", "message"],
