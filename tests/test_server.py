@@ -333,3 +333,40 @@ def test_projects_and_programs_by_id_and_archived_projects_export(
     assert ambiguous.status_code == 404
     assert "<program>/<project>" in ambiguous.json()["error"]["message"] + \
         ambiguous.json()["error"].get("hint", "")
+
+
+def test_users_and_tokens_commands(server: Server) -> None:
+    from click.testing import CliRunner
+
+    from plansync.cli import cli
+
+    def run(*args: str) -> Any:
+        return CliRunner().invoke(cli, [*args, "--instance", server.address])
+
+    assert run("users", "add", "cli@team.example").exit_code == 0
+    again = run("users", "add", "CLI@team.example")
+    assert again.exit_code == 2 and "already an account" in again.stderr
+    assert run("users", "add", "not-an-email").exit_code == 2
+    made = run("tokens", "create", "cli@team.example")
+    assert made.exit_code == 0
+    secret = made.stdout.strip()
+    token_id = made.stderr.split("token id: ")[1].split()[0]
+    users = json.loads(run("users", "list", "--format", "json").stdout)
+    assert {"email": "cli@team.example", "staff": False, "tokens": 1} == \
+        {k: v for k, v in next(u for u in users if u["email"] == "cli@team.example").items()
+         if k != "created_at"}
+    listed = run("tokens", "list")
+    assert token_id in listed.stdout and secret not in listed.stdout
+    with server.client(secret) as client:
+        assert client.get("/api/v1/programs/").status_code == 200
+        assert run("tokens", "revoke", token_id).exit_code == 0
+        assert client.get("/api/v1/programs/").status_code == 401
+    assert "revoked" in run("tokens", "list").stdout
+    assert run("tokens", "revoke", "tok_nope").exit_code == 2
+    assert run("tokens", "create", "nobody@team.example").exit_code == 2
+    over_http = CliRunner().invoke(cli, ["users", "list", "--instance", server.url])
+    assert over_http.exit_code == 2 and "not through" in over_http.stderr
+    store = SqliteInstance(str(server.db))
+    hashes = [row[0] for row in store.conn.execute("SELECT hash FROM tokens")]
+    store.close()
+    assert secret not in hashes and all(len(h) == 64 for h in hashes)

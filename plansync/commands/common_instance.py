@@ -31,3 +31,15 @@ def store(instance: str | None, *, create: bool = False) -> Iterator[Any]:
                          "--instance sqlite:///path/to/file.db")
     with opened(address, create=create) as target:
         yield target
+
+
+def listing(fmt: str, rows: list[dict[str, Any]], empty: str,
+            line: Callable[[dict[str, Any]], str]) -> None:
+    """Rows of an admin listing: as JSON, or one text line each (`empty` when none)."""
+    from plansync.render.json_out import dumps
+    from plansync.render.safe import escape
+
+    if fmt == "json":
+        click.echo(dumps(rows))
+    else:
+        click.echo("\n".join(escape(line(row)) for row in rows) or empty)

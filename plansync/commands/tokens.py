@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import json
-
 import click
 
-from plansync.commands.common_instance import instance_option, store
+from plansync.commands.common_instance import instance_option, listing, store
 from plansync.errors import EXIT_OK
 
 
@@ -43,14 +41,9 @@ def list_(instance: str | None, fmt: str) -> int:
 
     with store(instance) as target:
         found = accounts.list_tokens(target.conn)
-    if fmt == "json":
-        click.echo(json.dumps(found, indent=2, ensure_ascii=False))
-    elif not found:
-        click.echo("no tokens")
-    else:
-        for token in found:
-            state = f"revoked {token['revoked_at']}" if token["revoked_at"] else "live"
-            click.echo(f"{token['id']}  {token['email']}  {token['created_at']}  {state}")
+    listing(fmt, found, "no tokens", lambda token: f"{token['id']}  {token['email']}  "
+            f"{token['created_at']}  "
+            + (f"revoked {token['revoked_at']}" if token["revoked_at"] else "live"))
     return EXIT_OK
 
 

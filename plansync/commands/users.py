@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import json
-
 import click
 
-from plansync.commands.common_instance import instance_option, store
+from plansync.commands.common_instance import instance_option, listing, store
 from plansync.errors import EXIT_OK
 
 
@@ -40,12 +38,6 @@ def list_(instance: str | None, fmt: str) -> int:
 
     with store(instance) as target:
         found = accounts.list_users(target.conn)
-    if fmt == "json":
-        click.echo(json.dumps(found, indent=2, ensure_ascii=False))
-    elif not found:
-        click.echo("no accounts")
-    else:
-        for user in found:
-            staff = "  staff" if user["staff"] else ""
-            click.echo(f"{user['email']}  tokens: {user['tokens']}{staff}")
+    listing(fmt, found, "no accounts", lambda user: f"{user['email']}  tokens: "
+            f"{user['tokens']}{'  staff' if user['staff'] else ''}")
     return EXIT_OK
