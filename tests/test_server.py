@@ -352,9 +352,9 @@ def test_users_and_tokens_commands(server: Server) -> None:
     secret = made.stdout.strip()
     token_id = made.stderr.split("token id: ")[1].split()[0]
     users = json.loads(run("users", "list", "--format", "json").stdout)
-    assert {"email": "cli@team.example", "staff": False, "tokens": 1} == \
-        {k: v for k, v in next(u for u in users if u["email"] == "cli@team.example").items()
-         if k != "created_at"}
+    assert {k: v for k, v in next(u for u in users if u["email"] == "cli@team.example").items()
+         if k != "created_at"} == \
+        {"email": "cli@team.example", "staff": False, "tokens": 1}
     listed = run("tokens", "list")
     assert token_id in listed.stdout and secret not in listed.stdout
     with server.client(secret) as client:
