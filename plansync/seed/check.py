@@ -47,7 +47,7 @@ def semantic_problems(seed: Seed, limit: int = MAX_PROBLEMS) -> list[Problem]:
     if not isinstance(program, dict):
         return []
     links: list[_Link] = []
-    _check_program(program, report, links)
+    _check_program(program, report, _Links(links))
     if not report.full:
         _check_cycles(program, links, report)
     return report.problems()
@@ -89,7 +89,7 @@ def _codes(items: list[tuple[int, dict[str, Any]]], field: str = "code",
     return [(i, value) for i, item in items if type(value := item.get(field)) is str]
 
 
-def _check_program(program: dict[str, Any], report: _Report, links: list[_Link]) -> None:
+def _check_program(program: dict[str, Any], report: _Report, links: _Links) -> None:
     base = "/program"
     calendars = _unique(_codes(_entities(program, "calendars")), f"{base}/calendars", "code",
                         "calendar code", report)
@@ -119,7 +119,7 @@ def _resolve(value: str | None, known: set[Any], pointer: str, what: str,
 
 def _check_project(project: dict[str, Any], base: str, calendars: set[str],
                    resources: set[str], tasks_by_project: dict[str, set[str]],
-                   report: _Report, links: list[_Link]) -> None:
+                   report: _Report, links: _Links) -> None:
     _resolve(_text(project, "calendar"), calendars, f"{base}/calendar", "calendar",
              report)
     _unique(_codes(_entities(project, "members"), "email"), f"{base}/members", "email",
@@ -207,12 +207,21 @@ def _check_tasks(tasks: list[tuple[int, dict[str, Any]]], base: str, sprints: se
 _Link = tuple[tuple[str, str], tuple[str, str], str]
 
 
+class _Links:
+    """The program's resolvable links so far, and the pointer of each (from, to) pair: one
+    map for the whole program, so each project's check adds to it instead of rebuilding it."""
+
+    def __init__(self, links: list[_Link]) -> None:
+        self.links = links
+        self.seen: dict[tuple[tuple[str, str], tuple[str, str]], str] = {}
+
+
 def _check_dependencies(project: dict[str, Any], own: str, base: str,
                         tasks_by_project: dict[str, set[str]], report: _Report,
-                        links: list[_Link]) -> None:
-    """Check every dependency of a project; append the resolvable ones to `links`."""
+                        links: _Links) -> None:
+    """Check every dependency of a project; add the resolvable ones to `links`."""
     own_tasks = tasks_by_project.get(own, set())
-    seen = {(src, dst): pointer for src, dst, pointer in links}  # the program's, so far
+    seen = links.seen  # the program's pairs, so far
     for i, dep in _entities(project, "dependencies"):
         start, end = dep.get("from"), dep.get("to")
         if type(start) is not str or type(end) is not str:
@@ -232,7 +241,7 @@ def _check_dependencies(project: dict[str, Any], own: str, base: str,
                        "between two projects is listed in one of them only")
             continue
         seen[pair] = here
-        links.append((src, dst, here))
+        links.links.append((src, dst, here))
 
 
 def _endpoint(ref: str, own: str, own_tasks: set[str], tasks_by_project: dict[str, set[str]],
