@@ -123,8 +123,16 @@ def diff_documents(old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
     Defaults and number spellings never show as changes, and neither does list or key order.
     """
     with no_gc_pauses():
-        a = normalise(final_state(old), sort=False)["program"]
-        b = normalise(final_state(new), sort=False)["program"]
+        return diff_normalised(normalise(final_state(old), sort=False),
+                               normalise(final_state(new), sort=False))
+
+
+def diff_normalised(old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
+    """diff_documents of two v1 documents that are already `normalise`d (sorted or not), for
+    callers that diff one document against several (the three-way merge). The documents'
+    entities get their value lists sorted in place; nothing else of them is changed."""
+    with no_gc_pauses():
+        a, b = old["program"], new["program"]
         scope = _Scope(b["code"], None)
         out = _fields(scope, "program", b["code"], a, b, frozenset(PROGRAM.lists))
         for spec in _PROGRAM_LISTS:
