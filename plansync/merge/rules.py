@@ -177,7 +177,8 @@ class _Entities:
                                                (base, found[0], found[1]))
 
     def _cycle(self, names: list[str]) -> list[Found]:
-        """The links along a cycle (names "project:wbs"), the ones a side changed first."""
+        """The links along a cycle (names "project:wbs"): the ones the sides added, else
+        the ones they changed, else all."""
         if self._links is None:
             self._links = {}
             for project in self.program.get("projects", []):
@@ -189,8 +190,9 @@ class _Entities:
         for first, second in zip(names, names[1:], strict=False):
             for code, dep in self._links.get((first, second), []):
                 found.append(self._dependency(code, dep))
+        added = [f for f in found if f[1][3][0] is None]
         changed = [f for f in found if not (f[1][3][0] == f[1][3][1] == f[1][3][2])]
-        return changed or found
+        return added or changed or found
 
 
 def _named(ref: str, own: str) -> str:

@@ -48,6 +48,7 @@ class TaskPlan:
         self.unreported = False  # a base task moved that no side's diff moved (see Run)
         self.conflicted: set[Token] = set()  # tasks in conflict (kept as in the base)
         self._memo: dict[Token, str | None] = {}
+        self._positions: dict[Token, Pos | None] = {}
         self._walking: set[Token] = set()
         self._decide()
         self._place()
@@ -133,6 +134,25 @@ class TaskPlan:
         return 0 if token[1] == self.run.sides[0].name else 1
 
     def _position(self, token: Token) -> Pos | None:
+        found = self._positions.get(token, _MISSING)
+        if found is _MISSING:
+            found = self._positions[token] = self._decide_position(token)
+        return found  # type: ignore[no-any-return]
+
+    def _follows_conflict(self, token: Token) -> bool:
+        """Whether a task, or a task it is placed under, is in conflict (its place then
+        follows from that conflict)."""
+        seen: set[Token] = set()
+        node: Token | None = token
+        while node is not None and node not in seen:
+            if node in self.conflicted:
+                return True
+            seen.add(node)
+            pos = self._position(node)
+            node = None if pos is None else pos[0]
+        return False
+
+    def _decide_position(self, token: Token) -> Pos | None:
         if token[0] == "a":
             side = self.run.sides[self._side_index(token)]
             parent = parent_of(token[3])
@@ -291,7 +311,7 @@ class TaskPlan:
                 run.record("task", self.code, where, None, (None, mine, theirs),
                            f"{run.name(0)} and {run.name(1)} both add task {where}, with "
                            "different content")
-        elif not self.conflicted.intersection(tokens):  # else it follows from that conflict
+        elif not any(map(self._follows_conflict, tokens)):  # else that conflict says it
             found = [side.entity(self.code, "task", where) for side in run.sides]
             run.record("task", self.code, where, None, (self.base.get(where), found[0], found[1]),
                        f"two tasks would take wbs {where}: "
@@ -321,8 +341,10 @@ class TaskPlan:
             moved = f" (placed at {where})" if token[3] != where else ""
             return f"{name} adds task {token[3]}{moved}"
         movers = [run.name(i) for i in (0, 1) if token[2] in self.pos[i]]
-        if token[2] == where or not movers:
+        if token[2] == where:
             return f"task {token[2]} stays"
+        if not movers:
+            return f"task {token[2]} follows its parent there"
         return f"{' and '.join(movers)} moves task {token[2]} there"
 
     def _settle(self, where: str, token: Token, adds: dict[Token, Entity]) -> None:
