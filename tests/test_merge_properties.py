@@ -211,3 +211,15 @@ def _take(text: str, side: int) -> str:
         elif state is None or state == side:
             out.append(line)
     return "".join(out)
+
+
+@given(two_sides())
+def test_the_merged_order_is_the_canonical_form(case: tuple[Any, Any, Any]) -> None:
+    """The merge writes its document's lists in canonical order without normalising it
+    again (its values come from normalised documents): the same data as normalise."""
+    from plansync.merge import _Context
+    from plansync.merge.order import canonical_order
+    from plansync.seed.canonical import normalise
+
+    run = _Context(*case).run()
+    assert canonical_order(run.doc) == normalise(run.doc)

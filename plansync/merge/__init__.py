@@ -17,6 +17,7 @@ from plansync.diff import Change, diff_normalised
 from plansync.memory import no_gc_pauses
 from plansync.merge.combine import Run
 from plansync.merge.decide import Identity
+from plansync.merge.order import canonical_order
 from plansync.merge.result import Conflict, Merge
 from plansync.merge.sides import Side
 from plansync.merge.text import marked
@@ -61,7 +62,7 @@ def merge_documents(base: dict[str, Any], mine: dict[str, Any],
         conflicts = run.conflicts
         merged = None
         if not conflicts:
-            merged = normalise(run.doc)
+            merged = canonical_order(run.doc)
             conflicts = rule_conflicts(run, merged)
         return Merge(None if conflicts else merged, sorted(conflicts, key=_conflict_order),
                      *context.diffs)
