@@ -1,4 +1,4 @@
-"""plansync git setup [--global]"""
+"""plansync git setup [--global]; plansync git merge-file (hidden: Git's merge driver)"""
 
 from __future__ import annotations
 
@@ -8,12 +8,14 @@ from pathlib import Path
 
 import click
 
-from plansync.errors import EXIT_OK, FileError
+from plansync.errors import EXIT_FINDINGS, EXIT_OK, FileError, PlansyncError, SeedError
 from plansync.fileio import read_bytes, write_atomic
 from plansync.render.safe import escape
 
-ATTRIBUTES = ("*.seed.json diff=plansync", "*.seed.yaml diff=plansync",
-              "*.seed.yml diff=plansync")
+PATTERNS = ("*.seed.json", "*.seed.yaml", "*.seed.yml")
+ATTRIBUTES = tuple(f"{p} diff=plansync" for p in PATTERNS) + tuple(
+    f"{p} merge=plansync" for p in PATTERNS)
+MERGE_NAME = "plansync: semantic merge of seed files"
 
 
 def driver_command() -> str:
@@ -21,9 +23,15 @@ def driver_command() -> str:
     return f"{shlex.quote(sys.executable)} -m plansync diff --git-external"
 
 
+def merge_driver_command() -> str:
+    """The merge driver git runs (%O base, %A ours, %B theirs, %P the file's path)."""
+    return f"{shlex.quote(sys.executable)} -m plansync git merge-file %O %A %B %P"
+
+
 @click.group("git")
 def command() -> None:
-    """Git integration: semantic diffs in `git diff` (and `git log -p --ext-diff`)."""
+    """Git integration: semantic diffs in `git diff` (and `git log -p --ext-diff`), and
+    semantic merges of seed files in `git merge`, `git rebase`, `git cherry-pick`."""
 
 
 @command.command("setup")
@@ -32,10 +40,12 @@ def command() -> None:
               "attributes file) instead of this repository.")
 def setup(global_: bool) -> int:
     """Make `git diff` show plansync's semantic diff for seed files (`git log -p` and
-    `git show` need --ext-diff: they run no external diff driver without it).
+    `git show` need --ext-diff: they run no external diff driver without it), and Git
+    merge seed files by entities and fields instead of lines.
 
-    Adds `*.seed.json diff=plansync` (and .yaml, .yml) to .gitattributes and sets
-    diff.plansync.command in the Git config. Running it again changes nothing.
+    Adds `*.seed.json diff=plansync` and `*.seed.json merge=plansync` (and .yaml, .yml) to
+    .gitattributes and sets diff.plansync.command, merge.plansync.name and
+    merge.plansync.driver in the Git config. Running it again changes nothing.
     """
     from plansync import gitrepo
 
@@ -48,12 +58,52 @@ def setup(global_: bool) -> int:
     else:
         path = gitrepo.workdir(".") / ".gitattributes"
     added = _ensure_lines(path, ATTRIBUTES)
-    gitrepo.set_config(".", "diff.plansync.command", driver_command(), global_=global_)
+    settings = {"diff.plansync.command": driver_command(), "merge.plansync.name": MERGE_NAME,
+                "merge.plansync.driver": merge_driver_command()}
+    for key, value in settings.items():
+        gitrepo.set_config(".", key, value, global_=global_)
     click.echo(f"{escape(path)}: "
                f"{'added ' + str(added) + ' line(s)' if added else 'already set up'}")
-    click.echo(f"diff.plansync.command = {escape(driver_command())}"
-               f" ({'global' if global_ else 'repository'} config)")
+    where = "global" if global_ else "repository"
+    for key, value in settings.items():
+        click.echo(f"{key} = {escape(value)} ({where} config)")
     return EXIT_OK
+
+
+@command.command("merge-file", hidden=True)
+@click.argument("base", type=click.Path(dir_okay=False))
+@click.argument("ours", type=click.Path(dir_okay=False))
+@click.argument("theirs", type=click.Path(dir_okay=False))
+@click.argument("path")
+def merge_file(base: str, ours: str, theirs: str, path: str) -> int:
+    """Git's merge driver (merge.plansync.driver, set by `plansync git setup`): merge
+    THEIRS into OURS, two versions of BASE, and write the result over OURS; PATH is the
+    file's name in the repository (it says JSON or YAML).
+
+    Exit 0: merged (JSON in canonical form, YAML with ours' comments). Exit 1: conflicts,
+    written as conflict markers around the conflicting values; or a version is not a valid
+    plan, and the lines where ours and theirs differ are marked instead.
+    """
+    from plansync.merge.files import merge_files
+    from plansync.seed.load import Limits, read_bounded
+
+    limits = Limits.from_env()
+    data = []
+    for name in (base, ours, theirs):
+        try:
+            data.append(read_bounded(name, limits.max_bytes))
+        except SeedError as exc:
+            raise PlansyncError(f"cannot read {escape(name)}: {exc.problems[0].message}",
+                                hint=exc.problems[0].hint) from exc
+    result = merge_files(path, data[0], data[1], data[2], limits)
+    write_atomic(ours, result.data)
+    for note in result.notes:
+        click.echo(f"plansync: {escape(path)}: {escape(note)}", err=True)
+    if result.conflicts:
+        click.echo(f"plansync: {escape(path)}: {len(result.conflicts)} conflict(s)", err=True)
+        for conflict in result.conflicts:
+            click.echo(f"  {escape(conflict.reason)}", err=True)
+    return EXIT_OK if result.clean else EXIT_FINDINGS
 
 
 def _ensure_lines(path: Path, lines: tuple[str, ...]) -> int:
