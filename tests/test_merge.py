@@ -373,3 +373,19 @@ def _remove_task(doc: dict[str, Any], wbs: str) -> None:
         risk["tasks"] = [w for w in risk["tasks"] if w != wbs]
     for baseline in p.get("baselines", []):
         baseline["tasks"] = [t for t in baseline["tasks"] if t["wbs"] != wbs]
+
+
+def test_the_marked_excerpt_in_the_docs_is_what_the_example_gives() -> None:
+    """docs/merge.md shows the markers of its example (docs/examples/merge/)."""
+    import re
+
+    doc = (ROOT / "docs" / "merge.md").read_text()
+    excerpt = re.search(r"```text\n(<<<<<<< mine\n.*?>>>>>>> theirs\n)```", doc, re.S)
+    assert excerpt is not None
+    examples = ROOT / "docs" / "examples" / "merge"
+    mine = json.loads((examples / "mine.seed.json").read_text())
+    theirs = json.loads((examples / "theirs.seed.json").read_text())
+    result = merge_documents(base(), mine, theirs)
+    text = conflict_text(base(), mine, theirs, result)
+    assert excerpt.group(1) in text
+    assert text.count("<<<<<<< mine") == 1
