@@ -223,3 +223,12 @@ def test_the_merged_order_is_the_canonical_form(case: tuple[Any, Any, Any]) -> N
 
     run = _Context(*case).run()
     assert canonical_order(run.doc) == normalise(run.doc)
+
+
+@given(two_sides())
+def test_the_resolutions_are_in_canonical_form(case: tuple[Any, Any, Any]) -> None:
+    from plansync.seed.canonical import normalise
+
+    result = merge_documents(*case)
+    for resolved in resolutions(*case, result):
+        assert normalise(resolved) == resolved

@@ -89,7 +89,7 @@ def resolutions(base: dict[str, Any], mine: dict[str, Any], theirs: dict[str, An
         else:
             forced = frozenset()
         second = context.run(prefer=1, forced=forced)
-        return normalise(first.doc), normalise(second.doc)
+        return canonical_order(first.doc), canonical_order(second.doc)
 
 
 def conflict_text(base: dict[str, Any], mine: dict[str, Any], theirs: dict[str, Any],

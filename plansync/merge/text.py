@@ -56,10 +56,23 @@ def _opcodes(a: list[str], b: list[str]) -> list[tuple[str, int, int, int, int]]
     out: list[tuple[str, int, int, int, int]] = []
     i = j = 0
     for ai, bj in [*anchors, (len(a), len(b))]:
-        if ai > i or bj > j:
-            matcher = difflib.SequenceMatcher(None, a[i:ai], b[j:bj], autojunk=False)
+        head = 0  # most stretches between two anchors are equal, or nearly
+        while i + head < ai and j + head < bj and a[i + head] == b[j + head]:
+            head += 1
+        tail = 0
+        while ai - tail > i + head and bj - tail > j + head and \
+                a[ai - tail - 1] == b[bj - tail - 1]:
+            tail += 1
+        if head:
+            out.append(("equal", i, i + head, j, j + head))
+        i, j = i + head, j + head
+        if ai - tail > i or bj - tail > j:
+            matcher = difflib.SequenceMatcher(None, a[i:ai - tail], b[j:bj - tail],
+                                              autojunk=False)
             out += [(tag, i1 + i, i2 + i, j1 + j, j2 + j)
                     for tag, i1, i2, j1, j2 in matcher.get_opcodes()]
+        if tail:
+            out.append(("equal", ai - tail, ai, bj - tail, bj))
         if ai < len(a):
             out.append(("equal", ai, ai + 1, bj, bj + 1))
         i, j = ai + 1, bj + 1
