@@ -7,10 +7,10 @@ from __future__ import annotations
 from typing import Any
 
 from plansync.errors import Problem
-from plansync.merge.combine import Run, base_token
+from plansync.merge.combine import Run
 from plansync.merge.decide import Identity, Triple
 from plansync.merge.result import Conflict
-from plansync.merge.sides import Ends, Entity, Token, ends_of
+from plansync.merge.sides import Ends, Entity, Token, base_token, ends_of
 from plansync.seed import pointer as jp
 from plansync.seed.load import Seed
 from plansync.seed.model import PROGRAM, PROJECT, split_ref

@@ -68,6 +68,29 @@ def parent_of(wbs: str) -> str:
     return wbs.rpartition(".")[0]
 
 
+def base_token(ref: str, own: str) -> Token:
+    """The identity of a dependency endpoint of the base, written in project `own`."""
+    project, wbs = split_ref(ref)
+    return ("b", project or own, wbs)
+
+
+def version_of(edits: Edits, key: str, base: Entity | None) -> Entity | None:
+    """One side's version of an entity of a keyed list (None: absent)."""
+    if key in edits.removed:
+        return None
+    if key in edits.added:
+        return edits.added[key]
+    if base is None or not edits.changed.get(key):
+        return base
+    out = dict(base)
+    for name, value in edits.changed[key].items():
+        if value is None:
+            out.pop(name, None)
+        else:
+            out[name] = value
+    return out
+
+
 class Side:
     """What one side changed, by entity; built from its diff against the base."""
 
