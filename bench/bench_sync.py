@@ -45,13 +45,25 @@ def make_repo(folder: Path, programs: int, tasks: int) -> Path:
         doc = generate_program(tasks, seed=i + 1)
         doc["program"]["code"] = f"p{i:02d}"
         (repo / f"p{i:02d}.seed.json").write_bytes(canonical_bytes(doc))
+    commit_all(repo, "plans")
     return repo
 
 
 def rename_one(path: Path, round_: int) -> None:
+    """Rename a task and commit the file (sync syncs committed files)."""
     doc = json.loads(path.read_text())
     doc["program"]["projects"][0]["tasks"][-1]["name"] = f"renamed {round_}"
     path.write_bytes(canonical_bytes(doc))
+    commit_all(path.parent, f"round {round_}")
+
+
+def commit_all(repo: Path, message: str) -> None:
+    git = pygit2.Repository(str(repo))
+    git.index.add_all()
+    git.index.write()
+    parents = [] if git.head_is_unborn else [git.head.target]
+    who = pygit2.Signature("Bench", "bench@example.com")
+    git.create_commit("HEAD", who, who, message, git.index.write_tree(), parents)
 
 
 def main() -> None:

@@ -125,6 +125,7 @@ def cli(traceback: bool) -> None:
 def _register() -> None:
     from plansync.commands import (
         convert,
+        delete,
         diff,
         export,
         fmt,
@@ -140,10 +141,11 @@ def _register() -> None:
         tokens,
         users,
         validate,
+        watch,
     )
 
     for module in (validate, fmt, convert, import_, export, programs, roundtrip, schedule,
-                   diff, sync, pull, git, hooks, serve, users, tokens):
+                   diff, sync, pull, delete, watch, git, hooks, serve, users, tokens):
         cli.add_command(module.command)
 
 

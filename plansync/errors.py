@@ -62,6 +62,13 @@ class UsageError(PlansyncError):
     kind = "usage"
 
 
+class Refused(PlansyncError):
+    """plansync will not do this as things stand (uncommitted files, a stale plan); nothing
+    was written. Exit 1, like any other refusal."""
+
+    exit_code = EXIT_FINDINGS
+
+
 class InstanceError(PlansyncError):
     """The instance (database, server) refused or failed."""
 

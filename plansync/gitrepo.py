@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
-import json
 import os
 from pathlib import Path
 from typing import Any
@@ -178,33 +176,31 @@ def _signature(repo: Any) -> Any:
         return pygit2.Signature("plansync", "plansync@localhost")
 
 
-def read_state(start: str | Path, ref: str) -> dict[str, Any] | None:
-    """The JSON state kept at `ref` (a commit whose tree holds state.json), or None."""
-    repo = _open(start)
-    try:
-        commit = repo.references[ref].peel()
-    except KeyError:
-        return None
-    data: dict[str, Any] = json.loads(repo[commit.tree["state.json"].id].data)
-    return data
+def identity(start: str | Path = ".") -> tuple[str | None, str]:
+    """(the repository's first commit, the user's email): what a sync record says of where
+    it came from and who made it. The first commit is the same in every clone; None in a
+    repository without commits. The email is Git's user.email, else the login name."""
+    import getpass
 
-
-def write_state(start: str | Path, ref: str, state: dict[str, Any], message: str) -> str:
-    """Record `state` as a new commit on `ref` (parent: the previous state), atomically."""
     import pygit2
 
     repo = _open(start)
-    blob = repo.create_blob(json.dumps(state, indent=2, sort_keys=True).encode() + b"\n")
-    builder = repo.TreeBuilder()
-    builder.insert("state.json", blob, pygit2.enums.FileMode.BLOB)
-    tree = builder.write()
-    parents = []
-    with contextlib.suppress(KeyError):
-        parents = [repo.references[ref].peel().id]
-    signature = _signature(repo)
-    oid = repo.create_commit(None, signature, signature, message, tree, parents)
-    repo.references.create(ref, oid, force=True)
-    return str(oid)
+    first = None
+    if not repo.head_is_unborn:
+        walker = repo.walk(repo.head.target, pygit2.enums.SortMode.TOPOLOGICAL
+                           | pygit2.enums.SortMode.REVERSE)
+        first = str(next(walker).id)
+    try:
+        email = str(repo.config["user.email"])
+    except KeyError:
+        email = getpass.getuser()
+    return first, email
+
+
+def uncommitted(start: str | Path, paths: list[str]) -> list[str]:
+    """Those of `paths` (repository-relative) that differ from HEAD: edited, staged or
+    untracked."""
+    return [path for path in paths if has_local_edits(start, path)]
 
 
 def commit_files(start: str | Path, paths: list[str], message: str) -> str:
@@ -244,3 +240,46 @@ def has_local_edits(start: str | Path, path: str) -> bool:
         return bool(repo.status_file(path))
     except KeyError:  # not in the working tree, the index or HEAD
         return False
+
+
+class History:
+    """What a three-way sync asks of the repository's history: whether HEAD contains a
+    commit (it is HEAD or an ancestor of it), and a file's bytes at a commit."""
+
+    def __init__(self, start: str | Path) -> None:
+        self.repo = _open(start)
+        self.head = None if self.repo.head_is_unborn else self.repo.head.target
+
+    def contains(self, commit: str) -> bool:
+        import pygit2
+
+        try:
+            oid = pygit2.Oid(hex=commit)
+            if self.head is None or oid not in self.repo:
+                return False
+            return bool(oid == self.head or self.repo.descendant_of(self.head, oid))
+        except (ValueError, pygit2.GitError):
+            return False
+
+    def blob(self, commit: str, path: str) -> bytes | None:
+        import pygit2
+
+        try:
+            tree = self.repo.revparse_single(commit).peel(pygit2.Commit).tree
+            data: bytes = self.repo[tree[path].id].data
+            return data
+        except (KeyError, ValueError, pygit2.GitError):
+            return None
+
+
+class Ignored:
+    """Whether Git ignores a repository path (for the watcher's file events)."""
+
+    def __init__(self, start: str | Path) -> None:
+        self.repo = _open(start)
+
+    def __call__(self, path: str) -> bool:
+        try:
+            return bool(self.repo.path_is_ignored(path))
+        except Exception:  # noqa: BLE001 - a path Git cannot judge is not ignored
+            return False

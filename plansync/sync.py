@@ -1,73 +1,77 @@
-"""Repository <-> instance: plan a sync, apply it, detect drift, pull back.
+"""Repository <-> instance: plan a sync three ways, apply it, pull back.
 
-What was synced is recorded in the repository itself: `refs/plansync/<instance name>` points
-at a commit (one per sync, each the child of the last) whose tree holds `state.json`:
-{"instance": the instance's identity, "commit": the HEAD synced, "programs": {code:
-{"server_version", "sha256" (of the canonical bytes synced), "path"}}}. A program whose
-server_version moved since then was changed on the instance behind the repository's back:
-that is drift, and sync refuses to overwrite it without --force.
+The instance keeps, per program, the record of its last sync: the document as synced, the
+commit it came from, the time and the account (see plansync.instance.records). Every clone,
+CI and the server read the same record, so nothing depends on refs that `git clone` does not
+fetch. A sync compares three documents per program:
+
+    base   = the record's document (as last synced),
+    mine   = the seed file's final state,
+    theirs = what the instance holds now.
+
+Only mine changed: update. Only theirs changed: drift (pull takes it). Both changed: a merge
+by natural keys and fields (plansync.merge); disjoint changes are imported as one merged
+document and the merged file is written back; the same field changed two ways is a conflict,
+and nothing is written. Every import checks, in its own transaction, that the program is
+still at the version the plan saw (compare and swap), and records the sync in that same
+transaction.
 """
 
 from __future__ import annotations
 
 import hashlib
-import re
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from plansync.errors import Problem
-from plansync.instance.base import ImportReport, Instance, VersionConflict
+from plansync.instance.base import (
+    ImportReport,
+    Instance,
+    SyncRecord,
+    SyncStamp,
+    VersionConflict,
+)
 from plansync.seed.canonical import canonical_bytes
 from plansync.seed.events import final_state
 from plansync.seed.load import Limits, Seed
 from plansync.seed.validate import duplicate_programs, validate_bytes
 
-REF_PREFIX = "refs/plansync/"
-
-
-def instance_ref(address: str) -> str:
-    """The ref that records syncs to this instance, e.g. refs/plansync/default."""
-    if address == "memory:":
-        return REF_PREFIX + "memory"
-    if address.startswith(("http://", "https://")):
-        from plansync.instance.address import redact
-
-        url = redact(address).rstrip("/")
-        host = url.split("://", 1)[1].rpartition("@")[2]
-        slug = re.sub(r"[^a-z0-9]+", "-", host.lower()).strip("-") or "server"
-        return f"{REF_PREFIX}{slug}-{hashlib.sha256(url.encode()).hexdigest()[:8]}"
-    path = address.removeprefix("sqlite:///")
-    if Path(path).name == "instance.db" and Path(path).parent.name == ".plansync":
-        return REF_PREFIX + "default"
-    slug = re.sub(r"[^a-z0-9]+", "-", Path(path).stem.lower()).strip("-") or "instance"
-    digest = hashlib.sha256(str(Path(path).resolve()).encode()).hexdigest()[:8]
-    return f"{REF_PREFIX}{slug}-{digest}"
+CHANGES = frozenset({"create", "update", "merge", "forced", "prune"})  # what sync writes
+REFUSED = frozenset({"drift", "diverged", "conflict", "moved"})  # what it will not write
 
 
 def content_digest(doc: dict[str, Any]) -> str:
-    """What the state records of a program's content: the hash of its canonical bytes."""
+    """The hash of a document's canonical bytes (what a sync record names its content by)."""
     return hashlib.sha256(canonical_bytes(doc)).hexdigest()
-
-
-def state_entry(server_version: int | None, digest: str, path: str) -> dict[str, Any]:
-    """One program's entry in the recorded state."""
-    return {"server_version": server_version, "sha256": digest, "path": path}
 
 
 @dataclass
 class ProgramPlan:
-    """What sync will do (or did) with one program."""
+    """What sync will do (or did) with one program.
+
+    action: create | update | merge | unchanged | forced | prune (changes it makes);
+    drift | diverged | conflict | moved (refused); orphan (reported only).
+    """
 
     program: str
-    path: str
-    action: str  # create | update | unchanged | drift | forced
-    digest: str
-    changes: list[Any] = field(default_factory=list)  # instance -> file, as diff Changes
-    recorded_version: int | None = None
-    instance_version: int | None = None
+    path: str | None
+    action: str
+    digest: str = ""  # of mine
+    instance_version: int | None = None  # what the plan saw (then: after the sync)
+    mine: list[Any] = field(default_factory=list)  # base -> file: changed in the files
+    theirs: list[Any] = field(default_factory=list)  # base -> instance: changed there
+    conflicts: list[Any] = field(default_factory=list)
+    document: dict[str, Any] | None = None  # what to import (the file's, or the merge)
+    record: bool = False  # record the sync (also when nothing is imported)
     report: ImportReport | None = None
     pending: list[str] = field(default_factory=list)  # member emails with no account
+    names: dict[tuple[str | None, str], str] = field(default_factory=dict)  # task names
+
+    @property
+    def document_digest(self) -> str | None:
+        return None if self.document is None else content_digest(self.document)
 
 
 @dataclass
@@ -78,7 +82,11 @@ class SyncPlan:
 
     @property
     def refused(self) -> list[ProgramPlan]:
-        return [p for p in self.programs if p.action == "drift"]
+        return [p for p in self.programs if p.action in REFUSED]
+
+    @property
+    def changes(self) -> list[ProgramPlan]:
+        return [p for p in self.programs if p.action in CHANGES]
 
 
 def load_seeds(files: dict[str, bytes], limits: Limits | None = None) -> SyncPlan:
@@ -93,81 +101,244 @@ def load_seeds(files: dict[str, bytes], limits: Limits | None = None) -> SyncPla
     return plan
 
 
-def plan_sync(plan: SyncPlan, instance: Instance, state: dict[str, Any] | None,
-              force: bool = False) -> SyncPlan:
-    """Decide, per program, create / update / unchanged / drift (forced with force=True)."""
-    from plansync.diff import diff_documents
-
-    recorded = (state or {}).get("programs", {})
+def plan_sync(plan: SyncPlan, instance: Instance, *, force: bool = False,
+              prune: bool = False, prefixes: list[str] | None = None,
+              repository: str | None = None, history: Ancestry | None = None,
+              orphans: bool = True, known: dict[str, set[str]] | None = None) -> SyncPlan:
+    """Decide per program (three ways, see the module's docstring). Programs last synced
+    from this repository (its first commit) from a path under `prefixes`, whose seed file is
+    gone, are orphans (deleted with prune); other repositories' programs are never touched.
+    orphans=False: a plan of some files only, which says nothing of the others. `known`:
+    per path, digests of contents the file is known to have held (see find_base)."""
     for path, seed in plan.seeds.items():
-        doc = final_state(seed.doc)
-        code = doc["program"]["code"]
-        canonical = canonical_bytes(doc)
-        digest = hashlib.sha256(canonical).hexdigest()  # content_digest(doc), bytes reused
-        entry = recorded.get(code) or {}
-        current = instance.server_version(code)
-        item = ProgramPlan(code, path, "create", digest, [], entry.get("server_version"),
-                           current)
-        plan.programs.append(item)
-        if current is None:
-            continue
-        item.pending = instance.account_gaps(code).members
-        if entry.get("sha256") == digest and entry.get("server_version") == current:
-            item.action = "unchanged"
-            continue
-        exported = instance.export_program(code)
-        if canonical_bytes(exported) == canonical:
-            item.action = "unchanged"
-            continue
-        item.changes = diff_documents(exported, doc)
-        drifted = entry.get("server_version") != current
-        item.action = ("forced" if force else "drift") if drifted else "update"
+        plan.programs.append(_decide(path, final_state(seed.doc), instance, force, history,
+                                     (known or {}).get(path, set())))
+    if not orphans:
+        return plan
+    files = {p.program for p in plan.programs}
+    for code, where in sorted(instance.synced_paths(repository).items()):
+        if code not in files and where is not None and _under(where, prefixes):
+            plan.programs.append(ProgramPlan(code, where, "prune" if prune else "orphan",
+                                             instance_version=instance.server_version(code)))
     return plan
 
 
-def apply_sync(plan: SyncPlan, instance: Instance, *, create_users: bool = False) -> None:
-    """Import every program the plan creates, updates or forces, each as one transaction
-    that first checks the program is still at the server_version the plan saw (compare and
-    swap): a change on the instance in between turns the program into drift, unwritten.
+def _under(path: str, prefixes: list[str] | None) -> bool:
+    return not prefixes or any(not p or path == p or path.startswith(p.rstrip("/") + "/")
+                               for p in prefixes)
 
-    With create_users, programs left unchanged still get the accounts they name created."""
+
+class Ancestry(Protocol):
+    """The repository's history, as a three-way sync needs it (plansync.gitrepo.History)."""
+
+    def contains(self, commit: str) -> bool: ...
+
+    def blob(self, commit: str, path: str) -> bytes | None: ...
+
+
+def find_base(records: list[SyncRecord], mine: dict[str, Any], digest: str,
+              instance: Instance, history: Ancestry | None,
+              known: Collection[str] = ()) -> tuple[SyncRecord, dict[str, Any]] | None:
+    """The common base of the file and the instance: the newest sync whose document the file
+    descends from. That is a sync of exactly the file's content, or one made from a commit
+    that HEAD contains (its document read from that commit, or from the instance). Another
+    clone's later sync, of commits this clone does not have, is not a base: the file does not
+    hold it, so the instance changed since (drift or a merge), never the file. `records`:
+    the program's sync history, newest first; `known`: digests of contents this file is
+    known to have held (the watcher's memory of what it synced from it)."""
+    for record in records:
+        if record.digest == digest:
+            return record, mine
+        if record.digest in known:
+            kept = instance.sync_record(record.program, record.server_version)
+            if kept is not None and kept.document is not None and kept.digest == record.digest:
+                return record, kept.document
+        if record.commit is None or history is None or not history.contains(record.commit):
+            continue
+        document = _document_at(history, record)
+        if document is None:
+            kept = instance.sync_record(record.program, record.server_version)
+            document = None if kept is None or kept.digest != record.digest else kept.document
+        if document is not None:
+            return record, document
+    return None
+
+
+def _document_at(history: Ancestry, record: SyncRecord) -> dict[str, Any] | None:
+    """The document a record names, from its commit (if that file still says exactly it)."""
+    if record.path is None or record.commit is None:
+        return None
+    data = history.blob(record.commit, record.path)
+    if data is None:
+        return None
+    result = validate_bytes(record.path, data)
+    if result.seed is None or result.problems:
+        return None
+    document = final_state(result.seed.doc)
+    return document if content_digest(document) == record.digest else None
+
+
+def _decide(path: str, mine: dict[str, Any], instance: Instance, force: bool,
+            history: Ancestry | None, known: Collection[str]) -> ProgramPlan:
     from plansync.diff import diff_documents
 
+    code = mine["program"]["code"]
+    data = canonical_bytes(mine)
+    item = ProgramPlan(code, path, "create", hashlib.sha256(data).hexdigest(),
+                       document=mine, record=True)
+    current = instance.server_version(code)
+    item.instance_version = current
+    if current is None:
+        return item
+    item.pending = instance.account_gaps(code).members
+    records = instance.sync_history(code)
+    newest = records[0] if records else None
+    if newest is not None and (newest.digest, newest.server_version) == (item.digest, current):
+        return _settle(item, "unchanged", record=False)  # the fast path: nothing exported
+    theirs = instance.export_program(code)
+    if canonical_bytes(theirs) == data:  # in step: only the record may need writing
+        stale = newest is None or (newest.digest, newest.server_version) != (item.digest,
+                                                                             current)
+        return _settle(item, "unchanged", record=stale)
+    item.names = _task_names(theirs, mine)
+    found = find_base(records, mine, item.digest, instance, history, known)
+    if found is None:  # no common base: nobody can tell whose change this is
+        item.mine = diff_documents(theirs, mine)
+        return _settle(item, "forced" if force else "diverged", record=force)
+    base_record, base = found
+    item.names = _task_names(base, theirs, mine)
+    item.mine = diff_documents(base, mine)
+    item.theirs = diff_documents(base, theirs)
+    if base_record.digest == item.digest:  # only the instance changed
+        return _settle(item, "forced" if force else "drift", record=force)
+    if content_digest(theirs) == base_record.digest:  # only the files changed
+        return _settle(item, "update")
+    from plansync.merge import merge_documents
+
+    merged = merge_documents(base, mine, theirs)
+    if merged.conflicts:
+        item.conflicts = merged.conflicts
+        return _settle(item, "forced" if force else "conflict", record=force)
+    item.document = merged.merged
+    if merged.merged is not None and canonical_bytes(merged.merged) == data:
+        return _settle(item, "update")  # the file already holds the instance's changes
+    return _settle(item, "merge")
+
+
+def _task_names(*docs: dict[str, Any]) -> dict[tuple[str | None, str], str]:
+    """(project, wbs) -> task name, later documents winning: for the report's lines."""
+    return {(project["code"], task["wbs"]): task["name"] for doc in docs
+            for project in doc["program"].get("projects", [])
+            for task in project.get("tasks", [])}
+
+
+def _settle(item: ProgramPlan, action: str, *, record: bool = True) -> ProgramPlan:
+    item.action = action
+    item.record = record
+    if action not in ("create", "update", "merge", "forced") and not record:
+        item.document = None
+    return item
+
+
+def apply_sync(plan: SyncPlan, instance: Instance, *, commit: str | None, account: str,
+               repository: str | None = None, create_users: bool = False) -> None:
+    """Import what the plan creates, updates, merges or forces, each as one transaction that
+    first checks the program is still at the version the plan saw and records the sync; a
+    change on the instance in between turns the program into `moved`, unwritten. Prunes
+    delete (with the same check). Programs in step get their record refreshed if it is stale,
+    and (with create_users) the accounts they name."""
     for item in plan.programs:
-        doc = plan.seeds[item.path].doc
-        if item.action not in ("create", "update", "forced"):
-            if item.action == "unchanged" and create_users and item.instance_version and \
-                    instance.account_gaps(item.program).all:
-                item.report = instance.import_document(doc, create_users=True,
-                                                       expected_version=item.instance_version)
-                item.pending = item.report.pending
+        if item.action == "prune":
+            try:
+                instance.delete_program(item.program, expected_version=item.instance_version)
+            except VersionConflict as conflict:
+                item.action, item.instance_version = "moved", conflict.actual
             continue
+        if item.document is None and not (create_users and item.action == "unchanged"):
+            continue
+        if item.document is None:  # in step, record current: only accounts to create
+            if not instance.account_gaps(item.program).all:
+                continue
+            item.document = plan.seeds[_seed_path(item)].doc
+        # The record names a commit only if that commit's file holds exactly this document
+        # (not so for a merge: the merged file is written after, for its author to commit).
+        held = None if item.action == "merge" else commit
+        stamp = SyncStamp(_seed_path(item), held, account, repository) if item.record \
+            else None
         try:
             item.report = instance.import_document(
-                doc, create_users=create_users, expected_version=item.instance_version or 0)
+                item.document, create_users=create_users,
+                expected_version=item.instance_version or 0, record=stamp)
         except VersionConflict as conflict:
-            item.action = "drift"
-            item.instance_version = conflict.actual
-            if conflict.actual is not None:
-                item.changes = diff_documents(instance.export_program(item.program),
-                                              final_state(doc))
+            item.action, item.instance_version = "moved", conflict.actual
             continue
         item.instance_version = item.report.server_version
         item.pending = item.report.pending
 
 
-def recorded_state(state: dict[str, Any] | None, instance: Instance) -> dict[str, Any] | None:
-    """The recorded state if it was recorded for this very instance (a database made anew
-    at the same address is another instance: nothing was synced to it)."""
-    return state if state and state.get("instance") == instance.identity() else None
+def _seed_path(item: ProgramPlan) -> str:
+    assert item.path is not None
+    return item.path
 
 
-def new_state(plan: SyncPlan, instance: Instance, commit: str | None,
-              previous: dict[str, Any] | None) -> dict[str, Any]:
-    """The state to record after applying `plan` (or part of it, if an import failed):
-    refused programs, and programs not imported, keep their old entry."""
-    programs = dict((previous or {}).get("programs", {}))
+def write_merged(root: Path, plan: SyncPlan) -> None:
+    """Write each merged document (now on the instance) back over its seed file."""
+    from plansync.fileio import write_atomic
+
     for item in plan.programs:
-        if item.action == "unchanged" or item.report is not None:
-            programs[item.program] = state_entry(item.instance_version, item.digest, item.path)
-    return {"instance": instance.identity(), "commit": commit, "programs": programs}
+        if item.action == "merge" and item.report is not None and item.document is not None:
+            path = _seed_path(item)
+            write_atomic(root / path, rewrite_seed(root / path, plan.seeds[path],
+                                                   item.document))
+
+
+def rewrite_seed(target: Path, seed: Seed | None, doc: dict[str, Any]) -> bytes:
+    """The bytes of seed file `target` holding `doc`: canonical JSON, or for a YAML file its
+    own text with the data replaced where it changed (comments kept where their entity
+    still exists)."""
+    if seed is not None and seed.kind == "yaml":
+        from plansync.seed import yamlio
+
+        yamlio.merge_into_tree(seed.tree, doc)
+        return yamlio.dump(seed.tree).encode("utf-8")
+    return canonical_bytes(doc)
+
+
+# -- saved plans -----------------------------------------------------------------------------
+
+PLAN_FORMAT = "plansync-sync-plan"
+
+
+def plan_file(plan: SyncPlan, instance_id: str, files: dict[str, bytes],
+              commit: str | None) -> dict[str, Any]:
+    """What a saved plan holds: enough to tell, when it is applied, that nothing moved."""
+    return {"format": PLAN_FORMAT, "version": 1, "instance": instance_id, "commit": commit,
+            "files": {path: hashlib.sha256(data).hexdigest()
+                      for path, data in sorted(files.items())},
+            "programs": [_planned(p) for p in plan.programs]}
+
+
+def _planned(item: ProgramPlan) -> dict[str, Any]:
+    return {"program": item.program, "path": item.path, "action": item.action,
+            "server_version": item.instance_version, "document": item.document_digest}
+
+
+def stale_reasons(saved: dict[str, Any], now: dict[str, Any]) -> list[str]:
+    """Why a saved plan no longer describes what applying it now would do (empty: it does)."""
+    if saved.get("format") != PLAN_FORMAT or saved.get("version") != 1:
+        return ["it is not a plansync sync plan (version 1)"]
+    reasons = []
+    if saved.get("instance") != now["instance"]:
+        reasons.append("it was made for another instance")
+    changed = sorted(p for p in saved["files"].keys() | now["files"].keys()
+                     if saved["files"].get(p) != now["files"].get(p))
+    reasons += [f"{p} changed since the plan was made" for p in changed]
+    before = {p["program"]: p for p in saved.get("programs", [])}
+    after = {p["program"]: p for p in now["programs"]}
+    for code in sorted(before.keys() | after.keys()):
+        if before.get(code) != after.get(code):
+            reasons.append(f"program {code!r} changed on the instance since the plan was made"
+                           if code in before and code in after
+                           else f"program {code!r} is new to the plan" if code in after
+                           else f"program {code!r} is no longer in the plan")
+    return reasons

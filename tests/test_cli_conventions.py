@@ -314,7 +314,8 @@ def test_every_command_that_takes_paths_accepts_double_dash(work: Path) -> None:
     assert run("schedule", "--", dash)[0] == 0
     assert run("convert", "-o", "-x.seed.yaml", "--", dash)[0] == 0
     assert (work / "-x.seed.yaml").is_file()
-    assert run("sync", "--dry-run", "--instance", "memory:", "--", "-plans")[0] == 0
+    synced = run("sync", "--dry-run", "--allow-dirty", "--instance", "memory:", "--", "-plans")
+    assert synced[0] == 1 and "would create" in synced[1]  # 1: changes pending
     commit_all(work, "plans")
     assert run("validate", "--staged", "--", dash)[0] == 0
     assert run("diff", "--", dash) == (0, "", "")
@@ -324,7 +325,7 @@ def test_every_command_that_takes_paths_accepts_double_dash(work: Path) -> None:
 # --- item 22: colour
 
 
-COLOURED = ["validate", "fmt", "roundtrip", "import", "schedule", "diff", "sync"]
+COLOURED = ["validate", "fmt", "roundtrip", "import", "schedule", "diff", "sync", "watch"]
 
 
 def test_every_command_that_colours_has_color_and_no_color() -> None:

@@ -66,12 +66,9 @@ def test_a_change_on_the_instance_between_plan_and_import_is_drift_not_overwritt
     path.write_bytes(canonical_bytes(renamed(APOLLO, "Ours")))
     files = {"plans/apollo.seed.json": path.read_bytes()}
     from plansync import gitrepo
-    from plansync.sync import instance_ref, recorded_state
 
     mine = SqliteInstance(str(db(repo)))
-    state = recorded_state(gitrepo.read_state(repo, instance_ref(f"sqlite:///{db(repo)}")),
-                           mine)
-    plan = plan_sync(load_seeds(files), mine, state)
+    plan = plan_sync(load_seeds(files), mine, history=gitrepo.History(repo))
     assert [p.action for p in plan.programs] == ["update"]
 
     # Someone else's import lands after the plan was made, before it is applied.
@@ -79,22 +76,21 @@ def test_a_change_on_the_instance_between_plan_and_import_is_drift_not_overwritt
     theirs.import_document(renamed(APOLLO, "Theirs"))
     theirs.close()
 
-    apply_sync(plan, mine)
+    apply_sync(plan, mine, commit=None, account="tester@example.com")
     [item] = plan.programs
-    assert item.action == "drift" and item.report is None
+    assert item.action == "moved" and item.report is None
     assert item.instance_version == 2
-    assert any(c.op == "change" for c in item.changes)
     exported = mine.export_program("apollo")
     assert exported["program"]["projects"][0]["tasks"][0]["name"] == "Theirs"
 
 
 def test_a_program_created_meanwhile_is_not_overwritten(tmp_path: Path) -> None:
     target = SqliteInstance(str(tmp_path / "i.db"))
-    plan = plan_sync(load_seeds({"a.seed.json": canonical_bytes(APOLLO)}), target, None)
+    plan = plan_sync(load_seeds({"a.seed.json": canonical_bytes(APOLLO)}), target)
     assert plan.programs[0].action == "create"
     SqliteInstance(str(tmp_path / "i.db")).import_document(renamed(APOLLO, "First"))
-    apply_sync(plan, target)
-    assert plan.programs[0].action == "drift"
+    apply_sync(plan, target, commit=None, account="tester@example.com")
+    assert plan.programs[0].action == "moved"
     assert target.export_program("apollo")["program"]["projects"][0]["tasks"][0]["name"] \
         == "First"
 
@@ -247,7 +243,7 @@ def test_pull_after_a_clean_sync_of_a_v2_file_writes_nothing(repo: Path) -> None
     SqliteInstance(str(db(repo))).import_document(changed)
     apollo_before = (repo / "plans" / "apollo.seed.json").read_bytes()
     code, out, err = run("pull")
-    assert code == 3
+    assert code == 1  # refused, nothing written
     assert "version 2 timeline" in err
     assert path.read_bytes() == before
     assert (repo / "plans" / "apollo.seed.json").read_bytes() == apollo_before
@@ -258,7 +254,8 @@ def test_pull_says_what_changed_not_new_file(repo: Path) -> None:
     SqliteInstance(str(db(repo))).import_document(renamed(APOLLO, "Elsewhere"))
     code, out, _ = run("pull")
     assert code == 0
-    assert "apollo: wrote plans/apollo.seed.json (task change 1)" in out
+    assert "apollo: wrote plans/apollo.seed.json (took the instance's changes: task change 1)" \
+        in out
     assert "(new file)" not in out
 
 
@@ -335,7 +332,7 @@ def test_the_default_instance_reads_as_empty_before_its_first_sync(repo: Path) -
     code, out, _ = run("programs")
     assert (code, out.strip()) == (0, "no programs")
     code, out, _ = run("sync", "--dry-run")
-    assert code == 0 and "would create" in out
+    assert code == 1 and "would create" in out  # 1: changes pending
     assert not (repo / ".plansync").exists()
 
 
@@ -414,7 +411,9 @@ def test_a_password_in_an_address_is_masked(repo: Path) -> None:
 
 def test_the_sync_record_holds_no_local_path(repo: Path) -> None:
     assert run("sync")[0] == 0
-    git = pygit2.Repository(str(repo))
-    state = git[git.references["refs/plansync/default"].peel().tree["state.json"].id].data
-    assert str(repo).encode() not in state
-    assert json.loads(state)["instance"] == SqliteInstance(str(db(repo))).identity()
+    assert not list(pygit2.Repository(str(repo)).references.iterator())[1:]  # no refs added
+    target = SqliteInstance(str(db(repo)))
+    rows = list(target.conn.execute("SELECT * FROM sync_records"))
+    assert rows and not any(str(repo) in str(value) for row in rows for value in row)
+    record = target.sync_record("apollo")
+    assert record is not None and record.path == "plans/apollo.seed.json"

@@ -26,6 +26,7 @@ import pygit2
 import pytest
 
 from plansync.cli import cli
+from tests.gitrepos import commit_all
 
 ROOT = Path(__file__).resolve().parents[1]
 CLI_DOC = ROOT / "docs" / "cli.md"
@@ -47,6 +48,7 @@ def sandbox(tmp_path: Path) -> Path:
     pygit2.init_repository(str(work))
     for folder in ("docs", "examples", "tests/cases"):
         shutil.copytree(ROOT / folder, work / folder)
+    commit_all(work, "a clone of plansync's docs and examples")  # as in a real clone
     return work
 
 

@@ -370,3 +370,36 @@ def test_users_and_tokens_commands(server: Server) -> None:
     hashes = [row[0] for row in store.conn.execute("SELECT hash FROM tokens")]
     store.close()
     assert secret not in hashes and all(len(h) == 64 for h in hashes)
+
+
+def test_sync_records_and_delete_over_http(server: Server, tokens: dict[str, str | None]) -> None:
+    from plansync.instance.base import SyncStamp
+    from plansync.instance.http import HttpInstance
+
+    doc = team_plan()
+    doc["program"]["code"] = "recorded"
+    os.environ["PLANSYNC_TOKEN"] = tokens["staff"] or ""
+    try:
+        client = HttpInstance(server.url)
+        report = client.import_document(doc, record=SyncStamp("plans/r.seed.json", "abc123",
+                                                              "claimed@example.com", "root1"))
+        assert report.status == "created"
+        record = client.sync_record("recorded")
+        assert record is not None and record.document is not None
+        assert canonical_bytes(record.document) == canonical_bytes(doc)
+        assert (record.commit, record.path, record.repository) == ("abc123",
+                                                                   "plans/r.seed.json", "root1")
+        assert record.account == "staff@team.example"  # the server's account, not the claim
+        assert [r.server_version for r in client.sync_history("recorded")] == [1]
+        assert client.synced_paths("root1") == {"recorded": "plans/r.seed.json"}
+        assert client.sync_history("nope") == [] and client.sync_record("nope") is None
+        client.close()
+    finally:
+        del os.environ["PLANSYNC_TOKEN"]
+    with server.client(tokens["admin"]) as client:  # admin of apollo-style plans, not owner
+        assert client.delete("/api/v1/programs/recorded/").status_code == 403
+    with server.client(tokens["owner"]) as client:
+        assert client.delete("/api/v1/programs/recorded/",
+                             headers={"If-Match": '"7"'}).status_code == 409
+        assert client.delete("/api/v1/programs/recorded/").status_code == 204
+        assert client.get("/api/v1/programs/recorded/").status_code == 404

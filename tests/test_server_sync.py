@@ -83,7 +83,9 @@ def test_sync_pull_and_friends_over_http(repo: Path, server: Server) -> None:
     assert code == 0, out + err
     assert json.loads(path.read_text())["program"]["projects"][0]["tasks"][0]["name"] \
         == "Theirs"
-    assert run("sync")[0] == 0
+    commit_all(repo, "pulled")
+    code, out, _ = run("sync")
+    assert code == 0 and "apollo (plans/apollo.seed.json): unchanged" in out
     code, out, err = run("roundtrip", "--instance", server.url, "plans/apollo.seed.json")
     assert code == 0, out + err
 
@@ -95,19 +97,17 @@ def test_a_change_on_the_server_during_sync_is_refused_by_the_server(
     edit(path, "Ours")
     files = {"plans/apollo.seed.json": path.read_bytes()}
     from plansync import gitrepo
-    from plansync.sync import instance_ref, recorded_state
 
     mine = HttpInstance(server.url)
-    state = recorded_state(gitrepo.read_state(repo, instance_ref(server.url)), mine)
-    plan = plan_sync(load_seeds(files), mine, state)
+    plan = plan_sync(load_seeds(files), mine, history=gitrepo.History(repo))
     assert [p.action for p in plan.programs] == ["update"]
     theirs = json.loads(files["plans/apollo.seed.json"])
     theirs["program"]["name"] = "Changed meanwhile"
     with server.client(server.token("ci@team.example")) as client:
         assert client.post("/api/v1/programs/import/", content=canonical_bytes(theirs),
                            headers={"Content-Type": "application/json"}).status_code == 200
-    apply_sync(plan, mine)
-    assert plan.programs[0].action == "drift"
+    apply_sync(plan, mine, commit=None, account="ci@team.example")
+    assert plan.programs[0].action == "moved"
     assert mine.export_program("apollo")["program"]["name"] == "Changed meanwhile"
     assert "POST /api/v1/programs/import/ 409" in server.log
     mine.close()

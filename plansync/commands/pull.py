@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -20,39 +21,38 @@ from plansync.fileio import write_atomic
 from plansync.render.safe import escape
 from plansync.seed.canonical import canonical_bytes
 from plansync.seed.load import Limits, Seed
+from plansync.sync import load_seeds
 
 
 @click.command("pull")
 @click.argument("programs", nargs=-1)
 @instance_option
 @click.option("--commit", "do_commit", is_flag=True,
-              help="Commit the updated seed files (with pygit2), with a message that "
-              "summarises the semantic change.")
+              help="Commit the seed files pull wrote (with pygit2), and record the pull as "
+              "the last sync on the instance.")
 @click.option("--force", is_flag=True,
-              help="Overwrite seed files that have uncommitted edits.")
+              help="Take the instance's version where pull would refuse: over uncommitted "
+              "edits, and where there is no record of a last sync.")
 @click.option("--dir", "folder", default=None, type=click.Path(file_okay=False),
               help="Where to write programs that have no seed file yet (default: the "
               "repository root).")
 @limit_options
 def command(programs: tuple[str, ...], instance: str | None, do_commit: bool, force: bool,
             folder: str | None, limits: Limits) -> int:
-    """Write the instance's state of programs over their seed files.
+    """Bring the instance's changes into the seed files, three ways.
 
     Without PROGRAM, every program that has a seed file in the repository and exists on the
-    instance is pulled. JSON files get the canonical bytes; YAML files keep their comments
-    wherever the entity they sit on still exists. A program without a seed file gets
-    <code>.seed.json. The pull is recorded as the last sync, so the next `sync` sees no drift.
-    A seed file with uncommitted edits is never overwritten without --force.
+    instance is pulled. Compared with the record of the last sync: changed only on the
+    instance, the file takes the instance's version; changed only in the file (not synced
+    yet), it is left alone (sync sends it); changed on both sides, the two are merged by
+    natural keys and fields, and a conflict refuses with the base / mine / theirs values. JSON
+    files get canonical bytes; YAML files keep their comments wherever the entity they sit on
+    still exists. Nothing is written unless every program can be pulled. The pull is recorded
+    as the last sync only with --commit (otherwise at the next sync, once the file holds it).
     """
     from plansync import gitrepo
     from plansync.instance.address import opened, resolve_address
-    from plansync.sync import (
-        content_digest,
-        instance_ref,
-        load_seeds,
-        recorded_state,
-        state_entry,
-    )
+    from plansync.instance.base import SyncStamp
 
     root = gitrepo.workdir(".")
     refused: list[Problem] = []
@@ -63,47 +63,124 @@ def command(programs: tuple[str, ...], instance: str | None, do_commit: bool, fo
         click.echo("plansync: nothing was pulled (fix the files above first)", err=True)
         return EXIT_FINDINGS
     by_code = {seed.doc["program"]["code"]: (path, seed) for path, seed in plan.seeds.items()}
-    address = resolve_address(instance, root)
-    ref = instance_ref(address)
-    with opened(address) as target:
+    with opened(resolve_address(instance, root)) as target:
         wanted = list(programs) or [c for c in by_code if target.server_version(c) is not None]
-        state = recorded_state(gitrepo.read_state(root, ref), target) or {"programs": {}}
-        written, lines = [], []
-        targets = {code: by_code.get(code, (_new_path(root, folder, code), None))
-                   for code in wanted}
-        exports = {}
-        for code, (path, seed) in targets.items():  # refuse before writing anything
-            if target.server_version(code) is None:
-                raise UsageError(f"no program {code!r} on the instance",
-                                 hint="`plansync programs` lists what it holds")
-            exports[code] = exported = target.export_program(code)
-            if seed is not None and _same_state(seed, exported):
-                continue
-            if not force and gitrepo.has_local_edits(root, path):
-                raise PlansyncError(f"{path} has uncommitted edits; pull would overwrite them",
-                                    hint="commit or stash them first, or pass --force")
-            if seed is not None and seed.doc.get("version") == 2:
-                raise PlansyncError(
-                    f"{path} is a version 2 timeline and the instance's state of {code!r} "
-                    "differs from its final state; pull writes final states only, which would "
-                    "drop the file's events", hint=f"to replace the timeline with the state "
-                    f"on purpose: plansync export {code} -o {path}")
-        for code, (path, seed) in targets.items():
-            exported = exports[code]
-            changed, line = _write(root, path, seed, exported)
-            lines.append(line)
-            if changed:
-                written.append(path)
-            state["programs"][code] = state_entry(target.server_version(code),
-                                                  content_digest(exported), path)
-        state.update(instance=target.identity(), commit=gitrepo.head_commit(root))
-    click.echo("\n".join(lines) or "nothing to pull")
-    if do_commit and written:
-        oid = gitrepo.commit_files(root, written, "plansync pull\n\n" + "\n".join(lines) + "\n")
-        state["commit"] = oid
-        click.echo(f"committed {oid[:10]}")
-    gitrepo.write_state(root, ref, state, "plansync pull\n")
+        steps = []
+        for code in wanted:  # decide every program before writing any
+            path, seed = by_code.get(code, (None, None))
+            steps.append(_step(root, target, code, path, seed, folder, force))
+        blocked = [s for s in steps if s.refusal]
+        if blocked:
+            _refuse(blocked)
+            return EXIT_FINDINGS
+        written = []
+        for step in steps:
+            if step.data is not None:
+                write_atomic(root / step.path, step.data)
+                written.append(step.path)
+        click.echo("\n".join(escape(s.line) for s in steps) or "nothing to pull")
+        if do_commit and written:
+            oid = gitrepo.commit_files(root, written, "plansync pull\n\n" +
+                                       "\n".join(s.line for s in steps) + "\n")
+            repository, account = gitrepo.identity(root)
+            for step in steps:  # record the instance's state as the last sync
+                if step.data is not None and step.exported is not None:
+                    held = oid if step.merge is None else None  # a merge's file holds more
+                    target.import_document(step.exported, expected_version=step.version,
+                                           record=SyncStamp(step.path, held, account,
+                                                            repository))
+            click.echo(f"committed {oid[:10]}")
     return EXIT_OK
+
+
+@dataclass
+class _Step:
+    """What pull does with one program: bytes to write (None: nothing), a line to print, or
+    a refusal; and the instance's document and version the step was decided on."""
+
+    code: str
+    path: str
+    line: str = ""
+    data: bytes | None = None
+    refusal: str = ""
+    merge: Any = None
+    exported: dict[str, Any] | None = None
+    version: int | None = None
+
+
+def _step(root: Path, target: Any, code: str, path: str | None, seed: Seed | None,
+          folder: str | None, force: bool) -> _Step:
+    from plansync import gitrepo
+    from plansync.diff import diff_documents, summary
+    from plansync.seed.events import final_state
+    from plansync.sync import content_digest, find_base, rewrite_seed
+
+    version = target.server_version(code)
+    if version is None:
+        raise UsageError(f"no program {code!r} on the instance",
+                         hint="`plansync programs` lists what it holds")
+    step = _Step(code, path or _new_path(root, folder, code), version=version)
+    theirs = step.exported = target.export_program(code)
+    if seed is None:
+        step.data, step.line = canonical_bytes(theirs), f"{code}: wrote {step.path} (new file)"
+        return step
+    mine = final_state(seed.doc)
+    if canonical_bytes(mine) == canonical_bytes(theirs):
+        step.line = f"{code}: {step.path} is up to date"
+        return step
+    found = find_base(target.sync_history(code), mine, content_digest(mine), target,
+                      gitrepo.History(root))
+    base = None if found is None else found[1]
+    if base is not None and canonical_bytes(base) == canonical_bytes(theirs):
+        step.line = (f"{code}: {step.path} has changes not synced yet; nothing to pull "
+                     "(`plansync sync` sends them)")
+        return step
+    if base is None and not force:
+        step.refusal = (f"{step.path} differs from the instance and there is no record of a "
+                        "last sync to tell whose change it is; pass --force to take the "
+                        "instance's version")
+        return step
+    if base is None or canonical_bytes(base) == canonical_bytes(mine):
+        result, what = theirs, "took the instance's changes"
+    else:
+        from plansync.merge import merge_documents
+
+        step.merge = merge_documents(base, mine, theirs)
+        if step.merge.conflicts:
+            step.refusal = (f"{step.path} and the instance changed the same things in "
+                            "different ways since the last sync")
+            return step
+        result, what = step.merge.merged, "merged the instance's changes with the file's"
+        if canonical_bytes(result) == canonical_bytes(mine):
+            step.line = (f"{code}: {step.path} already holds the instance's changes, and has "
+                         "its own not synced yet (`plansync sync` sends them)")
+            return step
+    if not force and gitrepo.has_local_edits(root, step.path):
+        step.refusal = (f"{step.path} has uncommitted edits; commit or stash them first, or "
+                        "pass --force")
+        return step
+    if seed.doc.get("version") == 2:
+        step.refusal = (f"{step.path} is a version 2 timeline and the instance's state of "
+                        f"{code!r} differs from its final state; pull writes final states "
+                        "only, which would drop the file's events (to replace the timeline "
+                        f"with the state on purpose: plansync export {code} -o {step.path})")
+        return step
+    counts = summary(diff_documents(mine, result))
+    changed = "; ".join(f"{kind} " + " ".join(f"{op} {n}" for op, n in ops.items() if n)
+                        for kind, ops in counts.items())
+    step.data = rewrite_seed(root / step.path, seed, result)
+    step.line = f"{code}: wrote {step.path} ({what}: {changed})"
+    return step
+
+
+def _refuse(blocked: list[_Step]) -> None:
+    from plansync.render.sync import conflict_line
+
+    for step in blocked:
+        click.echo(f"plansync: {escape(step.code)}: {escape(step.refusal)}", err=True)
+        for conflict in step.merge.conflicts if step.merge else []:
+            click.echo(f"  {conflict_line(conflict)}", err=True)
+    click.echo("plansync: nothing was pulled", err=True)
 
 
 def _new_path(root: Path, folder: str | None, code: str) -> str:
@@ -123,30 +200,3 @@ def _new_path(root: Path, folder: str | None, code: str) -> str:
     return target.relative_to(root.resolve()).as_posix()
 
 
-def _same_state(seed: Seed, exported: dict[str, Any]) -> bool:
-    from plansync.seed.events import final_state
-
-    return canonical_bytes(final_state(seed.doc)) == canonical_bytes(exported)
-
-
-def _write(root: Path, path: str, seed: Seed | None, exported: dict[str, Any]
-           ) -> tuple[bool, str]:
-    from plansync.diff import diff_documents, summary
-    from plansync.seed import yamlio
-
-    code = exported["program"]["code"]
-    if seed is not None and _same_state(seed, exported):
-        return False, f"{code}: {escape(path)} is up to date"
-    target = root / path
-    if seed is not None and seed.kind == "yaml":
-        yamlio.merge_into_tree(seed.tree, exported)
-        data = yamlio.dump(seed.tree).encode("utf-8")
-    else:
-        data = canonical_bytes(exported)
-    write_atomic(target, data)
-    if seed is None:
-        return True, f"{code}: wrote {escape(path)} (new file)"
-    counts = summary(diff_documents(seed.doc, exported))
-    what = "; ".join(f"{kind} " + " ".join(f"{op} {n}" for op, n in ops.items() if n)
-                     for kind, ops in counts.items())
-    return True, f"{code}: wrote {escape(path)} ({what})"

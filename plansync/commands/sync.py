@@ -1,54 +1,78 @@
-"""plansync sync [DIR] [--dry-run] [--force]"""
+"""plansync sync [DIR] [--dry-run] [--force] [--prune] [--plan-out F | --plan F]"""
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import Any
 
 import click
 
-from plansync.commands.common import color_option, echo_problems, limit_options, status
+from plansync.commands.common import (
+    color_option,
+    echo_problems,
+    limit_options,
+    status,
+    write_output,
+)
 from plansync.commands.common_instance import instance_option
-from plansync.errors import EXIT_FINDINGS, EXIT_OK, Problem, UsageError
-from plansync.render.json_out import dumps
-from plansync.render.safe import escape
+from plansync.errors import EXIT_FINDINGS, EXIT_OK, Problem, Refused, UsageError
 from plansync.seed.load import Limits
+
+EXIT_PENDING = 2  # --detailed-exitcode: there are (or were) changes
 
 
 @click.command("sync")
 @click.argument("folder", required=False, type=click.Path(exists=True, file_okay=False))
 @instance_option
-@click.option("--dry-run", is_flag=True, help="Show the plan (create, update, unchanged, "
-              "refused for drift); write nothing.")
-@click.option("--force", is_flag=True, help="Overwrite programs that changed on the instance "
-              "since the last sync (drift).")
+@click.option("--dry-run", is_flag=True, help="Show the plan, field by field; write nothing.")
+@click.option("--force", is_flag=True, help="Overwrite the instance with the files where it "
+              "changed since the last sync (drift, conflicts, no record of a last sync).")
+@click.option("--prune", is_flag=True, help="Delete programs synced before from here whose "
+              "seed file is gone (orphans).")
+@click.option("--allow-dirty", is_flag=True, help="Sync seed files with uncommitted edits "
+              "too (the record then names no commit).")
 @click.option("--create-users", is_flag=True, help="Create accounts for unknown emails.")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
-              show_default=True, help="Output format.")
+@click.option("--plan-out", "plan_out", metavar="FILE", help="Write the plan to FILE (JSON) "
+              "and change nothing; apply it later with --plan.")
+@click.option("--plan", "plan_in", metavar="FILE", type=click.Path(dir_okay=False),
+              help="Apply exactly the plan saved in FILE; refused if the files or the "
+              "instance moved since it was made.")
+@click.option("--detailed-exitcode", is_flag=True, help="Exit 0 when files and instance "
+              "were in step, 2 when there are (or were) changes, 1 on an error or refusal.")
+@click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json"]),
+              default="text", show_default=True, help="Output format.")
 @color_option
 @limit_options
 def command(folder: str | None, instance: str | None, dry_run: bool, force: bool,
-            create_users: bool, fmt: str, limits: Limits) -> int:
-    """Import the repository's seed files whose content differs from the instance.
+            prune: bool, allow_dirty: bool, create_users: bool, plan_out: str | None,
+            plan_in: str | None, detailed_exitcode: bool, fmt: str, limits: Limits) -> int:
+    """Bring the instance in step with the repository's seed files, three ways.
 
-    Every seed file (below FOLDER, default: the whole repository) is validated first; an
-    invalid one stops the sync before anything is imported. Each program is then created,
-    updated or left alone. A program changed on the instance since the last sync (drift) is
-    refused, with the semantic diff instance -> file: use --force to overwrite it, or
-    `plansync pull` to take the instance's version. What was synced is recorded in the
-    repository under refs/plansync/<instance>.
+    For each program sync compares the file, the instance, and the record of the last sync
+    (kept by the instance): changed only in the file, it updates the instance; changed only on
+    the instance, it refuses (drift: `plansync pull` takes it); changed on both sides, it
+    merges by natural keys and fields (the instance gets the merge, the merged file is written
+    back for you to commit), and refuses a conflict with the base / mine / theirs values.
+    Every seed file (below FOLDER, default: the whole repository) is validated first, and
+    must be committed (or --allow-dirty). Exit 0 when done, 1 when something was refused
+    (or, with --dry-run, when anything would change).
     """
     from plansync import gitrepo
     from plansync.instance.address import opened, resolve_address
     from plansync.sync import (
         apply_sync,
-        instance_ref,
         load_seeds,
-        new_state,
+        plan_file,
         plan_sync,
-        recorded_state,
+        stale_reasons,
+        write_merged,
     )
 
+    if plan_out and (plan_in or dry_run):
+        raise UsageError("--plan-out makes a plan; it goes without --plan and --dry-run")
     root = gitrepo.workdir(folder or ".")
+    address = resolve_address(instance, root)
     prefixes = [] if folder is None else [gitrepo.repo_path(folder, root)]
     status("validating the seed files")
     refused: list[Problem] = []
@@ -63,65 +87,55 @@ def command(folder: str | None, instance: str | None, dry_run: bool, force: bool
         echo_problems(plan.problems, list(plan.seeds), "text")
         click.echo("plansync: nothing was synced (fix the files above first)", err=True)
         return EXIT_FINDINGS
-    address = resolve_address(instance, root)
-    ref = instance_ref(address)
-    with opened(address, create=not dry_run) as target:
-        state = recorded_state(gitrepo.read_state(root, ref), target)
+    dirty = gitrepo.uncommitted(root, sorted(files))
+    if dirty and not allow_dirty:
+        raise Refused(f"uncommitted seed files: {', '.join(dirty)}; a sync records the commit "
+                      "its files come from", hint="commit them first, or pass --allow-dirty "
+                      "(the record then names no commit)")
+    commit = None if dirty else gitrepo.head_commit(root)
+    repository, account = gitrepo.identity(root)
+    writes = not (dry_run or plan_out)
+    with opened(address, create=writes) as target:
         status(f"comparing {len(plan.seeds)} program(s) with the instance")
-        plan_sync(plan, target, state, force)
-        if not dry_run:
+        plan_sync(plan, target, force=force, prune=prune, prefixes=prefixes,
+                  repository=repository, history=gitrepo.History(root))
+        saved = plan_file(plan, target.identity(), files, commit)
+        if plan_in:
+            reasons = stale_reasons(_read_plan(plan_in), saved)
+            if reasons:
+                raise Refused(f"the saved plan {plan_in} is stale: " + "; ".join(reasons),
+                              hint="make a new plan (sync --plan-out) and review it")
+        if plan_out:
+            write_output(plan_out, (json.dumps(saved, indent=2) + "\n").encode())
+        elif writes:
             status("importing the changed programs")
-            try:
-                apply_sync(plan, target, create_users=create_users)
-            finally:  # record what did get imported, even if a later import failed
-                recorded = new_state(plan, target, gitrepo.head_commit(root), state)
-                if recorded != state:
-                    gitrepo.write_state(root, ref, recorded, _message(plan))
-    _echo(plan, fmt, dry_run)
-    return EXIT_FINDINGS if plan.refused else EXIT_OK
+            apply_sync(plan, target, commit=commit, account=account, repository=repository,
+                       create_users=create_users)
+            write_merged(root, plan)
+    _echo(plan, fmt, dry_run or bool(plan_out))
+    return _exit_code(plan, dry_run or bool(plan_out), detailed_exitcode)
 
 
-def _message(plan: Any) -> str:
-    done = [f"{p.program}: {p.action}" for p in plan.programs]
-    return "plansync sync\n\n" + "\n".join(done) + "\n"
+def _read_plan(path: str) -> dict[str, Any]:
+    try:
+        data: dict[str, Any] = json.loads(Path(path).read_text("utf-8"))
+    except (OSError, ValueError) as exc:
+        raise UsageError(f"cannot read the plan {path}: {exc}",
+                         hint="pass a file written by sync --plan-out") from exc
+    if not isinstance(data, dict) or not isinstance(data.get("files"), dict):
+        raise UsageError(f"{path} is not a plan written by sync --plan-out")
+    return data
+
+
+def _exit_code(plan: Any, dry_run: bool, detailed: bool) -> int:
+    if plan.refused:
+        return EXIT_FINDINGS
+    if detailed:
+        return EXIT_PENDING if plan.changes else EXIT_OK
+    return EXIT_FINDINGS if dry_run and plan.changes else EXIT_OK
 
 
 def _echo(plan: Any, fmt: str, dry_run: bool) -> None:
-    from plansync.diff import summary
-    from plansync.render.diff import RENDERERS
-    from plansync.render.text import accounts_lines
+    from plansync.render.sync import RENDERERS
 
-    if fmt == "json":
-        click.echo(dumps({"dry_run": dry_run, "programs": [
-            {"program": p.program, "path": p.path, "action": p.action,
-             "server_version": p.instance_version, "summary": summary(p.changes),
-             "pending_memberships": p.pending,
-             "created_users": p.report.created_users if p.report else [],
-             "changes": [c.as_dict() for c in p.changes]} for p in plan.programs]}))
-        return
-    verbs = {"create": "created", "update": "updated", "forced": "overwritten (forced)",
-             "unchanged": "unchanged", "drift": "REFUSED: changed on the instance since the "
-             "last sync"}
-    if dry_run:
-        verbs.update(create="would create", update="would update",
-                     forced="would overwrite (forced)")
-    for p in plan.programs:
-        version = f", server_version {p.instance_version}" if p.instance_version else ""
-        counts = _short(summary(p.changes))
-        click.echo(f"{p.program} ({escape(p.path)}): {verbs[p.action]}{version}{counts}")
-        for line in accounts_lines(p.report.created_users if p.report else [], p.pending):
-            click.echo(line)
-        if p.action == "drift":
-            click.echo(RENDERERS["text"](p.changes, None, color=False))
-            click.echo("  hint: `plansync sync --force` overwrites the instance with the file; "
-                       "`plansync pull` takes the instance's version into the file", err=True)
-
-
-def _short(counts: dict[str, dict[str, int]]) -> str:
-    signs = {"add": "+", "remove": "-", "change": "~", "move": ">"}
-    parts = []
-    for kind, by_op in counts.items():
-        text = " ".join(f"{signs[op]}{n}" for op, n in by_op.items() if n)
-        if text:
-            parts.append(f"{kind} {text}")
-    return (": " + "; ".join(parts)) if parts else ""
+    click.echo(RENDERERS[fmt](plan, dry_run))

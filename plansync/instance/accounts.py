@@ -146,5 +146,12 @@ def can_replace(conn: sqlite3.Connection, account: Account, program_id: str | No
     return _rank(roles(conn, account, program_id)[0]) >= _rank("admin")
 
 
+def can_delete(conn: sqlite3.Connection, account: Account, program_id: str | None) -> bool:
+    """Delete a program: its owner, or staff."""
+    if account.staff:
+        return True
+    return program_id is not None and roles(conn, account, program_id)[0] == "owner"
+
+
 class Forbidden(InstanceError):
     """The account may not do this (HTTP 403)."""

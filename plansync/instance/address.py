@@ -28,7 +28,12 @@ CONFIG = "plansync.yaml"
 
 
 def resolve_address(option: str | None, cwd: str | Path = ".") -> str:
-    """The address to use, following the resolution order."""
+    """The address to use, following the resolution order; a usage error for an address of
+    no known kind (before anything else is done)."""
+    return _known(_resolved(option, cwd))
+
+
+def _resolved(option: str | None, cwd: str | Path) -> str:
     if option:
         return option
     env = os.environ.get("PLANSYNC_INSTANCE")
@@ -41,6 +46,13 @@ def resolve_address(option: str | None, cwd: str | Path = ".") -> str:
     if configured:
         return _rebase(configured, root)
     return "sqlite:///" + str(root / DEFAULT_DIR / DEFAULT_DB)
+
+
+def _known(address: str) -> str:
+    if not address.startswith(tuple(KINDS)):
+        raise UsageError(f"unknown instance address {redact(address)!r}",
+                         hint="use sqlite:///path/to/file.db, http(s)://host:port or memory:")
+    return address
 
 
 def _configured(path: Path) -> str | None:
@@ -148,8 +160,5 @@ def opened(address: str, *, create: bool = False) -> Iterator[Instance]:
 
 
 def open_instance(address: str, *, create: bool = False) -> Instance:
-    for prefix, factory in KINDS.items():
-        if address.startswith(prefix):
-            return factory(address, create)
-    raise UsageError(f"unknown instance address {redact(address)!r}",
-                     hint="use sqlite:///path/to/file.db, http(s)://host:port or memory:")
+    prefix = next(p for p in KINDS if _known(address).startswith(p))
+    return KINDS[prefix](address, create)

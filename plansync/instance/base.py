@@ -71,6 +71,40 @@ class VersionConflict(InstanceError):
 
 
 @dataclass(frozen=True)
+class SyncStamp:
+    """What a sync tells the instance to record with an import: where the document came
+    from (commit: None when the files were not committed) and who synced it."""
+
+    path: str
+    commit: str | None
+    account: str
+    repository: str | None = None  # the repository's first commit: the same in every clone
+
+
+@dataclass(frozen=True)
+class SyncRecord:
+    """The instance's record of one sync of a program: the document as synced (canonical
+    data: a common base for a later three-way sync; None where not kept or not asked for),
+    its hash, and where it came from (commit: the commit whose file holds exactly it)."""
+
+    program: str
+    server_version: int
+    digest: str
+    document: dict[str, Any] | None
+    commit: str | None
+    path: str | None
+    at: str
+    account: str
+    repository: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"program": self.program, "server_version": self.server_version,
+                "digest": self.digest, "commit": self.commit, "repository": self.repository,
+                "path": self.path, "at": self.at, "account": self.account,
+                "document": self.document}
+
+
+@dataclass(frozen=True)
 class AccountGaps:
     """Emails a program names that have no account: its members' (pending memberships)
     and its resources'."""
@@ -107,11 +141,12 @@ class Instance(Protocol):
     def server_version(self, program: str) -> int | None: ...
 
     def import_document(self, doc: dict[str, Any], *, create_users: bool = False,
-                        dry_run: bool = False,
-                        expected_version: int | None = None) -> ImportReport:
+                        dry_run: bool = False, expected_version: int | None = None,
+                        record: SyncStamp | None = None) -> ImportReport:
         """Apply one document as one transaction. expected_version (compare-and-swap): the
         server_version the program must have (0: it must not exist), checked in the same
-        transaction; a mismatch raises VersionConflict and writes nothing."""
+        transaction; a mismatch raises VersionConflict and writes nothing. With `record`,
+        the same transaction records the document as the program's last sync."""
         ...
 
     def import_documents(self, docs: Sequence[dict[str, Any]], *, create_users: bool = False,
@@ -120,6 +155,27 @@ class Instance(Protocol):
         ...
 
     def account_gaps(self, program: str) -> AccountGaps: ...
+
+    def sync_history(self, program: str) -> list[SyncRecord]:
+        """The program's sync records, newest first, without documents (none: never synced,
+        or no such program)."""
+        ...
+
+    def sync_record(self, program: str, server_version: int | None = None
+                    ) -> SyncRecord | None:
+        """The newest sync record (or the newest at `server_version`) with its document;
+        None when there is none or its document is no longer kept."""
+        ...
+
+    def synced_paths(self, repository: str | None) -> dict[str, str | None]:
+        """Program code -> the seed file path of its last sync, for every program last
+        synced from `repository` (its first commit)."""
+        ...
+
+    def delete_program(self, program: str, *, expected_version: int | None = None) -> None:
+        """Delete a program and everything in it (one transaction; expected_version as for
+        import_document)."""
+        ...
 
     def export_program(self, program: str) -> dict[str, Any]: ...
 

@@ -20,6 +20,8 @@ from plansync.instance.base import (
     ImportReport,
     NotFound,
     ProgramSummary,
+    SyncRecord,
+    SyncStamp,
     VersionConflict,
 )
 
@@ -125,9 +127,40 @@ class HttpInstance:
         members = list(detail["pending_memberships"])
         return AccountGaps(members, sorted(missing - set(members)))
 
+    def sync_history(self, program: str) -> list[SyncRecord]:
+        try:
+            found = self._request("GET", f"/api/v1/programs/{_q(program)}/sync/history/")
+        except NotFound:
+            return []
+        return [_record(data) for data in found.json()]
+
+    def sync_record(self, program: str, server_version: int | None = None
+                    ) -> SyncRecord | None:
+        params = {} if server_version is None else {"server_version": str(server_version)}
+        try:
+            data = self._request("GET", f"/api/v1/programs/{_q(program)}/sync/",
+                                 params=params).json()
+        except NotFound:
+            return None
+        return _record(data)
+
+    def synced_paths(self, repository: str | None) -> dict[str, str | None]:
+        params = {} if repository is None else {"repository": repository}
+        paths: dict[str, str | None] = self._request("GET", "/api/v1/sync/",
+                                                     params=params).json()
+        return paths
+
+    def delete_program(self, program: str, *, expected_version: int | None = None) -> None:
+        headers = {} if expected_version is None else {"If-Match": f'"{expected_version}"'}
+        try:
+            self._request("DELETE", f"/api/v1/programs/{_q(program)}/", retry=False,
+                          headers=headers)
+        except _Conflict as conflict:
+            raise VersionConflict(program, expected_version or 0, conflict.actual) from None
+
     def import_document(self, doc: dict[str, Any], *, create_users: bool = False,
-                        dry_run: bool = False,
-                        expected_version: int | None = None) -> ImportReport:
+                        dry_run: bool = False, expected_version: int | None = None,
+                        record: SyncStamp | None = None) -> ImportReport:
         from plansync.seed.canonical import canonical_bytes
 
         if create_users:
@@ -139,10 +172,17 @@ class HttpInstance:
             headers["If-None-Match"] = "*"
         elif expected_version is not None:
             headers["If-Match"] = f'"{expected_version}"'
+        params = {"dry_run": "1" if dry_run else "0"}
+        if record is not None:  # the server records its own account, not the one claimed
+            params["sync_path"] = record.path
+            if record.commit:
+                params["sync_commit"] = record.commit
+            if record.repository:
+                params["sync_repository"] = record.repository
         try:
             response = self._request("POST", "/api/v1/programs/import/", retry=False,
                                      content=canonical_bytes(doc), headers=headers,
-                                     params={"dry_run": "1" if dry_run else "0"})
+                                     params=params)
         except _Conflict as conflict:
             raise VersionConflict(doc["program"]["code"], expected_version or 0,
                                   conflict.actual) from None
@@ -182,6 +222,12 @@ class _Conflict(InstanceError):
     def __init__(self, message: str, actual: int | None) -> None:
         super().__init__(message)
         self.actual = actual
+
+
+def _record(data: dict[str, Any]) -> SyncRecord:
+    return SyncRecord(data["program"], data["server_version"], data["digest"],
+                      data.get("document"), data["commit"], data["path"], data["at"],
+                      data["account"], data["repository"])
 
 
 def _report(data: dict[str, Any]) -> ImportReport:

@@ -18,7 +18,16 @@ from pathlib import Path
 from typing import Any
 
 from plansync.errors import InstanceError, UsageError
-from plansync.instance.base import AccountGaps, ImportReport, NotFound, ProgramSummary
+from plansync.instance import records
+from plansync.instance.base import (
+    AccountGaps,
+    ImportReport,
+    NotFound,
+    ProgramSummary,
+    SyncRecord,
+    SyncStamp,
+    VersionConflict,
+)
 from plansync.instance.exporter import Exporter, project_document
 from plansync.instance.importer import Importer
 from plansync.memory import no_gc_pauses
@@ -165,13 +174,16 @@ class SqliteInstance:
 
     def import_document(self, doc: dict[str, Any], *, create_users: bool = False,
                         dry_run: bool = False, expected_version: int | None = None,
+                        record: SyncStamp | None = None,
                         authorize: Callable[[str | None], None] | None = None
                         ) -> ImportReport:
-        """Apply a valid document as one transaction (rolled back when dry_run).
+        """Apply a valid document as one transaction (rolled back when dry_run); with
+        `record`, record it as the program's last sync in that transaction.
 
         `authorize(program id or None when new)` runs inside the transaction, before any
         write: it raises to refuse (the server's permission check)."""
-        return self._import([doc], create_users, dry_run, [expected_version], authorize)[0]
+        return self._import([doc], create_users, dry_run, [expected_version], authorize,
+                            record)[0]
 
     def import_documents(self, docs: Sequence[dict[str, Any]], *, create_users: bool = False,
                          dry_run: bool = False) -> list[ImportReport]:
@@ -180,7 +192,8 @@ class SqliteInstance:
 
     def _import(self, docs: Sequence[dict[str, Any]], create_users: bool, dry_run: bool,
                 expected: Sequence[int | None],
-                authorize: Callable[[str | None], None] | None = None) -> list[ImportReport]:
+                authorize: Callable[[str | None], None] | None = None,
+                record: SyncStamp | None = None) -> list[ImportReport]:
         from plansync.seed.events import final_state
 
         reports: list[ImportReport] = []
@@ -189,12 +202,15 @@ class SqliteInstance:
             try:
                 with self.transaction() as conn:
                     for doc, state, version in zip(docs, states, expected, strict=True):
-                        report = Importer(conn, state, create_users=create_users,
-                                          events=doc.get("events"),
-                                          expected_version=version,
-                                          authorize=authorize).run()
+                        importer = Importer(conn, state, create_users=create_users,
+                                            events=doc.get("events"), expected_version=version,
+                                            authorize=authorize)
+                        report = importer.run()
                         report.dry_run = dry_run
                         reports.append(report)
+                        if record is not None:
+                            records.write(conn, importer.program_id, report.server_version,
+                                          final_state(doc), record)
                     if dry_run:
                         raise _DryRun
             except _DryRun:
@@ -203,6 +219,41 @@ class SqliteInstance:
                 raise self._error(exc, "import failed and was rolled back",
                                   "nothing was changed; fix the cause and retry") from exc
         return reports
+
+    def _maybe_id(self, program: str) -> str | None:
+        row = self.conn.execute("SELECT id FROM programs WHERE code = ? OR id = ?",
+                                (program, program)).fetchone()
+        return None if row is None else str(row[0])
+
+    def sync_history(self, program: str) -> list[SyncRecord]:
+        program_id = self._maybe_id(program)
+        return [] if program_id is None else records.history(self.conn, program_id)
+
+    def sync_record(self, program: str, server_version: int | None = None
+                    ) -> SyncRecord | None:
+        program_id = self._maybe_id(program)
+        return None if program_id is None else records.read(self.conn, program_id,
+                                                             server_version)
+
+    def synced_paths(self, repository: str | None) -> dict[str, str | None]:
+        return records.paths(self.conn, repository)
+
+    def delete_program(self, program: str, *, expected_version: int | None = None,
+                       authorize: Callable[[str | None], None] | None = None) -> None:
+        try:
+            with self.transaction() as conn:
+                row = conn.execute("SELECT id, server_version FROM programs WHERE code = ? "
+                                   "OR id = ?", (program, program)).fetchone()
+                if row is None:
+                    raise NotFound(f"no program {program!r} on instance {self.name}")
+                if expected_version is not None and row[1] != expected_version:
+                    raise VersionConflict(program, expected_version, int(row[1]))
+                if authorize is not None:
+                    authorize(row[0])
+                conn.execute("DELETE FROM programs WHERE id = ?", (row[0],))
+        except sqlite3.Error as exc:
+            raise self._error(exc, "delete failed and was rolled back",
+                              "nothing was changed; fix the cause and retry") from exc
 
     def account_gaps(self, program: str) -> AccountGaps:
         program_id = self.program_id(program)

@@ -25,7 +25,7 @@ from plansync import __version__
 from plansync.errors import PlansyncError
 from plansync.instance import accounts
 from plansync.instance.accounts import Account
-from plansync.instance.base import NotFound, VersionConflict
+from plansync.instance.base import NotFound, SyncStamp, VersionConflict
 from plansync.instance.importer import ProgramClash
 from plansync.seed.canonical import canonical_bytes
 from plansync.seed.load import Limits
@@ -140,15 +140,41 @@ def create_app(address: str, limits: Limits | None = None) -> Starlette:
     async def export_project(request: Request) -> Response:
         return _attachment(*await work(request, _export_project, request.path_params["id"]))
 
+    async def program_sync(request: Request) -> Response:
+        version = request.query_params.get("server_version")
+        if version is not None and not (version.isdigit() and 0 < int(version) < 2**63):
+            raise ApiError(400, "bad-parameter", f"server_version is a positive whole "
+                           f"number, not {version!r}")
+        return JSONResponse(await work(request, _sync_record, request.path_params["id"],
+                                       None if version is None else int(version),
+                                       query=("server_version",)))
+
+    async def program_sync_history(request: Request) -> Response:
+        return JSONResponse(await work(request, _sync_history, request.path_params["id"]))
+
+    async def synced(request: Request) -> Response:
+        return JSONResponse(await work(request, _synced,
+                                       request.query_params.get("repository"),
+                                       query=("repository",)))
+
+    async def delete_program(request: Request) -> Response:
+        await work(request, _delete, request.path_params["id"], _expected_version(request))
+        return Response(status_code=204)
+
     async def import_program(request: Request) -> Response:
+        taken = ("dry_run", "sync_path", "sync_commit", "sync_repository")
         await work(request, lambda store, account: _required(account),  # 401 before the body
-                   query=("dry_run",))
+                   query=taken)
         kind = _body_kind(request.headers.get("content-type", ""))
         body = await _read_body(request, limits.max_bytes)
         doc = _parse_seed(kind, body, limits)
         dry_run = _flag(request.query_params.get("dry_run", "0"))
         expected = _expected_version(request)
-        report = await work(request, _import, doc, dry_run, expected, query=("dry_run",))
+        path = request.query_params.get("sync_path")
+        commit = request.query_params.get("sync_commit")
+        repository = request.query_params.get("sync_repository")
+        report = await work(request, _import, doc, dry_run, expected, path, commit,
+                            repository, query=taken)
         status = 201 if report["status"] == "created" and not dry_run else 200
         return JSONResponse(report, status_code=status,
                             headers={"ETag": f'"{report["server_version"]}"'})
@@ -186,6 +212,10 @@ def create_app(address: str, limits: Limits | None = None) -> Starlette:
         Route("/api/v1/programs/", programs, methods=["GET"]),
         Route("/api/v1/programs/import/", import_program, methods=["POST"]),
         Route("/api/v1/programs/{id}/", program, methods=["GET"]),
+        Route("/api/v1/programs/{id}/", delete_program, methods=["DELETE"]),
+        Route("/api/v1/programs/{id}/sync/", program_sync, methods=["GET"]),
+        Route("/api/v1/programs/{id}/sync/history/", program_sync_history, methods=["GET"]),
+        Route("/api/v1/sync/", synced, methods=["GET"]),
         Route("/api/v1/programs/{id}/export/", export_program, methods=["GET"]),
         Route("/api/v1/projects/{id:path}/export/", export_project, methods=["GET"]),
         Route("/api/v1/openapi.json", openapi, methods=["GET"]),
@@ -280,8 +310,53 @@ def _export_project(store: Any, account: Account | None, ref: str
     return doc["program"]["code"], canonical_bytes(doc), store.server_version(program_id)
 
 
+def _readable(store: Any, who: Account, ref: str) -> str:
+    program_id: str = store.program_id(ref)
+    if not accounts.can_read_program(store.conn, who, program_id):
+        raise accounts.Forbidden(f"the sync records of program {ref!r} need a role in the "
+                                 f"program (viewer or above); {who.email} has none")
+    return program_id
+
+
+def _sync_record(store: Any, account: Account | None, ref: str,
+                 version: int | None) -> dict[str, Any]:
+    program_id = _readable(store, _required(account), ref)
+    record = store.sync_record(program_id, version)
+    if record is None:
+        raise ApiError(404, "no-sync-record", f"program {ref!r} has no sync record"
+                       + ("" if version is None else f" at server_version {version}")
+                       + " with its document", hint="plansync sync records it")
+    result: dict[str, Any] = record.as_dict()
+    return result
+
+
+def _sync_history(store: Any, account: Account | None, ref: str) -> list[dict[str, Any]]:
+    program_id = _readable(store, _required(account), ref)
+    return [{k: v for k, v in r.as_dict().items() if k != "document"}
+            for r in store.sync_history(program_id)]
+
+
+def _synced(store: Any, account: Account | None, repository: str | None
+            ) -> dict[str, str | None]:
+    who = _required(account)
+    return {code: path for code, path in store.synced_paths(repository).items()
+            if accounts.can_see(store.conn, who, store.program_id(code))}
+
+
+def _delete(store: Any, account: Account | None, ref: str, expected: int | None) -> None:
+    who = _required(account)
+
+    def authorize(program_id: str | None) -> None:
+        if not accounts.can_delete(store.conn, who, program_id):
+            raise accounts.Forbidden(f"deleting program {ref!r} needs the owner role in it "
+                                     f"(or a staff account); {who.email} has not")
+
+    store.delete_program(ref, expected_version=expected, authorize=authorize)
+
+
 def _import(store: Any, account: Account | None, doc: dict[str, Any], dry_run: bool,
-            expected: int | None) -> dict[str, Any]:
+            expected: int | None, path: str | None = None, commit: str | None = None,
+            repository: str | None = None) -> dict[str, Any]:
     who = _required(account)
     code = doc["program"]["code"]
 
@@ -292,8 +367,11 @@ def _import(store: Any, account: Account | None, doc: dict[str, Any], dry_run: b
             raise accounts.Forbidden(f"importing program {code!r} needs {need}; "
                                      f"{who.email} has not")
 
+    stamp = None if path is None else SyncStamp(path, commit or None, who.email,
+                                                repository or None)
     report = store.import_document(doc, create_users=False, dry_run=dry_run,
-                                   expected_version=expected, authorize=authorize)
+                                   expected_version=expected, record=stamp,
+                                   authorize=authorize)
     result: dict[str, Any] = report.as_dict()
     return result
 

@@ -40,6 +40,10 @@ def _json(schema: dict[str, Any], description: str) -> dict[str, Any]:
 
 _ID = {"name": "id", "in": "path", "required": True, "schema": {"type": "string"},
        "description": "A program's code or internal id."}
+_IF_MATCH = {"name": "If-Match", "in": "header", "required": False,
+             "schema": {"type": "string",
+                        "pattern": '^[ \\t]*(W/)?"?[1-9][0-9]{0,17}"?[ \\t]*$'},
+             "description": "The server_version the program must have (409 if not)."}
 _SECURED: list[dict[str, list[str]]] = [{"token": []}]
 
 
@@ -76,6 +80,18 @@ def _spec() -> dict[str, Any]:
               "properties": {k: {"type": "integer", "minimum": 0}
                              for k in ("created", "updated", "deleted", "unchanged")}}
     emails = {"type": "array", "items": {"type": "string"}}
+    record_head = {
+        "type": "object",
+        "required": ["program", "server_version", "digest", "commit", "repository", "path",
+                     "at", "account"],
+        "properties": {
+            "program": {"type": "string"},
+            "server_version": {"type": "integer", "minimum": 1},
+            "digest": {"type": "string", "pattern": "^[0-9a-f]{64}$"},
+            "commit": {"type": ["string", "null"]},
+            "repository": {"type": ["string", "null"]},
+            "path": {"type": ["string", "null"]},
+            "at": {"type": "string"}, "account": {"type": "string"}}}
     return {
         "openapi": "3.1.0",
         "info": {"title": "plansync instance", "version": __version__,
@@ -121,6 +137,11 @@ def _spec() -> dict[str, Any]:
                         "created_users": {"type": "array", "maxItems": 0},
                         "warnings": {"type": "array", "items": {"type": "string"}}}},
                 "SeedDocument": seed,
+                "SyncRecordHead": record_head,
+                "SyncRecord": {"allOf": [
+                    {"$ref": "#/components/schemas/SyncRecordHead"},
+                    {"type": "object", "required": ["document"], "properties": {
+                        "document": {"$ref": "#/components/schemas/SeedDocument"}}}]},
             }},
         "paths": {
             "/api/v1/health": {"get": {
@@ -138,11 +159,50 @@ def _spec() -> dict[str, Any]:
                 "responses": {"200": _json({"type": "array", "items": {
                     "$ref": "#/components/schemas/ProgramSummary"}}, "The programs, by code."),
                     **_errors(401)}}},
-            "/api/v1/programs/{id}/": {"get": {
-                "summary": "One program's summary", "security": _SECURED, "parameters": [_ID],
-                "responses": {"200": _json({"$ref": "#/components/schemas/ProgramDetail"},
-                                           "The program, with its pending memberships."),
+            "/api/v1/programs/{id}/": {
+                "get": {
+                    "summary": "One program's summary", "security": _SECURED,
+                    "parameters": [_ID],
+                    "responses": {"200": _json({"$ref": "#/components/schemas/ProgramDetail"},
+                                               "The program, with its pending memberships."),
+                                  **_errors(401, 403, 404)}},
+                "delete": {
+                    "summary": "Delete a program and everything in it", "security": _SECURED,
+                    "description": "Needs the owner role in the program, or staff.",
+                    "parameters": [_ID, _IF_MATCH],
+                    "responses": {"204": {"description": "Deleted."},
+                                  **_errors(401, 403, 404, 409)}}},
+            "/api/v1/programs/{id}/sync/": {"get": {
+                "summary": "A sync record of the program, with its document",
+                "security": _SECURED,
+                "description": "The newest record (or the newest at server_version): the "
+                "document as synced (a base of a three-way sync), with the commit, path, "
+                "time and account. 404 when there is none or its document is no longer "
+                "kept. Needs a role in the program.",
+                "parameters": [_ID, {"name": "server_version", "in": "query",
+                                     "required": False,
+                                     "schema": {"type": "string",
+                                                "pattern": "^[1-9][0-9]{0,17}$"}}],
+                "responses": {"200": _json({"$ref": "#/components/schemas/SyncRecord"},
+                                           "The record."),
                               **_errors(401, 403, 404)}}},
+            "/api/v1/programs/{id}/sync/history/": {"get": {
+                "summary": "The program's sync records, newest first (no documents)",
+                "security": _SECURED, "parameters": [_ID],
+                "responses": {"200": _json({"type": "array", "items": {
+                    "$ref": "#/components/schemas/SyncRecordHead"}}, "The records."),
+                    **_errors(401, 403, 404)}}},
+            "/api/v1/sync/": {"get": {
+                "summary": "The seed file path of each synced program the caller can see",
+                "security": _SECURED,
+                "parameters": [{"name": "repository", "in": "query", "required": False,
+                                "schema": {"type": "string"},
+                                "description": "Only programs last synced from this "
+                                "repository (its first commit); none: those with no "
+                                "repository recorded."}],
+                "responses": {"200": _json({"type": "object", "additionalProperties": {
+                    "type": ["string", "null"]}}, "Program code -> path."),
+                    **_errors(401)}}},
             "/api/v1/programs/{id}/export/": _export(
                 "Export a program", "A program's code or internal id.",
                 "Needs a role in the program (viewer or above)."),
@@ -161,11 +221,19 @@ def _spec() -> dict[str, Any]:
                     {"name": "dry_run", "in": "query", "required": False,
                      "schema": {"enum": ["0", "1", "true", "false"]},
                      "description": "1: answer the report, write nothing."},
-                    {"name": "If-Match", "in": "header", "required": False,
-                     "schema": {"type": "string", "pattern": '^(W/)?"?[1-9][0-9]{0,17}"?$'},
-                     "description": "The server_version the program must have (409 if not)."},
+                    _IF_MATCH,
+                    {"name": "sync_path", "in": "query", "required": False,
+                     "schema": {"type": "string"},
+                     "description": "Record this import as the program's last sync, from "
+                     "this seed file path (the account is the caller's)."},
+                    {"name": "sync_commit", "in": "query", "required": False,
+                     "schema": {"type": "string"},
+                     "description": "With sync_path: the Git commit the file came from."},
+                    {"name": "sync_repository", "in": "query", "required": False,
+                     "schema": {"type": "string"},
+                     "description": "With sync_path: the repository (its first commit)."},
                     {"name": "If-None-Match", "in": "header", "required": False,
-                     "schema": {"const": "*"},
+                     "schema": {"type": "string", "pattern": "^[ \\t]*[*][ \\t]*$"},
                      "description": "*: the program must not exist yet (409 if it does)."}],
                 "requestBody": {"required": True, "content": {
                     "application/json": {"schema": {"$ref": "#/components/schemas/SeedDocument"}},
