@@ -227,3 +227,37 @@ def test_once_syncs_what_differs_and_exits(repo: Path, tmp_path: Path) -> None:
     store = SqliteInstance(str(db))
     assert [p.code for p in store.programs()] == ["apollo", "gemini"]
     store.close()
+
+
+def test_watch_over_http_and_an_unreachable_server_is_retried(repo: Path,
+                                                              tmp_path: Path) -> None:
+    from tests.serving import serve
+
+    with serve(tmp_path / "team.db") as server:
+        token = server.token("watcher@example.com", staff=True)
+        watcher = Watching.__new__(Watching)
+        watcher.repo, watcher.db = repo, tmp_path / "team.db"
+        watcher.process = subprocess.Popen(
+            [sys.executable, "-m", "plansync", "watch", "--format", "json", "--instance",
+             server.url], cwd=repo, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+            text=True, env={**os.environ, "PLANSYNC_TOKEN": token})
+        watcher.events, watcher.seen = queue.Queue(), []
+        threading.Thread(target=watcher._read, daemon=True).start()
+        watcher.wait_for(lambda e: e["event"] == "watching")
+        (repo / "plans" / "apollo.seed.json").write_bytes(named("Over HTTP"))
+        watcher.wait_for(synced("apollo"))
+        assert watcher.program()["program"]["name"] == "Over HTTP"  # type: ignore[index]
+        assert watcher.stop() == 0
+    down = subprocess.Popen([sys.executable, "-m", "plansync", "watch", "--format", "json",
+                             "--instance", "http://127.0.0.1:9"], cwd=repo,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            env={**os.environ, "PLANSYNC_TOKEN": "x"})
+    try:
+        assert down.stdout is not None
+        first = json.loads(down.stdout.readline())
+        assert first["event"] == "error" and "cannot reach" in first["message"]
+        assert down.poll() is None  # still running, retrying
+    finally:
+        down.send_signal(signal.SIGTERM)
+        down.communicate(timeout=30)
+    assert down.returncode == 0
