@@ -234,6 +234,41 @@ def test_a_project_removed_on_one_side_and_changed_inside_on_the_other() -> None
     assert conflicts(old, mine, theirs) == [("project", "lander", "lander", None)]
 
 
+def with_ground(doc: dict[str, Any]) -> dict[str, Any]:
+    """`doc` with a second project whose task waits for the lander's flight readiness."""
+    doc["program"]["projects"].append({
+        "code": "ground", "name": "Ground segment", "start": "2026-03-02",
+        "tasks": [{"wbs": "1", "name": "Antenna", "duration": 4}],
+        "dependencies": [{"from": "lander:2.2", "to": "1"}]})
+    return doc
+
+
+def test_removals_inside_a_project_the_other_side_removed_agree() -> None:
+    """Theirs removes the lander's 2.2 (and the ground link to it); mine removes the whole
+    lander (and that link): both removed those, nothing conflicts."""
+    old, mine, theirs = with_ground(base()), with_ground(base()), with_ground(base())
+    mine["program"]["projects"] = [p for p in mine["program"]["projects"]
+                                   if p["code"] != "lander"]
+    mine["program"]["projects"][0]["dependencies"] = []
+    _remove_task(theirs, "2.2")
+    theirs["program"]["projects"][1]["dependencies"] = []
+    out = merged(old, mine, theirs)
+    assert [p["code"] for p in out["program"]["projects"]] == ["ground"]
+
+
+def test_a_link_from_another_project_follows_a_renumbering() -> None:
+    old, mine, theirs = with_ground(base()), with_ground(_renumbered(base(), 0)), \
+        with_ground(base())
+    mine["program"]["projects"][1]["dependencies"] = [{"from": "lander:3.2", "to": "1"}]
+    theirs["program"]["projects"][1]["dependencies"][0]["lag"] = 2
+    theirs["program"]["projects"][1]["tasks"].append({"wbs": "2", "name": "Cables",
+                                                      "duration": 1})
+    theirs["program"]["projects"][1]["dependencies"].append({"from": "lander:1.1", "to": "2"})
+    out = merged(old, mine, theirs)
+    assert out["program"]["projects"][0]["dependencies"] == [
+        {"from": "lander:2.1", "to": "2"}, {"from": "lander:3.2", "lag": 2, "to": "1"}]
+
+
 def test_the_same_key_added_on_both_sides_with_different_content() -> None:
     old, mine, theirs = base(), base(), base()
     project(mine)["tasks"].append({"wbs": "3", "name": "Launch", "duration": 1})

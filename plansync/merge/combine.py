@@ -137,7 +137,7 @@ class Run(Decider):
                 keep = not gone[self.pick]
             elif gone[0] != gone[1]:
                 out, other = gone.index(True), gone.index(False)
-                if code in self.sides[other].touched:
+                if code in self.sides[other].edited:
                     self.record("project", code, code, None, (project, *(
                         s.entity(None, "project", code) for s in self.sides)),
                         f"{self.name(out)} removes project {code} and {self.name(other)} "

@@ -103,6 +103,7 @@ class Side:
         self.tasks: dict[str, TaskEdits] = {}
         self.deps: dict[str, DepEdits] = {}
         self.touched: set[str] = set()  # projects changed inside (follow-moves of links aside)
+        self.edited: set[str] = set()  # ... by more than removals (a removed project agrees)
         self._indexes: dict[tuple[str, str], dict[Any, Entity]] = {}
         changed_deps: dict[str, dict[Ends, dict[str, Any]]] = {}
         for c in changes:
@@ -120,6 +121,7 @@ class Side:
             _record(self.projects, c)
             if c.op == "change":
                 self.touched.add(c.key)
+                self.edited.add(c.key)
             return
         project = c.project
         if project is None:  # program-level calendars, resources, members
@@ -127,6 +129,8 @@ class Side:
             return
         if not (c.kind == "dependency" and c.op == "move"):
             self.touched.add(project)
+            if c.op != "remove" and not _fewer_tasks(c):
+                self.edited.add(project)
         if c.kind == "task":
             edits = self.tasks.setdefault(project, TaskEdits())
             if c.op == "move":
@@ -213,6 +217,20 @@ def _index(program: Entity, project: str | None, kind: str) -> dict[Any, Entity]
         return {(d["from"], d["to"]): d for d in holder.get("dependencies", [])}
     name, key = _LISTS[kind]
     return {item[key]: item for item in holder.get(name, [])}
+
+
+def _fewer_tasks(c: Change) -> bool:
+    """A risk's or baseline's tasks that only lost some (their tasks were removed)."""
+    if c.kind not in ("risk", "baseline") or c.op != "change" or c.field != "tasks":
+        return False
+    if c.new is None:
+        return True
+
+    def frozen(item: Any) -> Any:
+        return tuple(sorted(item.items())) if isinstance(item, dict) else item
+
+    before = {frozen(item) for item in c.old or []}
+    return all(frozen(item) in before for item in c.new)
 
 
 def _record(edits: Edits, c: Change) -> None:
