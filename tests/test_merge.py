@@ -160,6 +160,21 @@ def test_risk_and_baseline_task_lists_merge_task_by_task() -> None:
     assert "1.1" not in entries and entries["2.2"]["duration"] == 1
 
 
+def test_sets_merge_element_by_element() -> None:
+    """Assignees, workdays and holidays are sets: each side's additions and removals apply."""
+    old, mine, theirs = base(), base(), base()
+    task(mine, "2.1")["assignees"] = ["test-rig"]  # mine takes ana off
+    task(theirs, "2.1")["assignees"] = ["ana", "test-rig", "bo"]  # theirs adds bo
+    theirs["program"]["resources"].append({"code": "bo", "name": "Bo", "type": "person"})
+    mine["program"]["calendars"][0]["holidays"].append("2026-05-01")
+    theirs["program"]["calendars"][0]["holidays"].append("2026-06-10")
+    theirs["program"]["calendars"][0]["holidays"].remove("2026-04-03")
+    out = merged(old, mine, theirs)
+    assert task(out, "2.1")["assignees"] == ["bo", "test-rig"]
+    assert out["program"]["calendars"][0]["holidays"] == ["2026-05-01", "2026-06-10",
+                                                          "2026-12-25"]
+
+
 def test_a_version_2_side_merges_as_its_final_state() -> None:
     old, mine = base(), base()
     theirs = {"version": 2, "program": base()["program"], "events": [
