@@ -15,19 +15,6 @@ T = TypeVar("T")
 SETS = {"task": frozenset({"assignees"}), "calendar": frozenset({"workdays", "holidays"})}
 
 
-def with_fields(entity: Entity, changes: dict[str, Any] | None) -> Entity:
-    """`entity` with a side's field changes (None removes a field)."""
-    if not changes:
-        return entity
-    out = dict(entity)
-    for name, value in changes.items():
-        if value is None:
-            out.pop(name, None)
-        else:
-            out[name] = value
-    return out
-
-
 class Decider:
     """Decides entity by entity. Without `prefer` every disagreement is recorded as a
     Conflict (and the base's version is used to carry on); with prefer=0 (mine) or 1 (theirs) the

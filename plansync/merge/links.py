@@ -5,8 +5,16 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from plansync.merge.decide import Triple, with_fields
-from plansync.merge.sides import NO_DEPS, DepEdits, Ends, Entity, Token, base_token
+from plansync.merge.decide import Triple
+from plansync.merge.sides import (
+    NO_DEPS,
+    DepEdits,
+    Ends,
+    Entity,
+    Token,
+    base_token,
+    with_fields,
+)
 
 if TYPE_CHECKING:
     from plansync.merge.combine import Run

@@ -3,8 +3,11 @@ by entity, and how the side's own task numbers map to task identities.
 
 A task identity (a `Token`) is ("b", project, wbs) for a task of the base, named by its base
 wbs whatever the side renumbered it to, and ("a", side, project, wbs) for a task the side
-added, named by the side's wbs until the merge places it. Dependencies, risks and baselines
-are compared through these identities, so an edit follows a task the other side renumbered.
+added, named by the side's wbs until the merge places it. Once placed, an added task is
+("n", project, merged wbs) (so the same task added by both sides is one task), as is a task
+of a project a side added; ("x", side, project, wbs) is an added task the merge left out.
+Dependencies, risks and baselines are compared through these identities, so an edit follows
+a task the other side renumbered.
 """
 
 from __future__ import annotations
@@ -80,10 +83,15 @@ def version_of(edits: Edits, key: str, base: Entity | None) -> Entity | None:
         return None
     if key in edits.added:
         return edits.added[key]
-    if base is None or not edits.changed.get(key):
-        return base
-    out = dict(base)
-    for name, value in edits.changed[key].items():
+    return None if base is None else with_fields(base, edits.changed.get(key))
+
+
+def with_fields(entity: Entity, changes: dict[str, Any] | None) -> Entity:
+    """`entity` with a side's field changes (None removes a field)."""
+    if not changes:
+        return entity
+    out = dict(entity)
+    for name, value in changes.items():
         if value is None:
             out.pop(name, None)
         else:
