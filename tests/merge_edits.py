@@ -146,6 +146,85 @@ def valid(doc: Doc) -> bool:
     return validate_bytes("side.seed.json", canonical_bytes(doc)).ok
 
 
+def remove_project(project: int) -> Edit:
+    """Remove a project and every link of another project to it."""
+    def edit(doc: Doc) -> None:
+        code = doc["program"]["projects"][project]["code"]
+        del doc["program"]["projects"][project]
+        for p in doc["program"]["projects"]:
+            p["dependencies"] = [d for d in p.get("dependencies", [])
+                                 if _names(d["from"], p["code"])[0] != code
+                                 and _names(d["to"], p["code"])[0] != code]
+    return edit
+
+
+def remove_resource(code: str) -> Edit:
+    """Remove a resource and every assignment of it."""
+    def edit(doc: Doc) -> None:
+        program = doc["program"]
+        program["resources"] = [r for r in program.get("resources", []) if r["code"] != code]
+        for p in program["projects"]:
+            for t in p["tasks"]:
+                if code in t.get("assignees", []):
+                    t["assignees"] = [a for a in t["assignees"] if a != code]
+    return edit
+
+
+def set_path(path: list[Any], value: Any) -> Edit:
+    """Set (or with None remove) the value at a path of keys and list indexes."""
+    def edit(doc: Doc) -> None:
+        holder: Any = doc
+        for part in path[:-1]:
+            holder = holder[part]
+        if value is None:
+            holder.pop(path[-1], None)
+        else:
+            holder[path[-1]] = value
+    return edit
+
+
+def add_member(project: int | None, email: str, role: str) -> Edit:
+    def edit(doc: Doc) -> None:
+        holder = doc["program"] if project is None else doc["program"]["projects"][project]
+        members = holder.setdefault("members", [])
+        if all(m["email"] != email for m in members):
+            members.append({"email": email, "role": role})
+    return edit
+
+
+@st.composite
+def other_edit(draw: Any, doc: Doc, tag: str) -> Edit:
+    """An edit of anything but tasks and links: projects, resources, members, sprints,
+    risks, program and project fields."""
+    program = doc["program"]
+    index = draw(st.integers(0, len(program["projects"]) - 1))
+    project = program["projects"][index]
+    kind = draw(st.sampled_from(["drop-project", "drop-resource", "resource", "member",
+                                 "project", "program", "sprint", "risk"]))
+    if kind == "drop-project" and len(program["projects"]) > 1:
+        return remove_project(index)
+    if kind == "drop-resource" and program.get("resources"):
+        return remove_resource(draw(st.sampled_from(program["resources"]))["code"])
+    if kind == "resource" and program.get("resources"):
+        at = draw(st.integers(0, len(program["resources"]) - 1))
+        return set_path(["program", "resources", at, "name"], f"{tag} resource")
+    if kind == "member":
+        return add_member(draw(st.sampled_from([None, index])),
+                          draw(st.sampled_from(["x@example.com", "y@example.com"])),
+                          draw(st.sampled_from(["viewer", "editor"])))
+    if kind == "project":
+        return set_path(["program", "projects", index, draw(st.sampled_from(
+            ["name", "description"]))], f"{tag} project")
+    if kind == "sprint" and project.get("sprints"):
+        at = draw(st.integers(0, len(project["sprints"]) - 1))
+        return set_path(["program", "projects", index, "sprints", at, "name"], f"{tag} sprint")
+    if kind == "risk" and project.get("risks"):
+        return set_path(["program", "projects", index, "risks", 0, "probability"],
+                        draw(st.sampled_from([0.1, 0.5, 0.9])))
+    return set_path(["program", draw(st.sampled_from(["name", "description"]))],
+                    f"{tag} program")
+
+
 @st.composite
 def risky_edit(draw: Any, doc: Doc, tag: str) -> Edit:
     """An edit that may break a rule once merged with another side's (a link backwards, a

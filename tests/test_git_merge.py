@@ -223,3 +223,58 @@ def test_an_invalid_side_falls_back_to_marked_lines(repo: Path) -> None:
     text = (repo / "plan.seed.json").read_text()
     assert "<<<<<<< mine\n" in text and ">>>>>>> theirs\n" in text
     assert "Traceback" not in result.stderr
+
+
+# --- the driver's decisions, file by file (plansync.merge.files)
+
+
+def test_a_file_added_on_both_branches_has_no_base_to_merge_from() -> None:
+    from plansync.merge.files import merge_files
+
+    ours = canonical_bytes(base())
+    other = base()
+    tasks(other)["2.1"]["duration"] = 3
+    result = merge_files("plan.seed.json", b"", ours, canonical_bytes(other))
+    assert not result.clean
+    assert result.notes[0].startswith("base is not a valid plan")
+    assert result.data.count(b"<<<<<<< mine\n") == 1
+
+
+def test_one_sided_changes_are_taken_as_they_are() -> None:
+    from plansync.merge.files import merge_files
+
+    old, new = canonical_bytes(base()), b"anything, even not a plan"
+    assert merge_files("p.seed.json", old, old, new).data == new
+    assert merge_files("p.seed.json", old, new, old).data == new
+    assert merge_files("p.seed.json", old, new, new).clean
+
+
+def test_a_version_2_side_is_not_merged_semantically() -> None:
+    from plansync.merge.files import merge_files
+
+    old = base()
+    ours = base()
+    tasks(ours)["2.1"]["name"] = "Proto"
+    theirs = {"version": 2, "program": base()["program"], "events": [
+        {"at": "2026-03-03T09:00:00Z", "actor": "ana@example.com", "type": "task_updated",
+         "project": "lander", "wbs": "2.1", "field": "duration", "value": 11}]}
+    result = merge_files("p.seed.json", canonical_bytes(old), canonical_bytes(ours),
+                         canonical_bytes(theirs))
+    assert not result.clean
+    assert any("version 2" in note for note in result.notes)
+
+
+def test_a_yaml_conflict_is_marked_in_yaml_with_the_comments() -> None:
+    from plansync.merge.files import merge_files
+
+    text = (ROOT / "examples" / "plans" / "gemini.seed.yaml").read_bytes()
+    ours = text.replace(b"impact: 3", b"impact: 4")
+    theirs = text.replace(b"impact: 3", b"impact: 5").replace(b"probability: 0.2",
+                                                              b"probability: 0.4")
+    result = merge_files("gemini.seed.yaml", text, ours, theirs)
+    assert not result.clean
+    assert [c.field for c in result.conflicts] == ["impact"]
+    merged = result.data.decode()
+    assert "<<<<<<< mine\n          impact: 4\n=======\n          impact: 5\n>>>>>>> theirs\n" \
+        in merged
+    assert "probability: 0.4" in merged and "# Good Friday" in merged

@@ -160,6 +160,21 @@ def test_risk_and_baseline_task_lists_merge_task_by_task() -> None:
     assert "1.1" not in entries and entries["2.2"]["duration"] == 1
 
 
+def test_sets_merge_element_by_element() -> None:
+    """Assignees, workdays and holidays are sets: each side's additions and removals apply."""
+    old, mine, theirs = base(), base(), base()
+    task(mine, "2.1")["assignees"] = ["test-rig"]  # mine takes ana off
+    task(theirs, "2.1")["assignees"] = ["ana", "test-rig", "bo"]  # theirs adds bo
+    theirs["program"]["resources"].append({"code": "bo", "name": "Bo", "type": "person"})
+    mine["program"]["calendars"][0]["holidays"].append("2026-05-01")
+    theirs["program"]["calendars"][0]["holidays"].append("2026-06-10")
+    theirs["program"]["calendars"][0]["holidays"].remove("2026-04-03")
+    out = merged(old, mine, theirs)
+    assert task(out, "2.1")["assignees"] == ["bo", "test-rig"]
+    assert out["program"]["calendars"][0]["holidays"] == ["2026-05-01", "2026-06-10",
+                                                          "2026-12-25"]
+
+
 def test_a_version_2_side_merges_as_its_final_state() -> None:
     old, mine = base(), base()
     theirs = {"version": 2, "program": base()["program"], "events": [
@@ -232,6 +247,41 @@ def test_a_project_removed_on_one_side_and_changed_inside_on_the_other() -> None
     mine["program"]["resources"] = [r for r in mine["program"]["resources"]]
     task(theirs, "1.2")["percent_complete"] = 60
     assert conflicts(old, mine, theirs) == [("project", "lander", "lander", None)]
+
+
+def with_ground(doc: dict[str, Any]) -> dict[str, Any]:
+    """`doc` with a second project whose task waits for the lander's flight readiness."""
+    doc["program"]["projects"].append({
+        "code": "ground", "name": "Ground segment", "start": "2026-03-02",
+        "tasks": [{"wbs": "1", "name": "Antenna", "duration": 4}],
+        "dependencies": [{"from": "lander:2.2", "to": "1"}]})
+    return doc
+
+
+def test_removals_inside_a_project_the_other_side_removed_agree() -> None:
+    """Theirs removes the lander's 2.2 (and the ground link to it); mine removes the whole
+    lander (and that link): both removed those, nothing conflicts."""
+    old, mine, theirs = with_ground(base()), with_ground(base()), with_ground(base())
+    mine["program"]["projects"] = [p for p in mine["program"]["projects"]
+                                   if p["code"] != "lander"]
+    mine["program"]["projects"][0]["dependencies"] = []
+    _remove_task(theirs, "2.2")
+    theirs["program"]["projects"][1]["dependencies"] = []
+    out = merged(old, mine, theirs)
+    assert [p["code"] for p in out["program"]["projects"]] == ["ground"]
+
+
+def test_a_link_from_another_project_follows_a_renumbering() -> None:
+    old, mine, theirs = with_ground(base()), with_ground(_renumbered(base(), 0)), \
+        with_ground(base())
+    mine["program"]["projects"][1]["dependencies"] = [{"from": "lander:3.2", "to": "1"}]
+    theirs["program"]["projects"][1]["dependencies"][0]["lag"] = 2
+    theirs["program"]["projects"][1]["tasks"].append({"wbs": "2", "name": "Cables",
+                                                      "duration": 1})
+    theirs["program"]["projects"][1]["dependencies"].append({"from": "lander:1.1", "to": "2"})
+    out = merged(old, mine, theirs)
+    assert out["program"]["projects"][0]["dependencies"] == [
+        {"from": "lander:2.1", "to": "2"}, {"from": "lander:3.2", "lag": 2, "to": "1"}]
 
 
 def test_the_same_key_added_on_both_sides_with_different_content() -> None:

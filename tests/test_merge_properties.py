@@ -25,6 +25,7 @@ from tests.merge_edits import (
     field_edits,
     leaves,
     next_top,
+    other_edit,
     risky_edit,
     set_lag,
     valid,
@@ -153,11 +154,14 @@ def two_sides(draw: Any) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]
         if draw(st.integers(0, 3)) == 0:
             doc = _renumbered(doc, draw(st.integers(0, len(doc["program"]["projects"]) - 1)))
         for _ in range(draw(st.integers(0, 4))):
-            if draw(st.booleans()):
+            choice = draw(st.integers(0, 5))
+            if choice < 2:
                 edit = draw(risky_edit(doc, tag))
                 after = applied(doc, edit)
                 if valid(after):
                     doc = after
+            elif choice == 2:
+                draw(other_edit(doc, tag))(doc)
             else:
                 draw(any_edit(doc, tag))(doc)
         sides.append(doc)

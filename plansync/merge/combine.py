@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from plansync.merge.decide import Decider, Identity, Triple, with_fields
+from plansync.merge.decide import Decider, Identity, Triple
 from plansync.merge.links import added_project, dependencies
 from plansync.merge.refs import referring
-from plansync.merge.sides import NO_EDITS, Entity, Side, Token, version_of
+from plansync.merge.sides import NO_EDITS, Entity, Side, Token, version_of, with_fields
 from plansync.merge.tasks import TaskPlan
 from plansync.seed.model import PROGRAM, PROJECT
 
@@ -82,7 +82,7 @@ class Run(Decider):
         return plan.removed_by(token[2]) if plan is not None else None
 
     def dangling(self, kind: str, code: str, key: str, field: str | None, values: Triple,
-                  tokens: list[Token], lead: str) -> None:
+                 tokens: list[Token], lead: str) -> None:
         """Something the merge keeps names a task it leaves out: a conflict when a side
         removed that task (or its project); otherwise another conflict left it out and
         says why."""
@@ -137,7 +137,7 @@ class Run(Decider):
                 keep = not gone[self.pick]
             elif gone[0] != gone[1]:
                 out, other = gone.index(True), gone.index(False)
-                if code in self.sides[other].touched:
+                if code in self.sides[other].edited:
                     self.record("project", code, code, None, (project, *(
                         s.entity(None, "project", code) for s in self.sides)),
                         f"{self.name(out)} removes project {code} and {self.name(other)} "

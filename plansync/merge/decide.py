@@ -11,19 +11,8 @@ from plansync.merge.sides import Entity, Side
 Identity = tuple[Any, ...]  # ("task", project, token), ("risk", project, code), ("program",)...
 Triple = tuple[Any, Any, Any]  # (base, mine, theirs)
 T = TypeVar("T")
-
-
-def with_fields(entity: Entity, changes: dict[str, Any] | None) -> Entity:
-    """`entity` with a side's field changes (None removes a field)."""
-    if not changes:
-        return entity
-    out = dict(entity)
-    for name, value in changes.items():
-        if value is None:
-            out.pop(name, None)
-        else:
-            out[name] = value
-    return out
+# Fields that hold sets: each side's additions and removals apply, element by element.
+SETS = {"task": frozenset({"assignees"}), "calendar": frozenset({"workdays", "holidays"})}
 
 
 class Decider:
@@ -78,12 +67,15 @@ class Decider:
             self.record(kind, project, key, None, raws, self._whole(kind, key, base, versions))
             return self.settle(base, versions)
         out: Entity = {}
+        sets = SETS.get(kind, frozenset())
         for name in sorted(base.keys() | mine.keys() | theirs.keys()):
             b, m, t = base.get(name), mine.get(name), theirs.get(name)
             if m == t or t == b:
                 value = m
             elif m == b:
                 value = t
+            elif name in sets:
+                value = merged_set(b, m, t)
             else:
                 values = (raws[0].get(name) if raws[0] else None,
                           raws[1].get(name) if raws[1] else None,
@@ -104,3 +96,11 @@ class Decider:
         gone = 0 if versions[0] is None else 1
         return (f"{self.name(gone)} removes {kind} {key} and {self.name(1 - gone)} changes "
                 "it")
+
+
+def merged_set(base: list[Any] | None, mine: list[Any] | None,
+               theirs: list[Any] | None) -> list[Any] | None:
+    """A set field merged: what both kept, and what either added (None when empty)."""
+    b, m, t = set(base or ()), set(mine or ()), set(theirs or ())
+    out = sorted((b & m & t) | (m - b) | (t - b))
+    return out or None

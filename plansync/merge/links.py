@@ -5,8 +5,16 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from plansync.merge.decide import Triple, with_fields
-from plansync.merge.sides import NO_DEPS, DepEdits, Ends, Entity, Token, base_token
+from plansync.merge.decide import Triple
+from plansync.merge.sides import (
+    NO_DEPS,
+    DepEdits,
+    Ends,
+    Entity,
+    Token,
+    base_token,
+    with_fields,
+)
 
 if TYPE_CHECKING:
     from plansync.merge.combine import Run
@@ -104,9 +112,11 @@ def _added_dependencies(run: Run, code: str, edits: tuple[DepEdits, DepEdits]
         spelled: list[Ends | None] = [None, None]
         for index, ends, dep in found:
             versions[index], spelled[index] = _without_ends(dep), ends
-        own = spelled[0] or spelled[1]
-        assert own is not None
-        text = f"{own[0]} -> {own[1]}"
+        first, second = run.spell(tokens[0], code), run.spell(tokens[1], code)
+        if first is not None and second is not None:
+            text = f"{first} -> {second}"  # in merged numbers: the same whichever side is mine
+        else:
+            text = min(f"{e[0]} -> {e[1]}" for e in spelled if e is not None)
         by_side = {i: d for i, _, d in found}
 
         def raws(by_side: dict[int, Entity] = by_side) -> Triple:
@@ -117,7 +127,6 @@ def _added_dependencies(run: Run, code: str, edits: tuple[DepEdits, DepEdits]
                                None, (versions[0], versions[1]), raws)
         if merged is None:
             continue
-        first, second = run.spell(tokens[0], code), run.spell(tokens[1], code)
         if first is None or second is None:
             if run.prefer is None:
                 if len(run.conflicts) == before:

@@ -3,8 +3,11 @@ by entity, and how the side's own task numbers map to task identities.
 
 A task identity (a `Token`) is ("b", project, wbs) for a task of the base, named by its base
 wbs whatever the side renumbered it to, and ("a", side, project, wbs) for a task the side
-added, named by the side's wbs until the merge places it. Dependencies, risks and baselines
-are compared through these identities, so an edit follows a task the other side renumbered.
+added, named by the side's wbs until the merge places it. Once placed, an added task is
+("n", project, merged wbs) (so the same task added by both sides is one task), as is a task
+of a project a side added; ("x", side, project, wbs) is an added task the merge left out.
+Dependencies, risks and baselines are compared through these identities, so an edit follows
+a task the other side renumbered.
 """
 
 from __future__ import annotations
@@ -80,10 +83,15 @@ def version_of(edits: Edits, key: str, base: Entity | None) -> Entity | None:
         return None
     if key in edits.added:
         return edits.added[key]
-    if base is None or not edits.changed.get(key):
-        return base
-    out = dict(base)
-    for name, value in edits.changed[key].items():
+    return None if base is None else with_fields(base, edits.changed.get(key))
+
+
+def with_fields(entity: Entity, changes: dict[str, Any] | None) -> Entity:
+    """`entity` with a side's field changes (None removes a field)."""
+    if not changes:
+        return entity
+    out = dict(entity)
+    for name, value in changes.items():
         if value is None:
             out.pop(name, None)
         else:
@@ -103,6 +111,7 @@ class Side:
         self.tasks: dict[str, TaskEdits] = {}
         self.deps: dict[str, DepEdits] = {}
         self.touched: set[str] = set()  # projects changed inside (follow-moves of links aside)
+        self.edited: set[str] = set()  # ... by more than removals (a removed project agrees)
         self._indexes: dict[tuple[str, str], dict[Any, Entity]] = {}
         changed_deps: dict[str, dict[Ends, dict[str, Any]]] = {}
         for c in changes:
@@ -120,6 +129,7 @@ class Side:
             _record(self.projects, c)
             if c.op == "change":
                 self.touched.add(c.key)
+                self.edited.add(c.key)
             return
         project = c.project
         if project is None:  # program-level calendars, resources, members
@@ -127,6 +137,8 @@ class Side:
             return
         if not (c.kind == "dependency" and c.op == "move"):
             self.touched.add(project)
+            if c.op != "remove" and not _fewer_tasks(c):
+                self.edited.add(project)
         if c.kind == "task":
             edits = self.tasks.setdefault(project, TaskEdits())
             if c.op == "move":
@@ -213,6 +225,20 @@ def _index(program: Entity, project: str | None, kind: str) -> dict[Any, Entity]
         return {(d["from"], d["to"]): d for d in holder.get("dependencies", [])}
     name, key = _LISTS[kind]
     return {item[key]: item for item in holder.get(name, [])}
+
+
+def _fewer_tasks(c: Change) -> bool:
+    """A risk's or baseline's tasks that only lost some (their tasks were removed)."""
+    if c.kind not in ("risk", "baseline") or c.op != "change" or c.field != "tasks":
+        return False
+    if c.new is None:
+        return True
+
+    def frozen(item: Any) -> Any:
+        return tuple(sorted(item.items())) if isinstance(item, dict) else item
+
+    before = {frozen(item) for item in c.old or []}
+    return all(frozen(item) in before for item in c.new)
 
 
 def _record(edits: Edits, c: Change) -> None:

@@ -12,8 +12,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from plansync.merge.decide import Decider, with_fields
-from plansync.merge.sides import NO_TASKS, Entity, Side, TaskEdits, Token, parent_of
+from plansync.merge.decide import Decider
+from plansync.merge.sides import (
+    NO_TASKS,
+    Entity,
+    Side,
+    TaskEdits,
+    Token,
+    parent_of,
+    with_fields,
+)
 from plansync.seed.model import wbs_key
 
 Pos = tuple[Token | None, str]  # (parent identity or None at the top, last number)
