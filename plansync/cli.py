@@ -132,6 +132,7 @@ def _register() -> None:
         git,
         hooks,
         import_,
+        migrate,
         programs,
         pull,
         roundtrip,
@@ -145,7 +146,7 @@ def _register() -> None:
     )
 
     for module in (validate, fmt, convert, import_, export, programs, roundtrip, schedule,
-                   diff, sync, pull, delete, watch, git, hooks, serve, users, tokens):
+                   diff, sync, pull, delete, watch, git, hooks, serve, users, tokens, migrate):
         cli.add_command(module.command)
 
 

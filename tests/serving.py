@@ -13,27 +13,33 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import httpx
 
 from plansync.instance import accounts
-from plansync.instance.sqlite import SqliteInstance
+from plansync.instance.address import open_instance
 
 
 @dataclass
 class Server:
     url: str
-    db: Path
+    address: str  # the store it serves
     process: subprocess.Popen[str]
     lines: list[str] = field(default_factory=list)  # what it logged (stderr)
 
     @property
-    def address(self) -> str:
-        return f"sqlite:///{self.db}"
+    def db(self) -> Path:
+        """The SQLite file it serves (for tests that look into it directly)."""
+        return Path(self.address.removeprefix("sqlite:///"))
+
+    def store(self) -> Any:
+        """A connection of our own to the store the server serves."""
+        return open_instance(self.address, create=True)
 
     def token(self, email: str, *, staff: bool = False) -> str:
         """A live token for `email`, creating the account first if it has none."""
-        store = SqliteInstance(str(self.db))
+        store = self.store()
         try:
             with store.transaction() as conn:
                 if accounts.find_user(conn, email) is None:
@@ -52,10 +58,12 @@ class Server:
 
 
 @contextmanager
-def serve(db: Path, *extra: str, env: dict[str, str] | None = None) -> Iterator[Server]:
-    """Start `plansync serve --db sqlite:///db --port 0` and yield it once it answers."""
+def serve(db: Path | str, *extra: str, env: dict[str, str] | None = None) -> Iterator[Server]:
+    """Start `plansync serve --db ADDRESS --port 0` and yield it once it answers; `db` is an
+    SQLite file or any store address."""
+    address = db if isinstance(db, str) else f"sqlite:///{db}"
     process = subprocess.Popen(
-        [sys.executable, "-m", "plansync", "serve", "--db", f"sqlite:///{db}", "--port", "0",
+        [sys.executable, "-m", "plansync", "serve", "--db", address, "--port", "0",
          *extra], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
         env={**os.environ, **(env or {})})
     lines: list[str] = []
@@ -77,7 +85,7 @@ def serve(db: Path, *extra: str, env: dict[str, str] | None = None) -> Iterator[
     try:
         if not ready.wait(60) or not found:
             raise RuntimeError("plansync serve did not start:\n" + "".join(lines))
-        server = Server(found[0], db, process, lines)
+        server = Server(found[0], address, process, lines)
         deadline = time.monotonic() + 30
         while httpx.get(f"{server.url}/api/v1/health").status_code != 200:
             if time.monotonic() > deadline:  # pragma: no cover - a broken start

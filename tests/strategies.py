@@ -10,7 +10,9 @@ from hypothesis import strategies as st
 
 WEEKDAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 codes = st.from_regex(r"[a-z][a-z0-9_-]{0,6}", fullmatch=True)
-names = st.text(min_size=1, max_size=12)
+# Any text a seed file may hold: no lone surrogates (not UTF-8) and no NUL (no store keeps it).
+names = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"),
+                min_size=1, max_size=12)
 dates = st.dates(dt.date(2024, 1, 1), dt.date(2028, 12, 31)).map(dt.date.isoformat)
 datetimes = st.datetimes(dt.datetime(2024, 1, 1), dt.datetime(2028, 12, 31)).map(
     lambda d: d.strftime("%Y-%m-%dT%H:%M:%SZ"))

@@ -404,8 +404,11 @@ def test_a_folder_without_seed_files_is_an_error(repo: Path, command: str) -> No
 # 21. secrets and local paths stay out of messages and records ---------------------------------
 
 def test_a_password_in_an_address_is_masked(repo: Path) -> None:
-    code, _, err = run("programs", "--instance", "postgres://ada:s3cret@db.example/plans")
-    assert code == 2
+    code, _, err = run("programs", "--instance", "mysql://ada:s3cret@db.example/plans")
+    assert code == 2  # an unknown kind of address
+    assert "s3cret" not in err and "ada:***@" in err
+    code, _, err = run("programs", "--instance", "postgresql://ada:s3cret@127.0.0.1:9/plans")
+    assert code == 3  # nothing listens there
     assert "s3cret" not in err and "ada:***@" in err
 
 

@@ -25,10 +25,10 @@ def store(instance: str | None, *, create: bool = False) -> Iterator[Any]:
     from plansync.instance.address import opened, redact, resolve_address
 
     address = resolve_address(instance)
-    if not address.startswith(("sqlite:///", "memory:")):
+    if not address.startswith(("sqlite:///", "memory:", "postgresql://", "postgres://")):
         raise UsageError(f"accounts are managed on the instance's database, not through "
                          f"{redact(address)}", hint="run this where the server's database is: "
-                         "--instance sqlite:///path/to/file.db")
+                         "--instance sqlite:///path/to/file.db or postgresql://...")
     with opened(address, create=create) as target:
         yield target
 

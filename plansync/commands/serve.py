@@ -14,8 +14,9 @@ from plansync.seed.load import Limits
 
 @click.command("serve")
 @click.option("--db", "--instance", "db", metavar="ADDRESS", default=None,
-              help="The store to serve: sqlite:///path.db (default: as for --instance "
-              "elsewhere: $PLANSYNC_INSTANCE, plansync.yaml, .plansync/instance.db).")
+              help="The store to serve: sqlite:///path.db or postgresql://user@host/db "
+              "(default: as for --instance elsewhere: $PLANSYNC_INSTANCE, plansync.yaml, "
+              ".plansync/instance.db).")
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Address to listen on (0.0.0.0: every interface).")
 @click.option("--port", type=click.IntRange(0, 65535), default=8765, show_default=True,
@@ -34,9 +35,10 @@ def command(db: str | None, host: str, port: int, limits: Limits) -> int:
     from plansync.server.app import create_app
 
     address = resolve_address(db)
-    if not address.startswith("sqlite:///"):
+    if not address.startswith(("sqlite:///", "postgresql://", "postgres://")):
         raise UsageError(f"cannot serve {redact(address)}",
-                         hint="serve a database: --db sqlite:///path/to/file.db")
+                         hint="serve a database: --db sqlite:///path/to/file.db or "
+                         "--db postgresql://user@host/db")
     logging.basicConfig(level=logging.INFO, stream=sys.stderr,
                         format="%(asctime)s %(name)s %(message)s")
     app = create_app(address, limits)

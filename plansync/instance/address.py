@@ -51,7 +51,8 @@ def _resolved(option: str | None, cwd: str | Path) -> str:
 def _known(address: str) -> str:
     if not address.startswith(tuple(KINDS)):
         raise UsageError(f"unknown instance address {redact(address)!r}",
-                         hint="use sqlite:///path/to/file.db, http(s)://host:port or memory:")
+                         hint="use sqlite:///path/to/file.db, postgresql://user@host/db, "
+                         "http(s)://host:port or memory:")
     return address
 
 
@@ -126,6 +127,15 @@ def _ignore_default_folder(folder: Path) -> None:
         ignore.write_text("# plansync's embedded instance: local state, not plans\n*\n")
 
 
+def _postgres(address: str, create: bool) -> Instance:
+    try:
+        from plansync.instance.postgres import PostgresInstance
+    except ImportError as exc:  # psycopg is a dependency; a broken install says so
+        raise UsageError(f"PostgreSQL needs psycopg: {exc}",
+                         hint="pip install 'psycopg[binary]'") from exc
+    return PostgresInstance(address)
+
+
 def _http(address: str, create: bool) -> Instance:
     from plansync.instance.http import HttpInstance
 
@@ -138,6 +148,8 @@ KINDS: dict[str, Callable[[str, bool], Instance]] = {
     "memory:": _memory,
     "http://": _http,
     "https://": _http,
+    "postgresql://": _postgres,
+    "postgres://": _postgres,
 }
 
 

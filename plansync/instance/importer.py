@@ -94,7 +94,7 @@ TABLES = {
                                                   "calendar"), "program_id = ?"),
     "projects": _Table("projects", ("code",), ("name", "description", "start", "calendar",
                                                 "status"), "program_id = ?"),
-    "members": _Table("memberships", ("ifnull(project_id, '')", "email"), ("role",),
+    "members": _Table("memberships", ("coalesce(project_id, '')", "email"), ("role",),
                       "program_id = ?"),
     "sprints": _Table("sprints", ("project_id", "code"), ("name", "start", "finish"),
                       "project_id IN (SELECT id FROM projects WHERE program_id = ?)"),
@@ -266,7 +266,7 @@ class Importer:
         self.conn.execute(
             "UPDATE memberships SET user_id = (SELECT u.id FROM users u WHERE lower(u.email) "
             "= lower(memberships.email) ORDER BY u.created_at, u.id LIMIT 1) "
-            "WHERE program_id = ? AND user_id IS NOT (SELECT u.id FROM users u WHERE "
+            "WHERE program_id = ? AND user_id IS DISTINCT FROM (SELECT u.id FROM users u WHERE "
             "lower(u.email) = lower(memberships.email) ORDER BY u.created_at, u.id LIMIT 1)",
             (self.program_id,))
 
@@ -327,13 +327,16 @@ class Importer:
         """Bring one kind's rows to `desired` (key -> values); return key -> row id."""
         table = TABLES[kind]
         counts = self.report.counts.setdefault(kind, Counts())
-        ident = "id" if table.has_id else "rowid"
-        columns = ", ".join((ident, *table.keys, *table.values))
+        # A row is addressed by its id, or (link tables without one) by its whole key.
+        where = "id = ?" if table.has_id else " AND ".join(f"{k} = ?" for k in table.keys)
+        lead = ("id",) if table.has_id else ()
+        columns = ", ".join((*lead, *table.keys, *table.values))
         nkeys = len(table.keys)
         existing: dict[Key, tuple[Any, tuple[Any, ...]]] = {}
         for row in self.conn.execute(f"SELECT {columns} FROM {table.name} WHERE {table.scope}",
                                      (self.program_id,)):
-            existing[row[1:1 + nkeys]] = (row[0], row[1 + nkeys:])
+            key = row[len(lead):len(lead) + nkeys]
+            existing[key] = (row[0] if lead else key, row[len(lead) + nkeys:])
         ids: dict[Key, Any] = {}
         inserts: list[Key] = []
         updates: list[Sequence[Any]] = []
@@ -351,14 +354,15 @@ class Importer:
         counts.created += len(inserts)
         if updates:
             assignments = ", ".join(f"{c} = ?" for c in table.values)
-            self.conn.executemany(f"UPDATE {table.name} SET {assignments} WHERE {ident} = ?",
+            self.conn.executemany(f"UPDATE {table.name} SET {assignments} WHERE {where}",
                                   updates)
         if inserts:
             ids.update(self._insert(kind, table, inserts, desired, on_insert))
         if existing:
             counts.deleted += len(existing)
-            self.pending.deletes.append((table.name, ident,
-                                         [(found[0],) for found in existing.values()]))
+            self.pending.deletes.append((table.name, where, [
+                (found[0],) if table.has_id else tuple(found[0])
+                for found in existing.values()]))
         return ids
 
     def _insert(self, kind: str, table: _Table, keys: list[Key],
@@ -368,7 +372,7 @@ class Importer:
         extra = on_insert(keys) if on_insert else {}
         extra_cols = tuple(next(iter(extra.values())).keys()) if extra else ()
         scoped = kind in ("calendars", "resources", "projects", "members")
-        keys_cols = tuple("project_id" if k.startswith("ifnull(") else k for k in table.keys)
+        keys_cols = tuple("project_id" if k.startswith("coalesce(") else k for k in table.keys)
         cols = (*(("id",) if table.has_id else ()), *(("program_id",) if scoped else ()),
                 *keys_cols, *table.values, *extra_cols)
         rows, ids = [], {}
@@ -401,8 +405,8 @@ class Importer:
         return out
 
     def _apply_deletes(self) -> None:
-        for table, ident, ids in reversed(self.pending.deletes):
-            self.conn.executemany(f"DELETE FROM {table} WHERE {ident} = ?", ids)
+        for table, where, rows in reversed(self.pending.deletes):
+            self.conn.executemany(f"DELETE FROM {table} WHERE {where}", rows)
 
     def _finish(self) -> None:
         changed = any(c.changed for k, c in self.report.counts.items())

@@ -75,4 +75,4 @@ def paths(conn: sqlite3.Connection, repository: str | None) -> dict[str, str | N
     return {code: path for code, path in conn.execute(
         "SELECT p.code, r.path FROM sync_records r JOIN programs p ON r.program_id = p.id "
         "WHERE r.id = (SELECT max(id) FROM sync_records WHERE program_id = r.program_id) "
-        "AND r.repository IS ?", (repository,))}
+        "AND r.repository IS NOT DISTINCT FROM ?", (repository,))}

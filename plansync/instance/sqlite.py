@@ -9,59 +9,24 @@ wait behind a writer (WAL); a database that does not exist is created only when 
 
 from __future__ import annotations
 
-import os
 import sqlite3
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator
 from contextlib import contextmanager
-from importlib.resources import files
 from pathlib import Path
-from typing import Any
 
-from plansync.errors import InstanceError, UsageError
-from plansync.instance import records
-from plansync.instance.base import (
-    AccountGaps,
-    ImportReport,
-    NotFound,
-    ProgramSummary,
-    SyncRecord,
-    SyncStamp,
-    VersionConflict,
-)
-from plansync.instance.exporter import Exporter, project_document
-from plansync.instance.importer import Importer
-from plansync.memory import no_gc_pauses
-from plansync.seed.canonical import normalise
+from plansync.errors import InstanceError
+from plansync.instance.store import SqlStore, lock_timeout, statements
+from plansync.instance.store import migrations as shipped
 
-
-def lock_timeout() -> float:
-    """Seconds to wait for another process's write lock (env PLANSYNC_LOCK_TIMEOUT)."""
-    raw = os.environ.get("PLANSYNC_LOCK_TIMEOUT", "60")
-    try:
-        value = float(raw)
-    except ValueError:
-        value = -1.0
-    if not 0 <= value <= 86_400:
-        raise UsageError(f"PLANSYNC_LOCK_TIMEOUT={raw!r} is not a number of seconds",
-                         hint="use a number from 0 to 86400, e.g. PLANSYNC_LOCK_TIMEOUT=60")
-    return value
-
-
-class _DryRun(Exception):
-    """Raised inside the transaction to roll back a --dry-run import."""
+__all__ = ["SqliteInstance", "lock_timeout", "migrations"]
 
 
 def migrations() -> list[tuple[int, str, str]]:
-    """(number, name, SQL) of every migration shipped, in order."""
-    found = []
-    for entry in files("plansync.instance.migrations").iterdir():
-        if entry.name.endswith(".sql"):
-            number = int(entry.name.split("_", 1)[0])
-            found.append((number, entry.name, entry.read_text("utf-8")))
-    return sorted(found)
+    """(number, name, SQL) of every SQLite migration shipped, in order."""
+    return shipped("plansync.instance.migrations")
 
 
-class SqliteInstance:
+class SqliteInstance(SqlStore):
     """An Instance backed by SQLite. `path` is a file path or ":memory:".
 
     With create=False a missing database file is an error instead of a new, empty instance
@@ -87,13 +52,15 @@ class SqliteInstance:
                 self.conn.execute("PRAGMA journal_mode = WAL")
             self.migrate()
         except sqlite3.Error as exc:
-            raise self._error(exc, f"cannot open the instance database {path}",
+            raise self.describe(exc, f"cannot open the instance database {path}",
                               "check the path, its permissions and free disk space") from exc
 
     def _journal_mode(self) -> str:
         return str(self.conn.execute("PRAGMA journal_mode").fetchone()[0]).lower()
 
-    def _error(self, exc: sqlite3.Error, what: str, hint: str) -> InstanceError:
+    database_errors = (sqlite3.Error,)
+
+    def describe(self, exc: BaseException, what: str, hint: str) -> InstanceError:
         """An InstanceError for a database failure; a lock timeout says so."""
         if "locked" in str(exc) or "busy" in str(exc):
             return InstanceError(
@@ -135,14 +102,14 @@ class SqliteInstance:
             current = self.schema_version()  # another process may have migrated meanwhile
             for number, name, sql in known:
                 if number > current:
-                    for statement in _statements(sql):
+                    for statement in statements(sql, sqlite3.complete_statement):
                         self.conn.execute(statement)
                     self.conn.execute("INSERT INTO schema_version (version, name) VALUES "
                                       "(?, ?)", (number, name))
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        """BEGIN IMMEDIATE ... COMMIT, or ROLLBACK on any exception."""
+        """BEGIN IMMEDIATE ... COMMIT, or ROLLBACK on any exception: one writer at a time."""
         self.conn.execute("BEGIN IMMEDIATE")
         try:
             yield self.conn
@@ -151,181 +118,10 @@ class SqliteInstance:
             raise
         self.conn.execute("COMMIT")
 
-    # -- the Instance interface --------------------------------------------------------------
-
-    def identity(self) -> str:
-        row = self.conn.execute("SELECT value FROM instance_meta WHERE key = 'instance_id'"
-                                ).fetchone()
-        return str(row[0])
-
-    def programs(self) -> list[ProgramSummary]:
-        rows = self.conn.execute(
-            "SELECT p.code, p.name, p.server_version, "
-            "(SELECT count(*) FROM projects j WHERE j.program_id = p.id), "
-            "(SELECT count(*) FROM tasks t JOIN projects j ON t.project_id = j.id "
-            " WHERE j.program_id = p.id) FROM programs p ORDER BY p.code").fetchall()
-        return [ProgramSummary(code, name, projects, tasks, version)
-                for code, name, version, projects, tasks in rows]
-
-    def server_version(self, program: str) -> int | None:
-        row = self.conn.execute("SELECT server_version FROM programs WHERE code = ? OR id = ?",
-                                (program, program)).fetchone()
-        return None if row is None else int(row[0])
-
-    def import_document(self, doc: dict[str, Any], *, create_users: bool = False,
-                        dry_run: bool = False, expected_version: int | None = None,
-                        record: SyncStamp | None = None,
-                        authorize: Callable[[str | None], None] | None = None
-                        ) -> ImportReport:
-        """Apply a valid document as one transaction (rolled back when dry_run); with
-        `record`, record it as the program's last sync in that transaction.
-
-        `authorize(program id or None when new)` runs inside the transaction, before any
-        write: it raises to refuse (the server's permission check)."""
-        return self._import([doc], create_users, dry_run, [expected_version], authorize,
-                            record)[0]
-
-    def import_documents(self, docs: Sequence[dict[str, Any]], *, create_users: bool = False,
-                         dry_run: bool = False) -> list[ImportReport]:
-        """Apply valid documents of distinct programs as one transaction: all or nothing."""
-        return self._import(docs, create_users, dry_run, [None] * len(docs))
-
-    def _import(self, docs: Sequence[dict[str, Any]], create_users: bool, dry_run: bool,
-                expected: Sequence[int | None],
-                authorize: Callable[[str | None], None] | None = None,
-                record: SyncStamp | None = None) -> list[ImportReport]:
-        from plansync.seed.events import final_state
-
-        reports: list[ImportReport] = []
-        with no_gc_pauses():
-            states = [normalise(final_state(doc), sort=False) for doc in docs]
-            try:
-                with self.transaction() as conn:
-                    for doc, state, version in zip(docs, states, expected, strict=True):
-                        importer = Importer(conn, state, create_users=create_users,
-                                            events=doc.get("events"), expected_version=version,
-                                            authorize=authorize)
-                        report = importer.run()
-                        report.dry_run = dry_run
-                        reports.append(report)
-                        if record is not None:
-                            records.write(conn, importer.program_id, report.server_version,
-                                          final_state(doc), record)
-                    if dry_run:
-                        raise _DryRun
-            except _DryRun:
-                pass
-            except sqlite3.Error as exc:
-                raise self._error(exc, "import failed and was rolled back",
-                                  "nothing was changed; fix the cause and retry") from exc
-        return reports
-
-    def _maybe_id(self, program: str) -> str | None:
-        row = self.conn.execute("SELECT id FROM programs WHERE code = ? OR id = ?",
-                                (program, program)).fetchone()
-        return None if row is None else str(row[0])
-
-    def sync_history(self, program: str) -> list[SyncRecord]:
-        program_id = self._maybe_id(program)
-        return [] if program_id is None else records.history(self.conn, program_id)
-
-    def sync_record(self, program: str, server_version: int | None = None
-                    ) -> SyncRecord | None:
-        program_id = self._maybe_id(program)
-        return None if program_id is None else records.read(self.conn, program_id,
-                                                             server_version)
-
-    def synced_paths(self, repository: str | None) -> dict[str, str | None]:
-        return records.paths(self.conn, repository)
-
-    def delete_program(self, program: str, *, expected_version: int | None = None,
-                       authorize: Callable[[str | None], None] | None = None) -> None:
+    @contextmanager
+    def snapshot(self) -> Iterator[sqlite3.Connection]:
+        self.conn.execute("BEGIN")  # a deferred transaction reads one snapshot (WAL)
         try:
-            with self.transaction() as conn:
-                row = conn.execute("SELECT id, server_version FROM programs WHERE code = ? "
-                                   "OR id = ?", (program, program)).fetchone()
-                if row is None:
-                    raise NotFound(f"no program {program!r} on instance {self.name}")
-                if expected_version is not None and row[1] != expected_version:
-                    raise VersionConflict(program, expected_version, int(row[1]))
-                if authorize is not None:
-                    authorize(row[0])
-                conn.execute("DELETE FROM programs WHERE id = ?", (row[0],))
-        except sqlite3.Error as exc:
-            raise self._error(exc, "delete failed and was rolled back",
-                              "nothing was changed; fix the cause and retry") from exc
-
-    def account_gaps(self, program: str) -> AccountGaps:
-        program_id = self.program_id(program)
-        members, resources = (
-            sorted({row[0] for row in self.conn.execute(
-                f"SELECT email FROM {table} WHERE program_id = ? AND email IS NOT NULL AND "
-                "lower(email) NOT IN (SELECT lower(email) FROM users)", (program_id,))})
-            for table in ("memberships", "resources"))
-        return AccountGaps(members, resources)
-
-    def program_id(self, program: str) -> str:
-        """The id of a program named by code or id; NotFound otherwise."""
-        row = self.conn.execute("SELECT id FROM programs WHERE code = ? OR id = ?",
-                                (program, program)).fetchone()
-        if row is None:
-            known = ", ".join(p.code for p in self.programs()) or "none"
-            raise NotFound(f"no program {program!r} on instance {self.name}",
-                           hint=f"programs there: {known}")
-        return str(row[0])
-
-    def locate_project(self, ref: str) -> tuple[str, str, str]:
-        """(program code, project code, project id) of a project named by its id,
-        `<program>/<project>`, or a project code that only one program has."""
-        if "/" in ref:
-            program, _, project = ref.partition("/")
-            where, args = "g.code = ? AND j.code = ?", (program, project)
-        else:
-            where, args = "j.id = ? OR j.code = ?", (ref, ref)
-        rows = self.conn.execute("SELECT g.code, j.code, j.id FROM projects j JOIN programs g "
-                                 f"ON j.program_id = g.id WHERE {where}", args).fetchall()
-        if len(rows) != 1:
-            hint = ("several programs have a project with that code: name it as "
-                    "<program>/<project>" if rows else "name it by id or <program>/<project>")
-            raise NotFound(f"no single project {ref!r} on instance {self.name}", hint=hint)
-        return rows[0][0], rows[0][1], rows[0][2]
-
-    def export_program(self, program: str) -> dict[str, Any]:
-        with no_gc_pauses():
-            self.conn.execute("BEGIN")  # one consistent snapshot
-            try:
-                return Exporter(self.conn, self.program_id(program)).program()
-            finally:
-                self.conn.execute("COMMIT")
-
-    def export_project(self, program: str, project: str) -> dict[str, Any]:
-        doc = self.export_program(program)
-        codes = [p["code"] for p in doc["program"].get("projects", [])]
-        if project not in codes:
-            raise NotFound(f"program {program!r} has no project {project!r}",
-                                hint=f"its projects: {', '.join(codes) or 'none'}")
-        origin = f"{doc['program']['code']}/{project}"
-
-        def taken(code: str) -> bool:
-            row = self.conn.execute("SELECT origin FROM programs WHERE code = ?",
-                                    (code,)).fetchone()
-            return row is not None and row[0] != origin
-
-        return project_document(doc, project, taken)
-
-    def close(self) -> None:
-        self.conn.close()
-
-
-def _statements(sql: str) -> Iterator[str]:
-    """Split a migration script into statements (our migrations hold no triggers)."""
-    buffer = ""
-    for line in sql.splitlines(keepends=True):
-        if line.lstrip().startswith("--"):
-            continue
-        buffer += line
-        if sqlite3.complete_statement(buffer):
-            yield buffer.strip()
-            buffer = ""
-    if buffer.strip():
-        yield buffer.strip()
+            yield self.conn
+        finally:
+            self.conn.execute("COMMIT")

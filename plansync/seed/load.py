@@ -223,8 +223,9 @@ def _constant(text: str) -> float:
     raise _Refused
 
 
-_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
-_SURROGATE = re.compile("[\ud800-\udfff]")
+_SURROGATE_ESCAPE = re.compile(r"\\u(?:[dD][89a-fA-F]|0000)")
+# Characters no store keeps: lone surrogates (not UTF-8) and NUL (PostgreSQL's text refuses it).
+_SURROGATE = re.compile("[\ud800-\udfff\x00]")
 
 
 def parse_json(name: str, text: str, limits: Limits) -> Any:
@@ -240,31 +241,33 @@ def parse_json(name: str, text: str, limits: Limits) -> Any:
     if _SURROGATE_ESCAPE.search(text):  # decoded UTF-8 holds none: only an escape makes one
         found = first_surrogate(doc)
         if found is not None:
-            path, key = found
+            path, key, value = found
             line, col = locate.line_col(text, locate.offset_of(text, jp.join(path), key=key))
-            raise SeedError([surrogate_problem(name, line, col, path, key)])
+            raise SeedError([surrogate_problem(name, line, col, path, key, value)])
     return doc
 
 
 def has_surrogate(text: str) -> bool:
-    """Whether `text` holds a lone surrogate (U+D800..U+DFFF), which UTF-8 cannot encode."""
+    """Whether `text` holds a lone surrogate (U+D800..U+DFFF), which UTF-8 cannot encode, or
+    a NUL (U+0000), which an instance cannot store."""
     return _SURROGATE.search(text) is not None
 
 
-def first_surrogate(doc: Any) -> tuple[list[str | int], bool] | None:
-    """(path, is_key) of the first string or key holding a lone surrogate, in document order."""
+def first_surrogate(doc: Any) -> tuple[list[str | int], bool, str] | None:
+    """(path, is_key, the string) of the first string or key holding a lone surrogate (or a
+    NUL), in document order."""
     stack: list[tuple[Any, list[str | int]]] = [(doc, [])]
     while stack:
         node, path = stack.pop()
         if type(node) is dict:
             for k in node:
                 if has_surrogate(k):
-                    return [*path, k], True
+                    return [*path, k], True, k
             stack.extend(reversed([(v, [*path, k]) for k, v in node.items()]))
         elif type(node) is list:
             stack.extend(reversed([(v, [*path, i]) for i, v in enumerate(node)]))
         elif type(node) is str and has_surrogate(node):
-            return path, False
+            return path, False, node
     return None
 
 
@@ -274,9 +277,13 @@ def visible(text: str) -> str:
 
 
 def surrogate_problem(name: str, line: int, col: int, path: list[str | int],
-                      key: bool) -> Problem:
-    """The problem of a lone surrogate at `path` (the pointer shown escapes it)."""
+                      key: bool, value: str = "") -> Problem:
+    """The problem of a lone surrogate (or a NUL) at `path` (the pointer shown escapes it)."""
     what = f"the key \"{visible(str(path[-1]))}\"" if key and path else "this string"
+    if "\x00" in value and not _SURROGATE.search(value.replace("\x00", "")):
+        return Problem(name, line, col, jp.join(visible(str(p)) for p in path), "nul",
+                       f"{what} holds a NUL character (\\u0000), which no instance can store",
+                       "remove it")
     return Problem(name, line, col, jp.join(visible(str(p)) for p in path), "surrogate",
                    f"{what} holds a lone surrogate escape (\\ud800 to \\udfff): it is not "
                    "a character, and cannot be stored or written as UTF-8",

@@ -181,9 +181,9 @@ class _Converter:
         line, col = position(self.tree, pointer)
         raise SeedError([Problem(self.name, line, col, pointer, code, message, hint)])
 
-    def refuse_surrogate(self, path: list[str | int], *, key: bool) -> None:
+    def refuse_surrogate(self, path: list[str | int], *, key: bool, value: str) -> None:
         line, col = position(self.tree, jp.join(path), key=key)
-        raise SeedError([surrogate_problem(self.name, line, col, path, key)])
+        raise SeedError([surrogate_problem(self.name, line, col, path, key, value)])
 
     def plain(self, node: Any, path: list[str | int]) -> Any:
         if isinstance(node, (CommentedMap, CommentedSeq)):
@@ -204,7 +204,7 @@ class _Converter:
             for k, v in node.items():
                 key = str(k)
                 if has_surrogate(key):
-                    self.refuse_surrogate([*path, key], key=True)
+                    self.refuse_surrogate([*path, key], key=True, value=key)
                 out[key] = self.plain(v, [*path, key])
             return out
         return [self.plain(v, [*path, i]) for i, v in enumerate(node)]
@@ -226,7 +226,7 @@ class _Converter:
             return self.number(node, path)
         if isinstance(node, str):
             if has_surrogate(node):
-                self.refuse_surrogate(path, key=False)
+                self.refuse_surrogate(path, key=False, value=node)
             return str(node)
         if isinstance(node, dt.datetime):
             return _datetime_text(node)

@@ -8,6 +8,7 @@ the store, so requests never share a transaction. Errors are JSON, never a stack
 from __future__ import annotations
 
 import logging
+import re
 import threading
 import time
 from collections.abc import Callable
@@ -94,6 +95,8 @@ def create_app(address: str, limits: Limits | None = None) -> Starlette:
         """Run fn(store, account, *args) in a worker thread; map our errors to answers.
         `query`: the query parameters the endpoint takes (any other is a 400)."""
         _only_query(request, query)
+        if any("\x00" in str(v) for v in request.path_params.values()):
+            raise ApiError(404, "not-found", "no such program or project (a NUL in its name)")
         header = request.headers.get("authorization", "")
 
         def call() -> Any:
@@ -153,9 +156,8 @@ def create_app(address: str, limits: Limits | None = None) -> Starlette:
         return JSONResponse(await work(request, _sync_history, request.path_params["id"]))
 
     async def synced(request: Request) -> Response:
-        return JSONResponse(await work(request, _synced,
-                                       request.query_params.get("repository"),
-                                       query=("repository",)))
+        repository = _text_param(request, "repository", r"[0-9a-f]{4,64}")
+        return JSONResponse(await work(request, _synced, repository, query=("repository",)))
 
     async def delete_program(request: Request) -> Response:
         await work(request, _delete, request.path_params["id"], _expected_version(request))
@@ -170,9 +172,9 @@ def create_app(address: str, limits: Limits | None = None) -> Starlette:
         doc = _parse_seed(kind, body, limits)
         dry_run = _flag(request.query_params.get("dry_run", "0"))
         expected = _expected_version(request)
-        path = request.query_params.get("sync_path")
-        commit = request.query_params.get("sync_commit")
-        repository = request.query_params.get("sync_repository")
+        path = _text_param(request, "sync_path", r"[^\x00]{1,4096}")
+        commit = _text_param(request, "sync_commit", r"[0-9a-f]{4,64}")
+        repository = _text_param(request, "sync_repository", r"[0-9a-f]{4,64}")
         report = await work(request, _import, doc, dry_run, expected, path, commit,
                             repository, query=taken)
         status = 201 if report["status"] == "created" and not dry_run else 200
@@ -437,6 +439,13 @@ def _only_query(request: Request, allowed: tuple[str, ...]) -> None:
         takes = ", ".join(allowed) or "none"
         raise ApiError(400, "bad-parameter", f"unknown query parameter {unknown[0]!r} "
                        f"(this endpoint takes: {takes})")
+
+
+def _text_param(request: Request, name: str, pattern: str) -> str | None:
+    value = request.query_params.get(name)
+    if value is not None and re.fullmatch(pattern, value) is None:
+        raise ApiError(400, "bad-parameter", f"{name} must match {pattern}")
+    return value
 
 
 def _flag(value: str) -> bool:

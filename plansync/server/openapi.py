@@ -196,7 +196,7 @@ def _spec() -> dict[str, Any]:
                 "summary": "The seed file path of each synced program the caller can see",
                 "security": _SECURED,
                 "parameters": [{"name": "repository", "in": "query", "required": False,
-                                "schema": {"type": "string"},
+                                "schema": {"type": "string", "pattern": "^[0-9a-f]{4,64}$"},
                                 "description": "Only programs last synced from this "
                                 "repository (its first commit); none: those with no "
                                 "repository recorded."}],
@@ -223,14 +223,14 @@ def _spec() -> dict[str, Any]:
                      "description": "1: answer the report, write nothing."},
                     _IF_MATCH,
                     {"name": "sync_path", "in": "query", "required": False,
-                     "schema": {"type": "string"},
+                     "schema": {"type": "string", "pattern": "^[^\\x00]{1,4096}$"},
                      "description": "Record this import as the program's last sync, from "
                      "this seed file path (the account is the caller's)."},
                     {"name": "sync_commit", "in": "query", "required": False,
-                     "schema": {"type": "string"},
+                     "schema": {"type": "string", "pattern": "^[0-9a-f]{4,64}$"},
                      "description": "With sync_path: the Git commit the file came from."},
                     {"name": "sync_repository", "in": "query", "required": False,
-                     "schema": {"type": "string"},
+                     "schema": {"type": "string", "pattern": "^[0-9a-f]{4,64}$"},
                      "description": "With sync_path: the repository (its first commit)."},
                     {"name": "If-None-Match", "in": "header", "required": False,
                      "schema": {"type": "string", "pattern": "^[ \\t]*[*][ \\t]*$"},

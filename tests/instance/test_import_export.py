@@ -1,10 +1,11 @@
-"""Import and export through a real SQLite database."""
+"""Import and export through every store kind: a real SQLite file, a real PostgreSQL."""
 
 from __future__ import annotations
 
 import copy
 import json
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -14,48 +15,48 @@ from hypothesis import given
 from plansync.errors import InstanceError
 from plansync.instance.sqlite import SqliteInstance, migrations
 from plansync.seed.canonical import canonical_bytes
+from tests.stores import dump
 from tests.strategies import documents
 
 ROOT = Path(__file__).resolve().parents[2]
 APOLLO = json.loads((ROOT / "examples" / "plans" / "apollo.seed.json").read_text())
 
 
-def fresh(tmp_path: Path | None = None) -> SqliteInstance:
-    return SqliteInstance(str(tmp_path / "i.db") if tmp_path else ":memory:")
+Store = Callable[[], Any]
 
 
-def task_rows(instance: SqliteInstance) -> dict[tuple[str, str], tuple[str, str]]:
+def task_rows(instance: Any) -> dict[tuple[str, str], tuple[str, str]]:
     return {(p, w): (i, s) for p, w, i, s in instance.conn.execute(
         "SELECT p.code, t.wbs, t.id, t.short_id FROM tasks t JOIN projects p "
         "ON t.project_id = p.id")}
 
 
-@given(documents())
-def test_export_of_import_is_the_canonical_bytes(doc: dict[str, Any]) -> None:
-    instance = fresh()
+@given(doc=documents())
+def test_export_of_import_is_the_canonical_bytes(new_store: Store, doc: dict[str, Any]) -> None:
+    instance = new_store()
     instance.import_document(doc)
     exported = instance.export_program(doc["program"]["code"])
     assert canonical_bytes(exported) == canonical_bytes(doc)
-    again = fresh()
+    again = new_store()
     again.import_document(exported)
     assert canonical_bytes(again.export_program(doc["program"]["code"])) == \
         canonical_bytes(exported)
 
 
-@given(documents())
-def test_importing_twice_changes_nothing(doc: dict[str, Any]) -> None:
-    instance = fresh()
+@given(doc=documents())
+def test_importing_twice_changes_nothing(new_store: Store, doc: dict[str, Any]) -> None:
+    instance = new_store()
     first = instance.import_document(doc)
-    rows = list(instance.conn.iterdump())
+    rows = dump(instance)
     second = instance.import_document(doc)
     assert (first.status, second.status) == ("created", "unchanged")
     assert second.server_version == first.server_version == 1
     assert not any(c.changed for c in second.counts.values())
-    assert list(instance.conn.iterdump()) == rows
+    assert dump(instance) == rows
 
 
-def test_changing_one_task_name_updates_one_row_and_bumps_version_once(tmp_path: Path) -> None:
-    instance = fresh(tmp_path)
+def test_changing_one_task_name_updates_one_row_and_bumps_version_once(new_store: Store) -> None:
+    instance = new_store()
     instance.import_document(APOLLO)
     before = task_rows(instance)
     changed = copy.deepcopy(APOLLO)
@@ -73,8 +74,8 @@ def test_changing_one_task_name_updates_one_row_and_bumps_version_once(tmp_path:
     assert canonical_bytes(instance.export_program("apollo")) == canonical_bytes(changed)
 
 
-def test_removed_and_added_tasks_keep_the_others_identity(tmp_path: Path) -> None:
-    instance = fresh(tmp_path)
+def test_removed_and_added_tasks_keep_the_others_identity(new_store: Store) -> None:
+    instance = new_store()
     instance.import_document(APOLLO)
     before = task_rows(instance)
     changed = copy.deepcopy(APOLLO)
@@ -103,8 +104,8 @@ def test_removed_and_added_tasks_keep_the_others_identity(tmp_path: Path) -> Non
     assert canonical_bytes(instance.export_program("apollo")) == canonical_bytes(changed)
 
 
-def test_project_export_reimported_is_a_new_program(tmp_path: Path) -> None:
-    instance = fresh(tmp_path)
+def test_project_export_reimported_is_a_new_program(new_store: Store) -> None:
+    instance = new_store()
     instance.import_document(APOLLO)
     parent_bytes = canonical_bytes(instance.export_program("apollo"))
     project = instance.export_project("apollo", "mobile")
@@ -123,18 +124,18 @@ def test_project_export_reimported_is_a_new_program(tmp_path: Path) -> None:
     assert canonical_bytes(instance.export_program("apollo-mobile")) == canonical_bytes(project)
 
 
-def test_archived_project_exports(tmp_path: Path) -> None:
+def test_archived_project_exports(new_store: Store) -> None:
     doc = copy.deepcopy(APOLLO)
     doc["program"]["projects"][2]["status"] = "archived"
-    instance = fresh(tmp_path)
+    instance = new_store()
     instance.import_document(doc)
     code = doc["program"]["projects"][2]["code"]
     assert instance.export_project("apollo", code)["program"]["projects"][0]["status"] == \
         "archived"
 
 
-def test_pending_memberships_and_create_users(tmp_path: Path) -> None:
-    instance = fresh(tmp_path)
+def test_pending_memberships_and_create_users(new_store: Store) -> None:
+    instance = new_store()
     report = instance.import_document(APOLLO)
     members = {m["email"] for m in APOLLO["program"].get("members", [])}
     members |= {m["email"] for p in APOLLO["program"]["projects"] for m in p.get("members", [])}
@@ -147,16 +148,16 @@ def test_pending_memberships_and_create_users(tmp_path: Path) -> None:
     assert canonical_bytes(instance.export_program("apollo")) == canonical_bytes(APOLLO)
 
 
-def test_dry_run_writes_nothing(tmp_path: Path) -> None:
-    instance = fresh(tmp_path)
+def test_dry_run_writes_nothing(new_store: Store) -> None:
+    instance = new_store()
     report = instance.import_document(APOLLO, dry_run=True)
     assert report.status == "created" and report.dry_run
     assert instance.programs() == []
 
 
-def test_unknown_program_is_an_instance_error() -> None:
+def test_unknown_program_is_an_instance_error(new_store: Store) -> None:
     with pytest.raises(InstanceError, match="no program 'nope'"):
-        fresh().export_program("nope")
+        new_store().export_program("nope")
 
 
 def test_migrations_are_recorded_once_and_newer_databases_refused(tmp_path: Path) -> None:
@@ -173,7 +174,7 @@ def test_migrations_are_recorded_once_and_newer_databases_refused(tmp_path: Path
         SqliteInstance(str(path))
 
 
-def test_v2_timeline_imports_as_its_final_state() -> None:
+def test_v2_timeline_imports_as_its_final_state(new_store: Store) -> None:
     doc = {"version": 2, "program": {"code": "p", "name": "P", "projects": [
         {"code": "a", "name": "A", "start": "2026-01-05",
          "tasks": [{"wbs": "1", "name": "One", "duration": 1}]}]},
@@ -184,7 +185,7 @@ def test_v2_timeline_imports_as_its_final_state() -> None:
              "type": "dependency_added", "project": "a", "value": {"from": "1", "to": "2"}},
             {"at": "2026-01-07T10:00:00Z", "actor": "ada@example.com",
              "type": "status_changed", "project": "a", "wbs": "1", "to": "done"}]}
-    instance = fresh()
+    instance = new_store()
     report = instance.import_document(doc)
     assert report.counts["events"].created == 3
     exported = instance.export_program("p")
@@ -195,13 +196,33 @@ def test_v2_timeline_imports_as_its_final_state() -> None:
     assert instance.import_document(doc).status == "unchanged"
 
 
-def test_a_plan_that_cannot_be_scheduled_still_imports_with_a_warning() -> None:
+def test_a_plan_that_cannot_be_scheduled_still_imports_with_a_warning(
+        new_store: Store) -> None:
     doc = {"version": 1, "program": {"code": "x", "name": "X", "projects": [
         {"code": "a", "name": "A", "start": "9999-12-30",
          "tasks": [{"wbs": "1", "name": "Too late", "duration": 30}]}]}}
-    instance = fresh()
+    instance = new_store()
     report = instance.import_document(doc)
     assert report.status == "created"
     assert report.warnings == ["no schedule stored: the schedule runs past the year 9999"]
     assert instance.conn.execute("SELECT early_start FROM tasks").fetchone() == (None,)
     assert canonical_bytes(instance.export_program("x")) == canonical_bytes(doc)
+
+
+def test_postgres_migrations_are_explicit_and_newer_databases_refused(postgres: Any) -> None:
+    from plansync.instance.postgres import PostgresInstance
+    from plansync.instance.postgres import migrations as pg_migrations
+
+    address = postgres.address(postgres.database(empty=True))
+    with pytest.raises(InstanceError, match="plansync migrate"):
+        PostgresInstance(address)
+    store = PostgresInstance(address, migrating=True)
+    assert store.migrate() == [name for _, name, _ in pg_migrations()]
+    assert store.migrate() == []  # once only
+    store.close()
+    store = PostgresInstance(address)
+    assert store.schema_version() == pg_migrations()[-1][0] == migrations()[-1][0]
+    store.conn.execute("INSERT INTO schema_version (version, name) VALUES (999, 'future')")
+    store.close()
+    with pytest.raises(InstanceError, match="newer than this plansync knows"):
+        PostgresInstance(address)

@@ -1,14 +1,14 @@
-"""Identity properties of import, over generated documents."""
+"""Identity properties of import, over generated documents, on every store kind."""
 
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
 from typing import Any
 
 from hypothesis import given
 from hypothesis import strategies as st
 
-from plansync.instance.sqlite import SqliteInstance
 from plansync.seed.canonical import canonical_bytes
 from tests.strategies import documents
 
@@ -25,15 +25,16 @@ IDENTITY_QUERIES = {
 }
 
 
-def identities(instance: SqliteInstance, program: str) -> dict[str, dict[str, str]]:
+def identities(instance: Any, program: str) -> dict[str, dict[str, str]]:
     return {kind: dict(instance.conn.execute(sql, (program,)))
             for kind, sql in IDENTITY_QUERIES.items()}
 
 
-@given(documents(), st.data())
-def test_renaming_one_task_touches_one_row_and_no_identity(doc: dict[str, Any],
+@given(doc=documents(), data=st.data())
+def test_renaming_one_task_touches_one_row_and_no_identity(new_store: Callable[[], Any],
+                                                           doc: dict[str, Any],
                                                            data: st.DataObject) -> None:
-    instance = SqliteInstance(":memory:")
+    instance = new_store()
     instance.import_document(doc)
     before = identities(instance, doc["program"]["code"])
     projects = doc["program"]["projects"]
@@ -53,10 +54,11 @@ def test_renaming_one_task_touches_one_row_and_no_identity(doc: dict[str, Any],
         canonical_bytes(changed)
 
 
-@given(documents(), st.data())
-def test_project_export_reimport_leaves_the_parent_alone(doc: dict[str, Any],
+@given(doc=documents(), data=st.data())
+def test_project_export_reimport_leaves_the_parent_alone(new_store: Callable[[], Any],
+                                                         doc: dict[str, Any],
                                                          data: st.DataObject) -> None:
-    instance = SqliteInstance(":memory:")
+    instance = new_store()
     instance.import_document(doc)
     code = doc["program"]["code"]
     parent = canonical_bytes(instance.export_program(code))
