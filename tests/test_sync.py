@@ -1,13 +1,14 @@
 """Team-safe sync and pull: two people, two clones of one bare repository, one shared
-instance, real Git (the git command) and a real SQLite instance."""
+instance (each test on a real SQLite file and on a real PostgreSQL), real Git (the git
+command)."""
 
 from __future__ import annotations
 
 import json
 import os
 import subprocess
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +16,7 @@ import pytest
 from click.testing import CliRunner
 
 from plansync.cli import cli
-from plansync.instance.sqlite import SqliteInstance
+from plansync.instance.address import open_instance
 from plansync.seed.canonical import canonical_bytes
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -33,14 +34,25 @@ def git(cwd: Path, *args: str) -> str:
 class Person:
     name: str
     clone: Path
-    db: Path
+    address: str  # the shared instance
+    opened: list[Any] = field(default_factory=list)
+
+    @property
+    def sqlite(self) -> bool:
+        return self.address.startswith("sqlite:///")
+
+    def store(self) -> Any:
+        """The shared instance, as this test looks into it (one connection, kept)."""
+        if not self.opened:
+            self.opened.append(open_instance(self.address, create=True))
+        return self.opened[0]
 
     def run(self, *args: str) -> tuple[int, str, str]:
         here = os.getcwd()
         os.chdir(self.clone)
         try:
             result = CliRunner().invoke(cli, [*args], env={
-                "PLANSYNC_INSTANCE": f"sqlite:///{self.db}", "NO_COLOR": "1"})
+                "PLANSYNC_INSTANCE": self.address, "NO_COLOR": "1"})
         finally:
             os.chdir(here)
         return result.exit_code, result.stdout, result.stderr
@@ -77,7 +89,7 @@ def task(doc: dict[str, Any], project: int = 0, index: int = 0) -> dict[str, Any
 
 
 @pytest.fixture
-def team(tmp_path: Path) -> Iterator[tuple[Person, Person]]:
+def team(tmp_path: Path, new_address: Callable[[], str]) -> Iterator[tuple[Person, Person]]:
     """Ada and Ben: clones of one bare repository holding the example plans, one instance."""
     origin = tmp_path / "origin.git"
     git(tmp_path, "init", "-q", "--bare", "-b", "main", str(origin))
@@ -90,19 +102,22 @@ def team(tmp_path: Path) -> Iterator[tuple[Person, Person]]:
     git(seed, "-c", "user.email=seed@example.com", "-c", "user.name=Seed", "commit", "-q",
         "-m", "plans")
     git(seed, "push", "-q", "origin", "HEAD:main")
-    db = tmp_path / "team.db"
+    address = new_address()
     people = []
     for name in ("ada", "ben"):
         clone = tmp_path / name
         git(tmp_path, "clone", "-q", str(origin), str(clone))
         git(clone, "config", "user.email", f"{name}@example.com")
         git(clone, "config", "user.name", name.title())
-        people.append(Person(name, clone, db))
+        people.append(Person(name, clone, address))
     yield people[0], people[1]
+    for person in people:
+        for store in person.opened:
+            store.close()
 
 
-def instance(person: Person) -> SqliteInstance:
-    return SqliteInstance(str(person.db))
+def instance(person: Person) -> Any:
+    return person.store()
 
 
 def test_the_record_of_a_sync_lives_on_the_instance(team: tuple[Person, Person]) -> None:
@@ -250,7 +265,6 @@ def test_pull_keeps_yaml_comments(team: tuple[Person, Person]) -> None:
     doc["program"]["name"] = "Gemini, renamed on the instance"
     target = instance(ada)
     target.import_document(doc)
-    target.close()
     assert ada.run("pull", "gemini")[0] == 0
     after = (ada.clone / GEMINI).read_text()
     assert "name: Gemini, renamed on the instance" in after
@@ -298,7 +312,7 @@ def test_a_removed_seed_file_is_an_orphan_until_pruned(team: tuple[Person, Perso
     (other / "plans" / "gemini.seed.yaml").write_bytes(gemini.read_bytes())
     git(other, "add", "-A")
     git(other, "commit", "-q", "-m", "x")
-    elsewhere = Person("x", other, ada.db)
+    elsewhere = Person("x", other, ada.address)
     assert elsewhere.run("sync")[0] == 0
     code, out, _ = ada.run("sync", "--prune")
     assert code == 0 and "gemini" not in out
@@ -310,9 +324,10 @@ def test_a_removed_seed_file_is_an_orphan_until_pruned(team: tuple[Person, Perso
 def test_dry_run_shows_fields_and_exit_codes_follow_terraform(
         team: tuple[Person, Person]) -> None:
     ada, _ = team
-    code, _, err = ada.run("sync", "--dry-run")
-    assert code == 3 and "no instance database" in err  # a dry run never makes one
-    instance(ada).close()
+    if ada.sqlite:
+        code, _, err = ada.run("sync", "--dry-run")
+        assert code == 3 and "no instance database" in err  # a dry run never makes one
+        instance(ada)
     code, out, _ = ada.run("sync", "--dry-run")
     assert code == 1 and "would create" in out
     assert ada.run("sync", "--dry-run", "--detailed-exitcode")[0] == 2
@@ -368,4 +383,5 @@ def test_an_invalid_file_stops_the_sync_before_anything_is_imported(
     (ada.clone / "plans" / "broken.seed.json").write_text('{"version": 1, "program": {}}')
     code, _, err = ada.run("sync")
     assert code == 1 and "nothing was synced" in err
-    assert not ada.db.exists()
+    assert not Path(ada.address.removeprefix("sqlite:///")).exists() if ada.sqlite \
+        else instance(ada).programs() == []

@@ -35,8 +35,16 @@ def _dialect(sql: str) -> str:
     return re.sub(r"\?", "%s", sql.replace("%", "%%"))
 
 
+BULK = 500  # rows from which a batch goes through COPY instead of one statement per row
+_INSERT = re.compile(r"INSERT INTO (\w+) \(([\w, ]+)\) VALUES \([?, ]+\)")
+_UPDATE = re.compile(r"UPDATE (\w+) SET ((?:\w+ = \?(?:, )?)+) WHERE ((?:\w+ = \?(?: AND )?)+)")
+_DELETE = re.compile(r"DELETE FROM (\w+) WHERE (\w+) = \?")
+
+
 class _Connection:
-    """psycopg behind the calls our SQL code makes of sqlite3: execute, executemany."""
+    """psycopg behind the calls our SQL code makes of sqlite3: execute, executemany. Big
+    batches of our plain INSERTs, UPDATEs and DELETEs go the bulk way: COPY (into the table,
+    or into a temporary table joined by the update), or one DELETE ... = ANY(list)."""
 
     def __init__(self, raw: Any) -> None:
         self.raw = raw
@@ -46,9 +54,41 @@ class _Connection:
 
     def executemany(self, sql: str, rows: Any) -> None:
         rows = list(rows)
-        if rows:
-            with self.raw.cursor() as cursor:
-                cursor.executemany(_dialect(sql), rows)
+        if not rows:
+            return
+        with self.raw.cursor() as cursor:
+            if len(rows) >= BULK and self._bulk(cursor, sql, rows):
+                return
+            cursor.executemany(_dialect(sql), rows)
+
+    def _bulk(self, cursor: Any, sql: str, rows: list[Any]) -> bool:
+        if match := _INSERT.fullmatch(sql):
+            table, columns = match.groups()
+            with cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            return True
+        if match := _UPDATE.fullmatch(sql):
+            table, sets, keys = match.groups()
+            changed = [c.split(" = ")[0] for c in sets.split(", ")]
+            by = [c.split(" = ")[0] for c in keys.split(" AND ")]
+            columns = ", ".join(changed + by)
+            cursor.execute(f"CREATE TEMP TABLE _bulk ON COMMIT DROP AS SELECT {columns} "
+                           f"FROM {table} WITH NO DATA")
+            with cursor.copy(f"COPY _bulk ({columns}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            assign = ", ".join(f"{c} = b.{c}" for c in changed)
+            join = " AND ".join(f"t.{c} = b.{c}" for c in by)
+            cursor.execute(f"UPDATE {table} t SET {assign} FROM _bulk b WHERE {join}")
+            cursor.execute("DROP TABLE _bulk")
+            return True
+        if match := _DELETE.fullmatch(sql):
+            table, column = match.groups()
+            cursor.execute(f"DELETE FROM {table} WHERE {column} = ANY(%s)",
+                           ([row[0] for row in rows],))
+            return True
+        return False
 
     def close(self) -> None:
         self.raw.close()
