@@ -68,7 +68,7 @@ def output_format(output: str | None, wanted: str | None, source_format: str) ->
     else seed JSON for a plan coming from another format."""
     implied = implied_output(output)
     if wanted:
-        wanted = canonical_format(wanted)
+        spelled, wanted = wanted, canonical_format(wanted)
         if wanted not in WRITABLE:
             raise UsageError(f"plansync cannot write {wanted}",
                              hint=f"write one of {', '.join(WRITABLE)}")
@@ -79,7 +79,7 @@ def output_format(output: str | None, wanted: str | None, source_format: str) ->
                     "name the file .seed.yaml", "tasks-json": "name the file .json",
                     "csv": "name the file .csv", "xlsx": "name the file .xlsx",
                     "mspdi": "name the file .xml"}[wanted]
-            raise UsageError(f"--to {wanted} contradicts the output name {escape(output or '')}",
+            raise UsageError(f"--to {spelled} contradicts the output name {escape(output or '')}",
                              hint=f"{hint}, or drop --to")
         return wanted
     if implied:

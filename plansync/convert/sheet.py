@@ -12,7 +12,6 @@ import datetime as dt
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from email.utils import getaddresses
 from typing import Any
 
 from plansync.convert.plan import (
@@ -433,19 +432,29 @@ def _assignees(reader: _Reader, rows: list[_Row], tasks: dict[int, dict[str, Any
 
 
 def parse_people(raw: str) -> list[tuple[str, str]] | None:
-    """`Ana Lima <ana@example.com>, Bo <bo@example.com>` -> [(name, email), ...]; a name alone
-    is a person without an email. None if an address is malformed."""
+    """`Ana Lima <ana@example.com>, Bo <bo@example.com>` -> [(name, email), ...] (commas or
+    semicolons between; a name with a comma in double quotes); a name alone is a person
+    without an email, an address alone a person named by it. None if one is malformed."""
     out = []
-    for name, email in getaddresses([raw]):
-        name, email = name.strip(), email.strip()
-        if email and not name and not _EMAIL.fullmatch(email):
-            name, email = email, ""  # a bare name, no address
+    for part in _PEOPLE_SPLIT.findall(raw + ","):
+        part = part.strip()
+        if not part:
+            continue
+        match = _PERSON.fullmatch(part)
+        if not match:
+            return None
+        name = (match["name"] or match["alone"] or "").strip().strip('"').strip()
+        email = (match["email"] or "").strip()
+        if not email and "@" in name:
+            name, email = "", name
         if email and not _EMAIL.fullmatch(email):
             return None
-        if not name and not email:
-            continue
         out.append((name, email))
     return out or None
+
+
+_PEOPLE_SPLIT = re.compile(r'((?:"[^"]*"|<[^<>]*>|[^,;"<>])*)[,;]')
+_PERSON = re.compile(r'(?:(?P<name>"[^"]*"|[^<>"]*?)\s*<(?P<email>[^<>]*)>|(?P<alone>[^<>"]+))')
 
 
 # --- seed -> sheet
@@ -455,6 +464,8 @@ def person(resource: dict[str, Any] | None, code: str) -> str:
     if resource is None:
         return code
     name = resource.get("name", code)
+    if any(c in name for c in ",;<>"):
+        name = '"' + name.replace('"', "'") + '"'
     return f"{name} <{resource['email']}>" if resource.get("email") else name
 
 

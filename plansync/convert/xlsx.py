@@ -68,6 +68,8 @@ def write(header: list[str], rows: list[list[Cell]], title: str = "Tasks") -> by
         for cell in row_cells:
             if isinstance(cell.value, dt.date):
                 cell.number_format = "yyyy-mm-dd"
+            elif isinstance(cell.value, str) and cell.value.startswith("="):
+                cell.data_type = "s"  # text, never a formula
     sheet.freeze_panes = "A2"
     stamp = dt.datetime(2000, 1, 1)
     book.properties.creator = "plansync"
