@@ -450,6 +450,9 @@ def write_mspdi(doc: dict[str, Any], report: Report) -> bytes:
     for entry in program.get("resources", []):
         resource = pf.addResource()
         resource.setName(entry["name"])
+        if any(c in entry["name"] for c in ",[]"):
+            report.approximate("resource names with a comma or brackets (Microsoft Project "
+                               "does not allow them: MPXJ writes ; and ( ) instead)")
         resource.setInitials(entry["code"])
         if entry.get("email"):
             resource.setEmailAddress(entry["email"])
