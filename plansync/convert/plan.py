@@ -279,10 +279,15 @@ def finish_seed(doc: dict[str, Any], source: str) -> dict[str, Any]:
     seed format that the converter could not resolve (a dependency cycle, say)."""
     import json
 
+    import orjson
+
     from plansync.seed.load import Seed
     from plansync.seed.validate import seed_problems
 
-    text = json.dumps(doc, indent=2, ensure_ascii=False)
+    try:  # the text only serves to locate problems: orjson writes it fast
+        text = orjson.dumps(doc, option=orjson.OPT_INDENT_2).decode("utf-8")
+    except TypeError:
+        text = json.dumps(doc, indent=2, ensure_ascii=False)
     problems = seed_problems(Seed(source, "json", text, doc))
     if problems:
         raise ConvertError([located(source, f"the converted plan breaks a rule of the seed "
