@@ -26,7 +26,8 @@ def _code(ctx: click.Context, param: click.Parameter, value: str | None) -> str 
     return value
 
 
-def _wbs(ctx: click.Context, param: click.Parameter, value: tuple[str, ...]) -> tuple[str, ...]:
+def wbs_option(ctx: click.Context, param: click.Parameter,
+               value: tuple[str, ...]) -> tuple[str, ...]:
     import re
 
     for wbs in value:
@@ -63,7 +64,7 @@ def _bad_date(value: str) -> str:
               help="Code of the converted plan's program (default: from the project's name).")
 @click.option("--project", metavar="CODE", callback=_code,
               help="Into a seed: the project's code. From a seed: the project to convert.")
-@click.option("--wbs", "parts", metavar="WBS", multiple=True, callback=_wbs,
+@click.option("--wbs", "parts", metavar="WBS", multiple=True, callback=wbs_option,
               help="Convert only this subtree (repeatable); links leaving it are dropped.")
 @click.option("--initial-state", "initial", is_flag=True,
               help="Leave progress out (status, percent complete, actual dates): a plan to "

@@ -199,17 +199,38 @@ def convert(source: str, *, source_format: str | None = None, target_format: str
     doc = read_plan(source, fmt, program=program, project=project, start=start,
                     limits=limits, report=report)
     seed_in = fmt in SEED_FORMATS
+    doc = cut(doc, target, project=project if seed_in else None, select=seed_in and bool(
+        project), parts=parts, initial=initial, report=report, source=source)
     filtered = bool(parts or initial or (seed_in and (project or program)))
-    if target in ONE_PROJECT or parts or (seed_in and project):
-        doc = only_project(doc, project if seed_in else None, report)
+    return Converted(_write(source, fmt, target, doc, report, initial, filtered, limits), doc,
+                     fmt, target, report)
+
+
+def cut(doc: dict[str, Any], target: str, *, project: str | None, select: bool,
+        parts: tuple[str, ...], initial: bool, report: Report, source: str) -> dict[str, Any]:
+    """The part of a valid plan a conversion writes: one project (for the formats that hold
+    one, or when `select`), the subtrees `parts`, without progress when `initial`."""
+    changed = False
+    if target in ONE_PROJECT or parts or select:
+        doc = only_project(doc, project, report)
+        changed = True
     if parts:
         doc = select_part(doc, parts, report)
     if initial:
         doc = initial_state(doc, report)
-    if filtered:
-        doc = finish_seed(doc, source)
-    return Converted(_write(source, fmt, target, doc, report, initial, filtered, limits), doc,
-                     fmt, target, report)
+        changed = True
+    return finish_seed(doc, source) if changed else doc
+
+
+def export_plan(doc: dict[str, Any], target: str, *, name: str, project: str | None,
+                parts: tuple[str, ...] = (), initial: bool = False) -> Converted:
+    """An exported (valid) plan written as `target`, cut like `convert` cuts it."""
+    report = Report()
+    target = canonical_format(target)
+    doc = cut(doc, target, project=project, select=bool(project), parts=parts,
+              initial=initial, report=report, source=name)
+    return Converted(_write(name, "seed-json", target, doc, report, initial, True, Limits()),
+                     doc, "seed-json", target, report)
 
 
 def _write(source: str, fmt: str, target: str, doc: dict[str, Any], report: Report,

@@ -231,9 +231,9 @@ class _Reader:
                 entry["capacity"] = _number(units.doubleValue() / 100, 6)
             calendar = resource.getCalendar()
             if calendar is not None and calendar.getUniqueID() is not None:
-                code = calendars.get(calendar.getUniqueID().intValue())
-                if code:
-                    entry["calendar"] = code
+                calendar_code = calendars.get(calendar.getUniqueID().intValue())
+                if calendar_code:
+                    entry["calendar"] = calendar_code
             out.append(entry)
             by_id[resource.getUniqueID().intValue()] = entry["code"]
         return out, by_id

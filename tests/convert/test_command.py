@@ -92,3 +92,18 @@ def test_yaml_aliases_and_codes(tmp_path: Path) -> None:
     assert code == 0
     text = out.read_text()
     assert "code: site" in text and "code: north" in text
+
+
+def test_export_writes_every_format_and_a_part(tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path / 'i.db'}"
+    assert run("import", "--instance", db, str(MINIMAL))[0] == 0
+    code, out, err = run("export", "apollo", "--instance", db, "--project", "lander", "--wbs",
+                         "2", "--initial-state", "--format", "csv")
+    assert code == 0, err
+    assert out.splitlines()[1] == "1,Build and test,,,,2026-03-10,2026-03-23,"
+    assert "links to tasks outside the part 2" in err
+    xlsx = tmp_path / "plan.xlsx"
+    assert run("export", "apollo", "--instance", db, "-o", str(xlsx))[0] == 0
+    assert xlsx.read_bytes()[:2] == b"PK"
+    code, out, _ = run("export", "apollo", "--instance", db)
+    assert code == 0 and json.loads(out)["program"]["code"] == "apollo"
