@@ -601,7 +601,7 @@ def _tasks(reader: _Reader, records: list[Record], sprints: dict[str, str | None
         notes = record.get("unformattednotes") or _plain(record.get("notes"))
         if isinstance(notes, str) and notes:
             task["notes"] = notes
-        sprint = record.get("sprintId")
+        sprint = _key(record.get("sprintId"))
         if isinstance(sprint, str) and sprint:
             if sprint not in sprints:
                 reader.fail(f"{record.pointer}/sprintId", f"sprint {sprint} is not in the "
@@ -636,7 +636,7 @@ def _outline(by_id: dict[str, Record]) -> dict[str, str] | None:
 def _tree(reader: _Reader, by_id: dict[str, Record]) -> dict[str, str]:
     items = []
     for tid, record in by_id.items():
-        parent = record.get("parentId")
+        parent = _key(record.get("parentId"))
         if parent in ("", "00000000-0000-0000-0000-000000000000"):
             parent = None
         if parent is not None and parent not in by_id:
@@ -747,7 +747,7 @@ def _plain(notes: Any) -> str:
 def _assignments(reader: _Reader, records: list[Record], tasks: dict[str, dict[str, Any]],
                  resources: dict[str, str]) -> None:
     for record in records:
-        tid, rid = record.get("taskId"), record.get("resourceId")
+        tid, rid = _key(record.get("taskId")), _key(record.get("resourceId"))
         if tid not in tasks:
             reader.fail(f"{record.pointer}/taskId", f"assignment to task {tid!r}, which is "
                         "not in the file", "export the assignments with their tasks")
@@ -768,11 +768,16 @@ def _assignments(reader: _Reader, records: list[Record], tasks: dict[str, dict[s
                 break
 
 
+def _key(value: Any) -> Any:
+    """An id as a dictionary key: a list or an object (never an id) becomes its text."""
+    return json.dumps(value) if isinstance(value, list | dict) else value
+
+
 def _links(reader: _Reader, records: list[Record], wbs: dict[str, str]) -> list[dict[str, Any]]:
     deps: list[dict[str, Any]] = []
     seen: dict[tuple[str, str], str] = {}
     for record in records:
-        pred, succ = record.get("predecessorId"), record.get("successorId")
+        pred, succ = _key(record.get("predecessorId")), _key(record.get("successorId"))
         bad = [k for k, v in (("predecessorId", pred), ("successorId", succ)) if v not in wbs]
         if bad:
             reader.fail(f"{record.pointer}/{bad[0]}", f"link to task {record.get(bad[0])!r}, "

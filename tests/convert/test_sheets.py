@@ -53,6 +53,16 @@ def test_headers_are_normalised_and_assignees_become_resources(tmp_path: Path) -
         {"code": "carla", "name": "Carla", "type": "person"}]
 
 
+@pytest.mark.parametrize("header", ["Planned Start Date", "Planned start date",
+                                    "planned_start_date", "plannedstartdate", "Start",
+                                    "PLANNED START_DATE"])
+def test_the_references_header_spellings_are_one_column(tmp_path: Path, header: str) -> None:
+    path = tmp_path / "plan.csv"
+    path.write_text(f"Sequence,Task name,{header}\n1,Dig,2026-03-04\n")
+    doc = to_seed(path, tmp_path)
+    assert tasks(doc)["1"]["constraint"]["date"] == "2026-03-04"
+
+
 def test_status_columns_map_to_task_status(tmp_path: Path) -> None:
     out = tmp_path / "s.seed.json"
     code, _, err = run("convert", str(FIXTURES / "sheet-status.csv"), "-o", str(out))
