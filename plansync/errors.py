@@ -117,3 +117,16 @@ class FileError(PlansyncError):
         }
         return cls(f"cannot {action} {os.fspath(path)}: {reason}",
                    hint=hints.get(exc.errno or 0, "check the path"))
+
+
+class ConvertError(SeedError):
+    """A file being converted cannot be read as its format says: each problem names the file
+    and the place (row and column, the cell address, or a JSON pointer) and what to do."""
+
+
+class MissingComponent(PlansyncError):
+    """A format needs something that is not installed (an optional extra, a Java runtime).
+    Exit 3: the machine lacks it, the input may be fine."""
+
+    exit_code = EXIT_OPERATIONAL
+    kind = "operational"

@@ -1,12 +1,14 @@
-"""plansync export PROGRAM [--project CODE] [-o FILE] [--format json|yaml]"""
+"""plansync export PROGRAM [--project CODE] [-o FILE] [--format F] [--wbs W] [--initial-state]"""
 
 from __future__ import annotations
 
 import click
 
-from plansync.commands.common import check_output, output_kind, write_output
+from plansync.commands.common import check_output, echo, output_kind, write_output
 from plansync.commands.common_instance import instance_option
+from plansync.commands.convert import wbs_option
 from plansync.errors import EXIT_OK
+from plansync.render.safe import escape
 from plansync.seed.canonical import canonical_bytes
 
 
@@ -17,10 +19,17 @@ from plansync.seed.canonical import canonical_bytes
 @instance_option
 @click.option("-o", "--output", metavar="FILE", help="Write here (atomically) instead of "
               "stdout.")
-@click.option("--format", "fmt", type=click.Choice(["json", "yaml"]), default=None,
-              help="Output format (default: from the -o name, else json).")
+@click.option("--format", "fmt", type=click.Choice(["json", "yaml", "csv", "xlsx",
+                                                   "tasks-json", "mspdi"]), default=None,
+              help="Output format (default: from the -o name, else json): a seed file, a "
+              "task sheet (csv, xlsx), task JSON or MSPDI XML (see plansync convert).")
+@click.option("--wbs", "parts", metavar="WBS", multiple=True, callback=wbs_option,
+              help="Export only this subtree of the project (repeatable); links leaving it "
+              "are dropped and counted.")
+@click.option("--initial-state", "initial", is_flag=True,
+              help="Leave progress out (status, percent complete, actual dates).")
 def command(program: str, project: str | None, instance: str | None, output: str | None,
-            fmt: str | None) -> int:
+            fmt: str | None, parts: tuple[str, ...], initial: bool) -> int:
     """Export a program (by code or UUID) as its canonical seed file.
 
     Export -> import into a clean instance -> export gives the same bytes. Internal IDs,
@@ -31,10 +40,30 @@ def command(program: str, project: str | None, instance: str | None, output: str
     from plansync.instance.address import opened, resolve_address
 
     check_output(output)
-    fmt = output_kind(output, fmt, "--format") or "json"
+    if fmt is None:
+        from plansync.convert import implied_output
+
+        implied = implied_output(output)
+        if implied and implied[0] not in ("seed-json", "seed-yaml"):
+            fmt = implied[0]
+    if fmt in (None, "json", "yaml"):
+        fmt = output_kind(output, fmt, "--format") or "json"
     with opened(resolve_address(instance)) as target:
         doc = (target.export_project(program, project) if project
                else target.export_program(program))
+    if parts or initial or fmt not in ("json", "yaml"):
+        from plansync.convert import export_plan, output_format
+        from plansync.convert.report import seed_counts, summary_lines
+
+        wanted = output_format(output, fmt, "seed-json")
+        converted = export_plan(doc, wanted, name=program, project=None, parts=parts,
+                                initial=initial)
+        write_output(output, converted.data)
+        for line in summary_lines(escape(program), "instance", escape(output or "-"),
+                                  converted.target_format, seed_counts(converted.doc),
+                                  converted.report):
+            echo(line, err=True)
+        return EXIT_OK
     if fmt == "yaml":
         from plansync.seed import yamlio
 

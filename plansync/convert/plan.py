@@ -1,0 +1,296 @@
+"""Seed-side helpers every converter shares: codes, WBS from trees, a part of a plan
+(--wbs), the initial state (--initial-state), planned dates, and the final validation."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from collections.abc import Hashable, Iterable, Sequence
+from typing import Any
+
+from plansync.convert.report import Report, located
+from plansync.errors import ConvertError, UsageError
+from plansync.seed.model import WEEKDAYS, wbs_key
+
+MON_FRI = ("mon", "tue", "wed", "thu", "fri")
+PROGRESS_FIELDS = ("status", "percent_complete", "actual_start", "actual_finish")
+_NOT_CODE = re.compile(r"[^a-z0-9_-]+")
+
+
+def slug(text: str, fallback: str = "x") -> str:
+    """A code (`^[a-z0-9][a-z0-9_-]{0,62}$`) made from free text: "Ana Lima" -> "ana-lima"."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    code = _NOT_CODE.sub("-", ascii_text.lower()).strip("-_")[:63].strip("-_")
+    return code or fallback
+
+
+class Codes:
+    """Unique codes: the second "ana" becomes "ana-2" (always within 63 characters)."""
+
+    def __init__(self) -> None:
+        self.used: set[str] = set()
+
+    def new(self, text: str, fallback: str = "x") -> str:
+        base = slug(text, fallback)
+        code, n = base, 1
+        while code in self.used:
+            n += 1
+            suffix = f"-{n}"
+            code = base[:63 - len(suffix)] + suffix
+        self.used.add(code)
+        return code
+
+
+def wbs_of_tree(items: Sequence[tuple[Hashable, Hashable | None, Any]]) -> dict[Hashable, str]:
+    """wbs of each item of a tree given as (key, parent key or None, order): siblings are
+    numbered 1, 2, ... in `order`. Raises ValueError(key) for an item whose parent is unknown
+    or that is its own ancestor."""
+    children: dict[Hashable | None, list[tuple[Any, int, Hashable]]] = {}
+    keys = {key for key, _, _ in items}
+    for index, (key, parent, order) in enumerate(items):
+        if parent is not None and parent not in keys:
+            raise ValueError(key)
+        children.setdefault(parent, []).append((order, index, key))
+    out: dict[Hashable, str] = {}
+    stack: list[tuple[Hashable | None, str]] = [(None, "")]
+    while stack:
+        parent, prefix = stack.pop()
+        for n, (_, _, key) in enumerate(sorted(children.get(parent, []),
+                                               key=lambda c: (c[0], c[1])), 1):
+            wbs = f"{prefix}{n}"
+            out[key] = wbs
+            stack.append((key, wbs + "."))
+    missing = [key for key, _, _ in items if key not in out]
+    if missing:  # only reachable through a parent cycle
+        raise ValueError(missing[0])
+    return out
+
+
+def program_doc(program_code: str, name: str, project: dict[str, Any],
+                resources: list[dict[str, Any]] | None = None,
+                calendars: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    program: dict[str, Any] = {"code": program_code, "name": name, "projects": [project]}
+    if resources:
+        program["resources"] = resources
+    if calendars:
+        program["calendars"] = calendars
+    return {"version": 1, "program": program}
+
+
+# --- the part of a plan and the initial state
+
+
+def pick_project(doc: dict[str, Any], code: str | None) -> dict[str, Any]:
+    """The project `code` of a seed document, or its only project."""
+    projects = doc["program"].get("projects", [])
+    if code is not None:
+        for project in projects:
+            if project["code"] == code:
+                return dict(project)
+        known = ", ".join(p["code"] for p in projects) or "none"
+        raise UsageError(f"no project {code!r} in the plan (projects: {known})",
+                         hint="name one of its projects with --project")
+    if len(projects) == 1:
+        return dict(projects[0])
+    if not projects:
+        raise UsageError("the plan has no project to convert", hint="add a project first")
+    raise UsageError(f"the plan holds {len(projects)} projects and this format holds one",
+                     hint="choose one with --project CODE")
+
+
+def only_project(doc: dict[str, Any], code: str | None, report: Report) -> dict[str, Any]:
+    """A copy of `doc` holding only project `code` (or its only project); links to other
+    projects are dropped and counted."""
+    project = pick_project(doc, code)
+    own = project["code"]
+    for other in doc["program"].get("projects", []):
+        if other["code"] != own:
+            report.drop("links to other projects", sum(
+                1 for d in other.get("dependencies", [])
+                if d["from"].startswith(own + ":") or d["to"].startswith(own + ":")))
+    deps = project.get("dependencies", [])
+    kept = [d for d in deps if ":" not in d["from"] and ":" not in d["to"]]
+    report.drop("links to other projects", len(deps) - len(kept))
+    project["dependencies"] = kept
+    program = dict(doc["program"])
+    program["projects"] = [project]
+    return {**doc, "program": program}
+
+
+def select_part(doc: dict[str, Any], roots: Iterable[str], report: Report) -> dict[str, Any]:
+    """The subtrees `roots` (wbs of the single project of `doc`) as a plan of their own:
+    the roots become top-level tasks 1, 2, ... in wbs order and their descendants follow
+    them. Links, baseline rows and risk references to tasks outside the part are dropped and
+    counted; a wbs the plan does not hold is a usage error."""
+    program = dict(doc["program"])
+    project = dict(program["projects"][0])
+    tasks = project.get("tasks", [])
+    known = {t["wbs"] for t in tasks}
+    wanted = sorted(set(roots), key=wbs_key)
+    for wbs in wanted:
+        if wbs not in known:
+            raise UsageError(f"--wbs {wbs}: project {project['code']!r} has no task {wbs}",
+                             hint="name the wbs of a task of the plan")
+    tops = [w for w in wanted if not any(w.startswith(o + ".") for o in wanted if o != w)]
+    renumber: dict[str, str] = {}
+    for n, top in enumerate(tops, 1):
+        for task in tasks:
+            wbs = task["wbs"]
+            if wbs == top or wbs.startswith(top + "."):
+                renumber[wbs] = str(n) + wbs[len(top):]
+    project["tasks"] = [{**t, "wbs": renumber[t["wbs"]]} for t in tasks if t["wbs"] in renumber]
+    report.drop("tasks outside the part", len(tasks) - len(project["tasks"]))
+    deps = []
+    for dep in project.get("dependencies", []):
+        if dep["from"] in renumber and dep["to"] in renumber:
+            deps.append({**dep, "from": renumber[dep["from"]], "to": renumber[dep["to"]]})
+        else:
+            report.drop("links to tasks outside the part")
+    project["dependencies"] = deps
+    baselines = []
+    for baseline in project.get("baselines", []):
+        rows = [{**r, "wbs": renumber[r["wbs"]]} for r in baseline.get("tasks", [])
+                if r["wbs"] in renumber]
+        report.drop("baseline rows outside the part", len(baseline.get("tasks", [])) - len(rows))
+        baselines.append({**baseline, "tasks": rows})
+    project["baselines"] = baselines
+    risks = []
+    for risk in project.get("risks", []):
+        refs = [renumber[w] for w in risk.get("tasks", []) if w in renumber]
+        report.drop("risk references outside the part", len(risk.get("tasks", [])) - len(refs))
+        risks.append({**risk, "tasks": refs})
+    project["risks"] = risks
+    program["projects"] = [project]
+    return {**doc, "program": program}
+
+
+def initial_state(doc: dict[str, Any], report: Report) -> dict[str, Any]:
+    """`doc` without progress (status, percent complete, actual dates): a fresh start."""
+    program = dict(doc["program"])
+    projects = []
+    for project in program.get("projects", []):
+        tasks = []
+        for task in project.get("tasks", []):
+            left = [k for k in PROGRESS_FIELDS if k in task]
+            for key in left:
+                report.drop(f"task {key.replace('_', ' ')} values (--initial-state)")
+            tasks.append({k: v for k, v in task.items() if k not in PROGRESS_FIELDS})
+        projects.append({**project, "tasks": tasks})
+    program["projects"] = projects
+    return {**doc, "program": program}
+
+
+# --- dates and working days
+
+
+def parse_day(text: str) -> dt.date | None:
+    """A calendar date from `YYYY-MM-DD`, optionally followed by a time (`T09:00:00`,
+    ` 09:00`, with or without a zone): the calendar day as written. None if unreadable."""
+    text = text.strip()
+    match = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})(?:[T ][0-9:.]+(?:Z|[+-]\d{2}:?\d{2})?)?",
+                         text)
+    if not match:
+        return None
+    try:
+        return dt.date(int(match[1]), int(match[2]), int(match[3]))
+    except ValueError:
+        return None
+
+
+def project_calendar(doc: dict[str, Any], project: dict[str, Any]) -> tuple[tuple[str, ...],
+                                                                             tuple[str, ...]]:
+    """(workdays, holidays) of the calendar `project` is scheduled on."""
+    calendars = sorted(doc["program"].get("calendars", []), key=lambda c: c["code"])
+    chosen = project.get("calendar")
+    for calendar in calendars:
+        if chosen is None or calendar["code"] == chosen:
+            return (tuple(calendar.get("workdays", MON_FRI)),
+                    tuple(calendar.get("holidays", [])))
+    return MON_FRI, ()
+
+
+class Workdays:
+    """Working-day arithmetic on one calendar (inclusive date ranges)."""
+
+    def __init__(self, workdays: Iterable[str] = MON_FRI, holidays: Iterable[str] = ()) -> None:
+        self.weekdays = frozenset(WEEKDAYS.index(d) for d in workdays)
+        self.holidays = frozenset(dt.date.fromisoformat(h) for h in holidays)
+
+    def works(self, day: dt.date) -> bool:
+        return day.weekday() in self.weekdays and day not in self.holidays
+
+    def count(self, start: dt.date, finish: dt.date) -> int:
+        """Working days in [start, finish]."""
+        days = (finish - start).days + 1
+        if days <= 0:
+            return 0
+        if not self.holidays and days > 28:  # whole weeks at once
+            weeks, rest = divmod(days, 7)
+            total = weeks * len(self.weekdays)
+            first = start + dt.timedelta(days=weeks * 7)
+            return total + sum(self.works(first + dt.timedelta(days=i)) for i in range(rest))
+        return sum(self.works(start + dt.timedelta(days=i)) for i in range(days))
+
+
+def planned_dates(doc: dict[str, Any], project: dict[str, Any]) -> dict[str, tuple[str, str]]:
+    """(planned start, planned finish) by wbs, "" where the plan says nothing.
+
+    A task the plan gives a length (a duration, an estimate, a milestone; for a summary: any
+    of its leaves) shows its critical-path dates (what `plansync schedule` computes). Any
+    other task shows what it holds: its start constraint's date (start no earlier than, must
+    start on) and its deadline.
+    """
+    tasks = project.get("tasks", [])
+    parents = {t["wbs"].rpartition(".")[0] for t in tasks}
+    timed: set[str] = set()
+    for task in tasks:
+        wbs = task["wbs"]
+        if wbs in parents:
+            continue
+        if task.get("duration", 0) > 0 or "estimate" in task or task.get("milestone"):
+            parts = wbs.split(".")
+            timed.update(".".join(parts[:i]) for i in range(1, len(parts) + 1))
+    rows: dict[str, tuple[str, str]] = {}
+    if timed:
+        from plansync.schedule.cpm import schedule_rows
+
+        single = {**doc, "program": {**doc["program"], "projects": [project]}}
+        rows = {r.wbs: (r.early_start, r.early_finish) for r in schedule_rows(single)}
+    out: dict[str, tuple[str, str]] = {}
+    for task in tasks:
+        wbs = task["wbs"]
+        if wbs in timed:
+            out[wbs] = rows[wbs]
+            continue
+        constraint = task.get("constraint") or {}
+        start = constraint.get("date", "") if constraint.get("type") in (
+            "start_no_earlier_than", "must_start_on") else ""
+        out[wbs] = (start, task.get("deadline", ""))
+    return out
+
+
+# --- the end of every import
+
+
+def finish_seed(doc: dict[str, Any], source: str) -> dict[str, Any]:
+    """`doc` validated (schema and rules); a problem is reported against the source file
+    with the pointer into the converted plan, and means the source breaks a rule of the
+    seed format that the converter could not resolve (a dependency cycle, say)."""
+    import json
+
+    import orjson
+
+    from plansync.seed.load import Seed
+    from plansync.seed.validate import seed_problems
+
+    try:  # the text only serves to locate problems: orjson writes it fast
+        text = orjson.dumps(doc, option=orjson.OPT_INDENT_2).decode("utf-8")
+    except TypeError:
+        text = json.dumps(doc, indent=2, ensure_ascii=False)
+    problems = seed_problems(Seed(source, "json", text, doc))
+    if problems:
+        raise ConvertError([located(source, f"the converted plan breaks a rule of the seed "
+                                    f"format: {p.message}", p.hint or "fix the source",
+                                    pointer=p.pointer, code=p.code) for p in problems])
+    return doc
