@@ -130,6 +130,7 @@ def _register() -> None:
         export,
         fmt,
         git,
+        history,
         hooks,
         import_,
         migrate,
@@ -146,7 +147,8 @@ def _register() -> None:
     )
 
     for module in (validate, fmt, convert, import_, export, programs, roundtrip, schedule,
-                   diff, sync, pull, delete, watch, git, hooks, serve, users, tokens, migrate):
+                   diff, sync, pull, delete, watch, history, git, hooks, serve, users, tokens,
+                   migrate):
         cli.add_command(module.command)
 
 

@@ -13,6 +13,18 @@ from plansync.seed.load import Limits, Seed
 from plansync.seed.validate import duplicate_programs, find_seed_files, validate_file
 
 
+def who() -> str:
+    """The user's email for the history (Git's user.email where there is a repository)."""
+    from plansync import gitrepo
+
+    try:
+        return gitrepo.identity(".")[1]
+    except gitrepo.GitError:
+        import getpass
+
+        return f"{getpass.getuser()}@plansync.invalid"
+
+
 @click.command("import")
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @instance_option
@@ -52,7 +64,8 @@ def command(paths: tuple[str, ...], instance: str | None, create_users: bool, dr
     with opened(resolve_address(instance), create=not dry_run) as target:
         status(f"importing {len(seeds)} file(s)")
         reports = target.import_documents([seed.doc for seed in seeds],
-                                          create_users=create_users, dry_run=dry_run)
+                                          create_users=create_users, dry_run=dry_run,
+                                          actor=who())
     if fmt == "json":
         click.echo(dumps([r.as_dict() for r in reports]))
     else:

@@ -142,15 +142,16 @@ class Instance(Protocol):
 
     def import_document(self, doc: dict[str, Any], *, create_users: bool = False,
                         dry_run: bool = False, expected_version: int | None = None,
-                        record: SyncStamp | None = None) -> ImportReport:
-        """Apply one document as one transaction. expected_version (compare-and-swap): the
-        server_version the program must have (0: it must not exist), checked in the same
-        transaction; a mismatch raises VersionConflict and writes nothing. With `record`,
-        the same transaction records the document as the program's last sync."""
+                        record: SyncStamp | None = None, actor: str = "") -> ImportReport:
+        """Apply one document as one transaction (`actor`: who, for the history's events).
+        expected_version (compare-and-swap): the server_version the program must have (0: it
+        must not exist), checked in the same transaction; a mismatch raises VersionConflict
+        and writes nothing. With `record`, the same transaction records the document as the
+        program's last sync."""
         ...
 
     def import_documents(self, docs: Sequence[dict[str, Any]], *, create_users: bool = False,
-                         dry_run: bool = False) -> list[ImportReport]:
+                         dry_run: bool = False, actor: str = "") -> list[ImportReport]:
         """Apply several documents (distinct programs) as ONE transaction: all or nothing."""
         ...
 
@@ -178,6 +179,11 @@ class Instance(Protocol):
         ...
 
     def export_program(self, program: str) -> dict[str, Any]: ...
+
+    def export_timeline(self, program: str, since: str | None = None) -> dict[str, Any]:
+        """The program as a version 2 document: the state before its first kept event (at or
+        after `since`) and the events that rebuild the current state."""
+        ...
 
     def export_project(self, program: str, project: str) -> dict[str, Any]: ...
 

@@ -160,7 +160,8 @@ class HttpInstance:
 
     def import_document(self, doc: dict[str, Any], *, create_users: bool = False,
                         dry_run: bool = False, expected_version: int | None = None,
-                        record: SyncStamp | None = None) -> ImportReport:
+                        record: SyncStamp | None = None, actor: str = "") -> ImportReport:
+        """(`actor` is not sent: the server names its own account as the history's actor.)"""
         from plansync.seed.canonical import canonical_bytes
 
         if create_users:
@@ -189,7 +190,7 @@ class HttpInstance:
         return _report(response.json())
 
     def import_documents(self, docs: Sequence[dict[str, Any]], *, create_users: bool = False,
-                         dry_run: bool = False) -> list[ImportReport]:
+                         dry_run: bool = False, actor: str = "") -> list[ImportReport]:
         """Over HTTP each program is its own transaction: every document is first tried as a
         dry run (so a refusal of any stops them all before a write), then imported."""
         checked = [self.import_document(doc, create_users=create_users, dry_run=True)
@@ -201,6 +202,12 @@ class HttpInstance:
     def export_program(self, program: str) -> dict[str, Any]:
         doc: dict[str, Any] = json.loads(
             self._request("GET", f"/api/v1/programs/{_q(program)}/export/").content)
+        return doc
+
+    def export_timeline(self, program: str, since: str | None = None) -> dict[str, Any]:
+        params = {"timeline": "1", **({"since": since} if since else {})}
+        doc: dict[str, Any] = json.loads(self._request(
+            "GET", f"/api/v1/programs/{_q(program)}/export/", params=params).content)
         return doc
 
     def export_project(self, program: str, project: str) -> dict[str, Any]:

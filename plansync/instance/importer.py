@@ -13,6 +13,7 @@ import json
 import os
 import sqlite3
 import time
+import zlib
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -21,6 +22,7 @@ import orjson
 
 from plansync.errors import InstanceError
 from plansync.instance.base import Counts, ImportReport, VersionConflict
+from plansync.seed.canonical import canonical_bytes
 
 Key = tuple[Hashable, ...]
 
@@ -134,13 +136,20 @@ class _Pending:
 
 class Importer:
     def __init__(self, conn: sqlite3.Connection, doc: dict[str, Any], *,
-                 create_users: bool, events: list[dict[str, Any]] | None = None,
+                 create_users: bool,
+                 timeline: tuple[dict[str, Any], list[dict[str, Any]]] | None = None,
                  expected_version: int | None = None,
-                 authorize: Callable[[str | None], None] | None = None) -> None:
+                 authorize: Callable[[str | None], None] | None = None,
+                 unchanged: bool = False) -> None:
+        """`doc`: the normalised final state. `timeline`: for a version 2 document, its
+        history (the state before its first event, and the events), kept as the program's
+        history. `unchanged`: the caller knows the state equals the stored one (its hash):
+        the rows are not looked at, only the program's row (its checks) and accounts."""
         self.conn = conn
         self.expected_version = expected_version
         self.authorize = authorize
-        self.events = events or []
+        self.timeline = timeline
+        self.unchanged = unchanged
         self.doc = doc
         self.program = doc["program"]
         self.create_users = create_users
@@ -150,6 +159,10 @@ class Importer:
 
     def run(self) -> ImportReport:
         self._program_row()
+        if self.unchanged and self.report.status != "created":
+            self._link_accounts()
+            self.report.pending = self._pending_members()
+            return self.report
         projects = self.program.get("projects", [])
         self._sync("calendars", {(c["code"],): (_json(c.get("workdays")),
                                                 _json(c.get("holidays")))
@@ -261,8 +274,11 @@ class Importer:
         self.report.pending = sorted({m["email"] for _, m in listed
                                       if m["email"].lower() not in known})
         self._sync("members", {(project, m["email"]): (m["role"],) for project, m in listed})
-        # Which account a membership belongs to is bookkeeping, not content: linking a
-        # membership to an account that appeared since is no change of the program.
+        self._link_accounts()
+
+    def _link_accounts(self) -> None:
+        """Which account a membership belongs to is bookkeeping, not content: linking a
+        membership to an account that appeared since is no change of the program."""
         self.conn.execute(
             "UPDATE memberships SET user_id = (SELECT u.id FROM users u WHERE lower(u.email) "
             "= lower(memberships.email) ORDER BY u.created_at, u.id LIMIT 1) "
@@ -302,16 +318,33 @@ class Importer:
                                   () for p in projects for r in p.get("risks", [])
                                   for w in r.get("tasks", [])})
 
+    def _pending_members(self) -> list[str]:
+        return sorted({row[0] for row in self.conn.execute(
+            "SELECT email FROM memberships WHERE program_id = ? AND lower(email) NOT IN "
+            "(SELECT lower(email) FROM users)", (self.program_id,))})
+
     def _timeline(self) -> None:
-        """Keep the v2 events the document carried (replaced whole when they differ)."""
+        """A version 2 document's history (its base and events) becomes the program's
+        history, replaced whole when it differs; a version 1 import leaves it alone (the
+        store appends the changes the import made)."""
+        if self.timeline is None:
+            return
+        base, events = self.timeline
         counts = self.report.counts.setdefault("events", Counts())
-        stored = [row[0] for row in self.conn.execute(
+        row = self.conn.execute("SELECT document FROM history_base WHERE program_id = ?",
+                                (self.program_id,)).fetchone()
+        stored = [text for (text,) in self.conn.execute(
             "SELECT event FROM timeline_events WHERE program_id = ? ORDER BY position",
             (self.program_id,))]
-        wanted = [json.dumps(e, ensure_ascii=False, sort_keys=True) for e in self.events]
-        if stored == wanted:
+        wanted = [json.dumps(e, ensure_ascii=False, sort_keys=True) for e in events]
+        packed = zlib.compress(canonical_bytes(base), 6)
+        same_base = row is not None and zlib.decompress(bytes(row[0])) == canonical_bytes(base)
+        if same_base and stored == wanted:
             counts.unchanged += len(wanted)
             return
+        self.conn.execute("DELETE FROM history_base WHERE program_id = ?", (self.program_id,))
+        self.conn.execute("INSERT INTO history_base (program_id, document) VALUES (?, ?)",
+                          (self.program_id, packed))
         self.conn.execute("DELETE FROM timeline_events WHERE program_id = ?", (self.program_id,))
         self.conn.executemany("INSERT INTO timeline_events (id, program_id, position, event) "
                               "VALUES (?, ?, ?, ?)", [(new_id(), self.program_id, i, e)
