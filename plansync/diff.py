@@ -561,7 +561,7 @@ def _dates(doc: dict[str, Any]) -> _Dates | None:
 def _leaf_days(plan: Plan, timing: Timing) -> dict[int, tuple[int, int, bool]]:
     """Per leaf node: early start and finish day ordinals and the critical flag, as the
     schedule report computes them (first_day/last_day of the early start, float <= 0)."""
-    d, frozen, origin, virtual = (plan.network.durations, plan.network.frozen, plan.origin,
+    d, done, origin, virtual = (plan.network.durations, plan.done, plan.origin,
                                   plan.virtual)
     es, ls = timing.es, timing.ls
     out: dict[int, tuple[int, int, bool]] = {}
@@ -572,7 +572,7 @@ def _leaf_days(plan: Plan, timing: Timing) -> dict[int, tuple[int, int, bool]]:
         first = first_day(s, dj, origin[j])
         last = first if dj <= 0 else math.ceil(snap(s + dj)) - 1  # last_day, inlined
         out[j] = (cal.ordinal_at(first), cal.ordinal_at(last),
-                  snap(ls[j] - s) <= 0 and j not in frozen)
+                  snap(ls[j] - s) <= 0 and j not in done)
     return out
 
 
