@@ -1,4 +1,4 @@
-"""plansync schedule FILE|PROGRAM [--project CODE] [--critical] [--pert]"""
+"""plansync schedule FILE|PROGRAM [--project CODE] [--critical] [--conventions C] [--pert]"""
 
 from __future__ import annotations
 
@@ -26,6 +26,10 @@ FORMATS = ("table", "json", "csv")  # plansync.render.schedule.RENDERERS, kept o
 @click.option("--critical", is_flag=True, help="Show only the tasks on the critical path.")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table",
               show_default=True, help="Output format.")
+@click.option("--conventions", type=click.Choice(("plansync", "msproject")), default=None,
+              help="Scheduling rules: plansync (the documented CPM rules) or msproject "
+              "(Microsoft Project's answer). Default: the plan's scheduling.conventions, "
+              "else plansync.")
 @click.option("--pert", is_flag=True, help="Add the PERT view: expected finish, its standard "
               "deviation, and P50/P80/P95 finish dates from a Monte Carlo run.")
 @click.option("--samples", type=click.IntRange(1, 1_000_000), default=1000, show_default=True,
@@ -35,7 +39,8 @@ FORMATS = ("table", "json", "csv")  # plansync.render.schedule.RENDERERS, kept o
 @color_option
 @limit_options
 def command(source: str, instance: str | None, project: str | None, critical: bool, fmt: str,
-            pert: bool, samples: int, seed: int, limits: Limits) -> int:
+            conventions: str | None, pert: bool, samples: int, seed: int,
+            limits: Limits) -> int:
     """Schedule a plan with the critical path method and show the result.
 
     FILE is a seed file (validated first); PROGRAM is the code (or UUID) of a program on the
@@ -51,8 +56,8 @@ def command(source: str, instance: str | None, project: str | None, critical: bo
     status("scheduling")
     try:
         with no_gc_pauses():
-            result = schedule(doc)
-            pert_result = pert_summary(doc, samples, seed) if pert else None
+            result = schedule(doc, conventions)
+            pert_result = pert_summary(doc, samples, seed, conventions) if pert else None
     except CycleError as exc:
         raise PlansyncError(str(exc), hint="remove or reverse one of these dependencies") \
             from exc

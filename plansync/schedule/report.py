@@ -54,6 +54,7 @@ class Schedule:
     projects: dict[str, ProjectSchedule]
     tasks: list[ScheduleRow]
     warnings: list[str]
+    conventions: str = "plansync"
 
 
 _Leaf = tuple[int, int, int, int, Number, Number, bool]
@@ -82,7 +83,8 @@ def assemble(plan: Plan, topo: Topology, timing: Timing) -> Schedule:
                   if leaf[_EF] == last and iso_date(last) == finish)
     paths = _paths(plan, topo, timing, ends, MAX_PATHS)
     return Schedule(plan.program, start, finish, paths[0] if paths else [], paths, projects,
-                    rows, _warnings(plan.rows, rows) + _override_warnings(plan, topo, timing))
+                    rows, _warnings(plan.rows, rows) + _override_warnings(plan, topo, timing),
+                    plan.conventions)
 
 
 def task_rows(plan: Plan, timing: Timing) -> list[ScheduleRow]:
