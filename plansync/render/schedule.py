@@ -17,6 +17,7 @@ from plansync.schedule.report import Schedule, ScheduleRow
 
 ROW_FIELDS = ("project", "wbs", "name", "early_start", "early_finish", "late_start",
               "late_finish", "total_float", "free_float", "critical")
+assert ScheduleRow._fields[:len(ROW_FIELDS)] == ROW_FIELDS
 
 
 def as_data(schedule: Schedule, rows: list[ScheduleRow],
@@ -27,7 +28,7 @@ def as_data(schedule: Schedule, rows: list[ScheduleRow],
         "projects": {code: {"start": p.start, "finish": p.finish,
                             "critical_path": p.critical_path}
                      for code, p in schedule.projects.items()},
-        "tasks": [{f: getattr(row, f) for f in ROW_FIELDS} for row in rows],
+        "tasks": [dict(zip(ROW_FIELDS, row, strict=False)) for row in rows],  # first fields
         "warnings": schedule.warnings,
         "conventions": schedule.conventions,
     }

@@ -353,7 +353,7 @@ class _Builder:
 
     def add_dependencies(self, code: str, deps: list[dict[str, Any]]) -> None:
         """Edges (or cross-calendar links) for one project's dependencies."""
-        own = self.leaf[code]
+        own, cals, edge = self.leaf[code], self.calendars, self.edges.append
         for dep in deps:
             kind, lag = dep.get("type", "FS"), float(dep.get("lag", 0))
             pred = own.get(dep["from"])  # mostly a leaf of the same project: one lookup
@@ -361,7 +361,10 @@ class _Builder:
                 pred = self._endpoint(code, dep["from"], _OUT[kind[0]])
             succ = own.get(dep["to"])
             if succ is not None:
-                self._connect(pred, succ, kind, lag)
+                if cals[pred] is cals[succ]:  # _connect, inlined: the common case
+                    edge((pred, succ, kind, lag))
+                else:
+                    self._connect(pred, succ, kind, lag)
                 continue
             project, wbs = _resolve(code, dep["to"])
             succ = self.leaf[project].get(wbs)

@@ -223,6 +223,8 @@ def free_floats(
     that moves no real successor's early start (infinity when v leads to none).
     """
     n = len(d)
+    if not (virtual and any(virtual)) and not topo.links_in and not net.min_nodes:
+        return _plain_free_floats(topo, d, es, end)
     free = [_INF] * n
     limit = [_INF] * n
     has_succ = [False] * n
@@ -257,3 +259,18 @@ def free_floats(
                 has_succ[m] = True
     return [f if s else e - st - dj
             for f, s, e, st, dj in zip(free, has_succ, end, es, d, strict=True)]
+
+
+def _plain_free_floats(topo: Topology, d: Sequence[float], es: list[float],
+                       end: Sequence[float]) -> list[float]:
+    """free_floats of a network of plain edges between real nodes (the common case, fast)."""
+    free = [_INF] * len(d)
+    for j, edges in enumerate(topo.incoming):
+        if not edges:
+            continue
+        at, dj = es[j], d[j]
+        for i, lag, pf, sf in edges:
+            slack = at + (dj if sf else 0.0) - es[i] - lag - (d[i] if pf else 0.0)
+            if slack < free[i]:
+                free[i] = slack
+    return [f if f != _INF else e - s - dj for f, e, s, dj in zip(free, end, es, d, strict=True)]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache, partial
+from typing import NamedTuple
 
 from plansync.schedule.calendar import WorkCalendar, day_span, first_day, iso_date
 from plansync.schedule.network import Timing, Topology
@@ -14,9 +15,9 @@ MAX_PATHS = 10
 Number = int | float
 
 
-@dataclass(frozen=True)
-class ScheduleRow:
-    """One task's computed schedule; dates "YYYY-MM-DD", floats in working days."""
+class ScheduleRow(NamedTuple):
+    """One task's computed schedule; dates "YYYY-MM-DD", floats in working days. (A named
+    tuple: a frozen record that is cheap to make, one per task.)"""
 
     project: str
     wbs: str
