@@ -153,3 +153,6 @@ def test_engine_equals_reference(doc: dict[str, Any]) -> None:
         assert got == {name: want[name] for name in FIELDS}, key
         assert abs(row.total_float - float(want["total_float"])) < 2e-6, key
         assert abs(row.free_float - float(want["free_float"])) < 2e-6, key
+        # always: no late date after the program finish; 0 <= free float <= max(total, 0)
+        assert row.late_finish <= finish, key
+        assert 0 <= row.free_float <= max(row.total_float, 0), key
