@@ -108,9 +108,26 @@ def _group_leaves(plan: Plan, t: Timing, cal: WorkCalendar, nodes: list[int],
     (This runs per leaf, so names are local and `snap` is inlined.)"""
     d, origin, es, ls = plan.network.durations, plan.origin, t.es, t.ls
     offsets: list[int] = []
+    append = offsets.append
     for j in nodes:
-        early = day_span(es[j], d[j], origin[j])
-        offsets += early + (early if ls[j] == es[j] else day_span(ls[j], d[j], origin[j]))
+        s, dj, late = es[j], d[j], ls[j]
+        k, n = int(s), int(dj)
+        if k == s and n == dj and n > 0:  # whole days (the common case): day_span, inlined
+            append(k)
+            append(k + n - 1)
+            if late == s:
+                append(k)
+                append(k + n - 1)
+                continue
+            m = int(late)
+            if m == late:
+                append(m)
+                append(m + n - 1)
+                continue
+            offsets += day_span(late, dj, origin[j])
+            continue
+        early = day_span(s, dj, origin[j])
+        offsets += early + (early if late == s else day_span(late, dj, origin[j]))
     days = cal.ordinals_at(offsets)
     done, free = plan.done, t.free
     for j, early_start, early_finish, late_start, late_finish in zip(
