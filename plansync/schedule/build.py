@@ -12,7 +12,6 @@ a dependency between calendars.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from functools import partial
@@ -27,6 +26,7 @@ from plansync.schedule.calendar import (
 )
 from plansync.schedule.network import Edge, Link, Network
 from plansync.schedule.plan import CONVENTIONS, INF, Plan, ProjectRef, RowRef
+from plansync.schedule.rules import LeafRules, ordinal
 
 __all__ = ["CONVENTIONS", "Plan", "ProjectRef", "RowRef", "build_plan", "conventions_of",
            "task_duration"]
@@ -68,7 +68,7 @@ def task_duration(task: dict[str, Any]) -> float:
 
 
 @dataclass
-class _Builder:
+class _Builder(LeafRules):
     program: dict[str, Any]
     msproject: bool
     durations: list[float] = field(default_factory=list)
@@ -222,32 +222,6 @@ class _Builder:
         self.leaves_of[project.code] = dict(leaves_of)  # a plain dict: no wbs is made up later
         return nodes
 
-    def _leaf_bounds(self, cal: WorkCalendar, j: int, task: dict[str, Any]) -> None:
-        """Constraints, deadline (Microsoft Project's conventions), manual dates and actual
-        dates of one leaf; each later one overrides the earlier ones' fixed start."""
-        if "constraint" in task:
-            self._apply_constraint(cal, lambda _port: j, task["constraint"], leaf=True)
-        if self.msproject and "deadline" in task:
-            bound = float(cal.offset_on_or_after(_ordinal(task["deadline"]) + 1))
-            self.finish_deadline[j] = min(self.finish_deadline.get(j, bound), bound)
-        if task.get("manual") and "start" in task:
-            day = _ordinal(task["start"])
-            self._fix_start(j, float(cal.offset_on_or_after(day)))
-            self.overrides[j] = ("manual", day)
-        if "actual_start" in task or "actual_finish" in task:
-            self._apply_actuals(cal, j, task)
-
-    def _fix_start(self, j: int, start: float | None, finish: float | None = None) -> None:
-        """Pin node j's start (or its exclusive finish), undoing what an earlier rule fixed."""
-        for bounds in (self.pinned, self.finish_pinned, self.start_cap, self.finish_cap):
-            bounds.pop(j, None)
-        self.frozen.discard(j)
-        self.overrides.pop(j, None)
-        if start is not None:
-            self.pinned[j] = start
-        if finish is not None:
-            self.finish_pinned[j] = finish
-
     def _add_rows(self, project: ProjectRef, tasks: list[dict[str, Any]],
                   parents: set[str]) -> None:
         """A RowRef per task, in document order (hot, like _add_leaves)."""
@@ -271,8 +245,8 @@ class _Builder:
             append(RowRef(
                 code, wbs, task.get("name", ""), leaves, summary, milestone,
                 task.get("status") == "done",
-                deadline if deadline is None else _ordinal(deadline),
-                None if c is None else _constraint_day(cal, c["type"], _ordinal(c["date"])),
+                deadline if deadline is None else ordinal(deadline),
+                None if c is None else _constraint_day(cal, c["type"], ordinal(c["date"])),
             ))
 
     def _summary_constraint(self, code: str, wbs: str, spec: dict[str, Any]) -> None:
@@ -287,69 +261,6 @@ class _Builder:
             self._apply_constraint(self.calendars[port], lambda _port: port,
                                    {"type": "start_no_later_than", "date": spec["date"]},
                                    leaf=False)
-
-    def _apply_actuals(self, cal: WorkCalendar, j: int, task: dict[str, Any]) -> None:
-        """Done work keeps its actual dates; started work keeps its actual start. A zero-length
-        task is an instant at the end of its actual day."""
-        start, finish = _day(task.get("actual_start")), _day(task.get("actual_finish"))
-        done = task.get("status") == "done"
-        finish = finish if done else None
-        if start is None and finish is None:
-            return
-        d = self.durations[j]
-        if start is not None and finish is not None and (d > 0 or not task.get("milestone")):
-            at = float(cal.offset_on_or_after(start))
-            self._fix_start(j, at)
-            self.durations[j] = max(cal.offset_on_or_after(finish + 1) - at, 0.0)
-        elif d == 0:
-            self._fix_start(j, float(cal.offset_on_or_after((finish or start or 0) + 1)))
-        elif start is not None:
-            self._fix_start(j, float(cal.offset_on_or_after(start)))
-        else:
-            self._fix_start(j, None, float(cal.offset_on_or_after((finish or 0) + 1)))
-        if done:
-            self.frozen.add(j)
-            self.done.add(j)
-            self.estimates.pop(j, None)
-
-    def _apply_constraint(self, cal: WorkCalendar, node: Callable[[str], int],
-                          spec: dict[str, Any], leaf: bool) -> None:
-        """Turn a constraint into bounds; `node(port)` names the node each bound applies to
-        (a leaf is its own node for every port). A start date D means the first working day
-        on or after D, a finish date the last working day on or before D (both bounds alike).
-        Under Microsoft Project's conventions a leaf's constraint is honoured over its
-        dependencies: "must" pins it (late dates too), "no later than" caps its early dates."""
-        kind, day = spec["type"], _ordinal(spec["date"])
-        if kind == "":
-            return
-        start, finish = cal.offset_on_or_after(day), cal.offset_on_or_after(day + 1)
-        if self.msproject and leaf and kind in _HONOURED:
-            j = node("in_start")
-            if kind == "must_start_on":
-                self._fix_start(j, float(start))
-            elif kind == "must_finish_on":
-                self._fix_start(j, None, float(finish))
-            elif kind == "start_no_later_than":
-                self._fix_start(j, None)
-                self.start_cap[j] = float(start)
-            else:
-                self._fix_start(j, None)
-                self.finish_cap[j] = float(finish)
-            if kind.startswith("must"):
-                self.frozen.add(j)
-            self.overrides[j] = (kind, day)
-        if kind in ("start_no_earlier_than", "must_start_on"):
-            j = node("in_start")
-            self.no_earlier[j] = max(self.no_earlier.get(j, -INF), float(start))
-        if kind in ("start_no_later_than", "must_start_on"):
-            j = node("out_start")
-            self.start_deadline[j] = min(self.start_deadline.get(j, start), start)
-        if kind in ("finish_no_earlier_than", "must_finish_on"):
-            j = node("in_finish")
-            self.finish_release[j] = max(self.finish_release.get(j, finish), finish)
-        if kind in ("finish_no_later_than", "must_finish_on"):
-            j = node("out_finish")
-            self.finish_deadline[j] = min(self.finish_deadline.get(j, finish), finish)
 
     def add_dependencies(self, code: str, deps: list[dict[str, Any]]) -> None:
         """Edges (or cross-calendar links) for one project's dependencies."""
@@ -440,8 +351,6 @@ _PER_LEAF = {  # what a summary's constraint means for each of its leaves
     "finish_no_later_than": "finish_no_later_than", "start_no_later_than": "",
 }
 _BOUND_KEYS = frozenset({"constraint", "deadline", "manual", "actual_start", "actual_finish"})
-_HONOURED = frozenset({"must_start_on", "must_finish_on", "start_no_later_than",
-                       "finish_no_later_than"})
 
 
 def _constraint_day(cal: WorkCalendar, kind: str, day: int) -> tuple[str, int, int]:
@@ -459,11 +368,3 @@ def _itself(node: int, _port: str) -> int:
 def _resolve(code: str, ref: str) -> Key:
     project, _, wbs = ref.rpartition(":")
     return (project or code, wbs)
-
-
-def _ordinal(value: str) -> int:
-    return date.fromisoformat(value).toordinal()
-
-
-def _day(value: str | None) -> int | None:
-    return None if value is None else _ordinal(value)
