@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from plansync.memory import no_gc_pauses
-from plansync.schedule.build import Plan, build_plan
+from plansync.schedule.build import Plan, build_plan, conventions_of
 from plansync.schedule.calendar import first_day, iso_date, snap
 from plansync.schedule.cpm import prepare, solve
 from plansync.schedule.network import Timing
@@ -517,7 +517,9 @@ def schedule_impact(old: dict[str, Any], new: dict[str, Any], changes: list[Chan
         if before is None:
             return None
         # Only fields scheduling reads can move a date: otherwise one schedule serves both.
-        after = _dates(final_state(new)) if any(map(_touches_schedule, changes)) else before
+        msproject = "msproject" in (conventions_of(old), conventions_of(new))
+        touched = any(_touches_schedule(c, msproject) for c in changes)
+        after = _dates(final_state(new)) if touched else before
         if after is None:
             return None
         pairs = _pairs(before, after, changes)
@@ -529,9 +531,15 @@ def schedule_impact(old: dict[str, Any], new: dict[str, Any], changes: list[Chan
         }
 
 
-def _touches_schedule(change: Change) -> bool:
+def _touches_schedule(change: Change, msproject: bool = False) -> bool:
+    """Whether a change can move a date. Under Microsoft Project's conventions a deadline
+    bounds late dates, so it can change what is critical."""
+    if change.kind == "program":
+        return change.field == "scheduling"
     if change.kind in _QUIET_KINDS:
         return False
+    if msproject and change.kind == "task" and change.field == "deadline":
+        return True
     return change.op != "change" or change.field not in _QUIET_FIELDS.get(change.kind, ())
 
 
@@ -561,7 +569,7 @@ def _dates(doc: dict[str, Any]) -> _Dates | None:
 def _leaf_days(plan: Plan, timing: Timing) -> dict[int, tuple[int, int, bool]]:
     """Per leaf node: early start and finish day ordinals and the critical flag, as the
     schedule report computes them (first_day/last_day of the early start, float <= 0)."""
-    d, frozen, origin, virtual = (plan.network.durations, plan.network.frozen, plan.origin,
+    d, done, origin, virtual = (plan.network.durations, plan.done, plan.origin,
                                   plan.virtual)
     es, ls = timing.es, timing.ls
     out: dict[int, tuple[int, int, bool]] = {}
@@ -572,7 +580,7 @@ def _leaf_days(plan: Plan, timing: Timing) -> dict[int, tuple[int, int, bool]]:
         first = first_day(s, dj, origin[j])
         last = first if dj <= 0 else math.ceil(snap(s + dj)) - 1  # last_day, inlined
         out[j] = (cal.ordinal_at(first), cal.ordinal_at(last),
-                  snap(ls[j] - s) <= 0 and j not in frozen)
+                  snap(ls[j] - s) <= 0 and j not in done)
     return out
 
 

@@ -103,7 +103,7 @@ TABLES = {
     "tasks": _Table("tasks", ("project_id", "wbs"), (
         "name", "notes", "duration", "optimistic", "likely", "pessimistic", "status",
         "percent_complete", "milestone", "sprint", "constraint_type", "constraint_date",
-        "deadline", "actual_start", "actual_finish"),
+        "deadline", "actual_start", "actual_finish", "manual", "start", "calendar", "elapsed"),
         "project_id IN (SELECT id FROM projects WHERE program_id = ?)"),
     "assignments": _Table("assignments", ("task_id", "resource_id"), (),
                           "resource_id IN (SELECT id FROM resources WHERE program_id = ?)",
@@ -236,8 +236,8 @@ class Importer:
 
     def _program_row(self) -> None:
         code = self.program["code"]
-        row = self.conn.execute("SELECT id, name, description, origin, server_version "
-                                "FROM programs WHERE code = ?", (code,)).fetchone()
+        row = self.conn.execute("SELECT id, name, description, origin, server_version, "
+                                "scheduling FROM programs WHERE code = ?", (code,)).fetchone()
         actual = None if row is None else int(row[4])
         if self.authorize is not None:  # in the transaction: no one slips in between
             self.authorize(None if row is None else row[0])
@@ -245,12 +245,15 @@ class Importer:
             raise VersionConflict(code, self.expected_version, actual)
         values = (self.program["name"], self.program.get("description"),
                   origin_text(self.program.get("origin")))
+        scheduling = self.program.get("scheduling")  # kept as written, as JSON
+        settings = None if scheduling is None else json.dumps(scheduling, sort_keys=True)
         counts = self.report.counts.setdefault("program", Counts())
         if row is None:
             self.program_id = new_id()
             self.conn.execute("INSERT INTO programs (id, code, name, description, origin, "
-                              "server_version, updated_at) VALUES (?, ?, ?, ?, ?, 1, ?)",
-                              (self.program_id, code, *values, now()))
+                              "scheduling, server_version, updated_at) "
+                              "VALUES (?, ?, ?, ?, ?, ?, 1, ?)",
+                              (self.program_id, code, *values, settings, now()))
             counts.created += 1
             self.report.status = "created"
             self.report.server_version = 1
@@ -258,9 +261,9 @@ class Importer:
         if row[3] != values[2]:
             raise ProgramClash(code, row[3], values[2])
         self.program_id, self.report.server_version = row[0], row[4]
-        if tuple(row[1:3]) != values[:2]:
-            self.conn.execute("UPDATE programs SET name = ?, description = ? WHERE id = ?",
-                              (*values[:2], self.program_id))
+        if tuple(row[1:3]) != values[:2] or row[5] != settings:
+            self.conn.execute("UPDATE programs SET name = ?, description = ?, scheduling = ? "
+                              "WHERE id = ?", (*values[:2], settings, self.program_id))
             counts.updated += 1
         else:
             counts.unchanged += 1
@@ -459,18 +462,28 @@ class Importer:
 
 _SCHEDULE_TASK_FIELDS = ("wbs", "duration", "estimate", "milestone", "constraint", "deadline",
                          "status", "actual_start", "actual_finish")
+_SCHEDULE_TASK_ADDED = ("manual", "start", "calendar", "elapsed")  # issue 16: hashed if set
 
 
 def schedule_input(doc: dict[str, Any]) -> str:
-    """A hash of everything the schedule depends on (not names, notes, people or risks)."""
+    """A hash of everything the schedule depends on (not names, notes, people or risks).
+    (Fields added later count only where they are set, so plans without them keep the hash
+    they had.)"""
     program = doc["program"]
-    projection = {
+    projection: dict[str, Any] = {
         "calendars": program.get("calendars", []),
         "projects": [[p["code"], p["start"], p.get("calendar"),
-                      [[t.get(f) for f in _SCHEDULE_TASK_FIELDS] for t in p.get("tasks", [])],
+                      [[t.get(f) for f in _SCHEDULE_TASK_FIELDS] + _added(t)
+                       for t in p.get("tasks", [])],
                       p.get("dependencies", [])] for p in program.get("projects", [])],
     }
+    if "scheduling" in program:
+        projection["scheduling"] = program["scheduling"]
     return hashlib.sha256(orjson.dumps(projection, option=orjson.OPT_SORT_KEYS)).hexdigest()
+
+
+def _added(task: dict[str, Any]) -> list[Any]:
+    return [[f, task[f]] for f in _SCHEDULE_TASK_ADDED if f in task]
 
 
 def _json(value: Any) -> str | None:
@@ -489,4 +502,6 @@ def _task_values(task: dict[str, Any]) -> tuple[Any, ...]:
             estimate.get("likely"), estimate.get("pessimistic"), task.get("status"),
             task.get("percent_complete"), 1 if task.get("milestone") else None,
             task.get("sprint"), constraint.get("type"), constraint.get("date"),
-            task.get("deadline"), task.get("actual_start"), task.get("actual_finish"))
+            task.get("deadline"), task.get("actual_start"), task.get("actual_finish"),
+            1 if task.get("manual") else None, task.get("start"), task.get("calendar"),
+            1 if task.get("elapsed") else None)

@@ -132,7 +132,8 @@ def _check_project(project: dict[str, Any], base: str, calendars: set[str],
             report.add(f"{base}/sprints/{i}/finish", "dates",
                        f"sprint {sprint.get('code')!r} finishes ({finish}) before it "
                        f"starts ({start})", "swap or correct the dates")
-    _check_tasks(_entities(project, "tasks"), f"{base}/tasks", sprints, resources, report)
+    _check_tasks(_entities(project, "tasks"), f"{base}/tasks", sprints, resources, calendars,
+                 report)
     code = _text(project, "code")
     if code is not None:
         _check_dependencies(project, code, base, tasks_by_project, report, links)
@@ -157,7 +158,7 @@ def _check_project(project: dict[str, Any], base: str, calendars: set[str],
 
 
 def _check_tasks(tasks: list[tuple[int, dict[str, Any]]], base: str, sprints: set[str],
-                 resources: set[str], report: _Report) -> None:
+                 resources: set[str], calendars: set[str], report: _Report) -> None:
     all_wbs = _unique(_codes(tasks, "wbs"), base, "wbs", "task wbs", report)
     parents = {w.rpartition(".")[0] for w in all_wbs}
     for i, task in tasks:
@@ -170,18 +171,21 @@ def _check_tasks(tasks: list[tuple[int, dict[str, Any]]], base: str, sprints: se
                        f"{parent}", f"add a summary task with wbs {parent!r}, or renumber "
                        "this task")
         if wbs in parents:
-            for field in ("duration", "estimate"):
+            for field in _LEAF_ONLY:
                 if field in task:
                     report.add(f"{base}/{i}/{field}", "summary-work",
                                f"summary task {wbs} has its own {field}",
                                "a summary task's dates roll up from its children; "
                                f"remove its {field} or give it to a child task", key=True)
-        if task.get("milestone") is True and (task.get("duration", 0) != 0 or
-                                               "estimate" in task):
+        if task.get("milestone") is True and "estimate" in task:
             report.add(f"{base}/{i}/milestone", "milestone-work",
-                       f"milestone {wbs} has work (a duration or an estimate)",
-                       "a milestone is an instant: set duration 0 and drop the estimate, "
-                       "or make it a normal task", key=True)
+                       f"milestone {wbs} has an estimate",
+                       "a milestone takes its duration (none: an instant); drop the "
+                       "estimate, or make it a normal task", key=True)
+        _check_manual(task, wbs, f"{base}/{i}", report)
+        calendar = task.get("calendar")
+        if type(calendar) is str and calendar not in calendars:
+            _resolve(calendar, calendars, f"{base}/{i}/calendar", "calendar", report)
         estimate = task.get("estimate")
         if estimate is not None and isinstance(estimate, dict) and all(
                 _number(estimate.get(k)) for k in ("optimistic", "likely", "pessimistic")) \
@@ -202,6 +206,22 @@ def _check_tasks(tasks: list[tuple[int, dict[str, Any]]], base: str, sprints: se
             report.add(f"{base}/{i}/actual_finish", "dates",
                        f"task {wbs} actually finished before it actually started",
                        "correct actual_start or actual_finish")
+
+
+_LEAF_ONLY = ("duration", "estimate", "manual", "start", "calendar", "elapsed")
+
+
+def _check_manual(task: dict[str, Any], wbs: Any, here: str, report: _Report) -> None:
+    """A manually scheduled task needs its start; a start belongs to a manual task only."""
+    manual = task.get("manual") is True
+    if manual and "start" not in task:
+        report.add(f"{here}/manual", "manual-start", f"manual task {wbs} has no start",
+                   "a manually scheduled task starts on its `start` date: add one", key=True)
+    elif "start" in task and task.get("manual", False) is False:
+        report.add(f"{here}/start", "manual-start",
+                   f"task {wbs} has a start but is not manually scheduled",
+                   "set `manual: true` to fix its start there, or drop the start (its "
+                   "dependencies and constraints place it)", key=True)
 
 
 _Link = tuple[tuple[str, str], tuple[str, str], str]

@@ -71,7 +71,8 @@ TASK = Kind(
     lists={"assignees": (_identity, None)},
     objects={"estimate": ESTIMATE, "constraint": CONSTRAINT},
     numbers=frozenset({"duration", "percent_complete"}),
-    defaults={"status": "todo", "milestone": False, "percent_complete": 0},
+    defaults={"status": "todo", "milestone": False, "percent_complete": 0, "manual": False,
+              "elapsed": False},
 )
 DEPENDENCY = Kind("dependency", numbers=frozenset({"lag"}), defaults={"lag": 0, "type": "FS"})
 SPRINT = Kind("sprint")
@@ -94,8 +95,10 @@ PROJECT = Kind(
 )
 CALENDAR = Kind("calendar", lists={"workdays": (weekday_key, None), "holidays": (_identity, None)})
 RESOURCE = Kind("resource", numbers=frozenset({"capacity"}))
+SCHEDULING = Kind("scheduling")  # {"conventions": ...}: kept as written
 PROGRAM = Kind(
     "program",
+    objects={"scheduling": SCHEDULING},
     lists={
         "calendars": (_by("code"), CALENDAR),
         "resources": (_by("code"), RESOURCE),
