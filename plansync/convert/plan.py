@@ -310,7 +310,19 @@ def wbs_renumbered(tasks: list[dict[str, Any]]) -> int:
 # --- the end of every import
 
 
-def finish_seed(doc: dict[str, Any], source: str) -> dict[str, Any]:
+MAX_MESSAGE = 400  # characters of a problem's message (a cycle of 10,000 tasks is shorter)
+
+
+def _short(message: str) -> str:
+    if len(message) <= MAX_MESSAGE:
+        return message
+    half = MAX_MESSAGE // 2
+    return f"{message[:half]} ... ({len(message) - 2 * half:,} characters) ... " \
+           f"{message[-half:]}"
+
+
+def finish_seed(doc: dict[str, Any], source: str, report: Report | None = None
+                ) -> dict[str, Any]:
     """`doc` validated (schema and rules); a problem is reported against the source file
     with the pointer into the converted plan, and means the source breaks a rule of the
     seed format that the converter could not resolve (a dependency cycle, say)."""
@@ -337,7 +349,23 @@ def finish_seed(doc: dict[str, Any], source: str) -> dict[str, Any]:
                                     pointer=jp.join(str(p) for p in found[0]))])
     problems = seed_problems(Seed(source, "json", text, doc))
     if problems:
-        raise ConvertError([located(source, f"the converted plan breaks a rule of the seed "
-                                    f"format: {p.message}", p.hint or "fix the source",
-                                    pointer=p.pointer, code=p.code) for p in problems])
+        raise ConvertError([_in_source(source, p, report) for p in problems])
     return doc
+
+
+def _in_source(source: str, problem: Any, report: Report | None) -> Any:
+    """A problem of the converted plan, located in the source where the reader said where
+    that part of the plan comes from (a sheet's row and column, a JSON pointer)."""
+    message = _short(problem.message)
+    sources = report.sources if report else {}
+    pointer = problem.pointer
+    while pointer and pointer not in sources:
+        pointer = pointer.rpartition("/")[0]
+    if pointer:
+        line, column, where, place = sources[pointer]
+        return located(source, f"{place + ': ' if place else ''}the converted plan breaks a "
+                       f"rule of the seed format: {message}", problem.hint or "fix the source",
+                       line=line, column=column, pointer=where, code=problem.code)
+    return located(source, f"the converted plan breaks a rule of the seed format: {message}",
+                   problem.hint or "fix the source", pointer=problem.pointer,
+                   code=problem.code)

@@ -231,7 +231,15 @@ def read_table(table: Table, *, program: str | None, project: str | None,
                                     line=table.header_row, column=1)])
     seed_project: dict[str, Any] = {
         "code": project_code, "name": name, "start": first.isoformat(),
-        "tasks": [tasks[r.sequence] for r in rows], "dependencies": deps}
+        "tasks": [tasks[r.sequence] for r in rows], "dependencies": [d for d, _ in deps]}
+    at = "/program/projects/0"
+    for i, row in enumerate(rows):
+        col = levels[row.level - 1]
+        report.sources[f"{at}/tasks/{i}"] = (row.number, col + 1, "", table.place(row.number,
+                                                                                  col))
+    for i, (_, (number, col)) in enumerate(deps):
+        report.sources[f"{at}/dependencies/{i}"] = (number, col + 1, "",
+                                                    table.place(number, col))
     return program_doc(program or project_code, name, seed_project, resources)
 
 
@@ -319,7 +327,8 @@ def parse_dependencies(raw: str) -> list[tuple[int, str]] | None:
 
 
 def _dependencies(reader: _Reader, rows: list[_Row], by_seq: dict[int, _Row]
-                  ) -> list[dict[str, Any]]:
+                  ) -> list[tuple[dict[str, Any], tuple[int, int]]]:
+    """The dependencies, each with the (row, column) of the cell it was read from."""
     deps = []
     for row in rows:
         col, cell = row.cells.get("dependencies", (0, None))
@@ -349,7 +358,7 @@ def _dependencies(reader: _Reader, rows: list[_Row], by_seq: dict[int, _Row]
                 dep = {"from": pred.wbs, "to": row.wbs}
                 if kind != "FS":
                     dep["type"] = kind
-                deps.append(dep)
+                deps.append((dep, (row.number, col)))
     return deps
 
 

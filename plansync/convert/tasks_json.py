@@ -200,6 +200,9 @@ def read(name: str, text: str, doc: Any, *, program: str | None, project: str | 
                 dep = {"from": wbs[pred], "to": wbs[number]}
                 if kind != "FS":
                     dep["type"] = kind
+                line, col = locate.line_col(text, locate.offset_of(text, at))
+                report.sources[f"/program/projects/0/dependencies/{len(deps)}"] = (
+                    line, col, at, "")
                 deps.append(dep)
     reader.check()
     stem = _stem(name)
