@@ -592,8 +592,13 @@ def person(resource: dict[str, Any] | None, code: str) -> str:
     """`Name <email>` (or the name alone) as `parse_people` reads it back."""
     if resource is None:
         return code
-    name = quote_name(sheet_text(resource.get("name", code)) or code)
+    name = quote_name(written_name(resource))
     return f"{name} <{resource['email']}>" if resource.get("email") else name
+
+
+def written_name(resource: dict[str, Any]) -> str:
+    """A resource's name as a sheet holds it: trimmed, its code when that leaves nothing."""
+    return sheet_text(resource.get("name", "")) or resource["code"]
 
 
 def sheet_text(value: str) -> str:
@@ -702,13 +707,16 @@ def _project_losses(doc: dict[str, Any], report: Report) -> None:
     report.drop("resources no task is assigned to",
                 sum(1 for r in program.get("resources", []) if r["code"] not in used))
     # An assignee is read back by its email, else by its name: these become one resource.
-    keys = Counter(r["email"].lower() if r.get("email") else "name:" + sheet_text(r["name"])
+    keys = Counter(r["email"].lower() if r.get("email") else "name:" + written_name(r)
                    for r in program.get("resources", []) if r["code"] in used)
+    report.approximate("blank resource names (written as the resource's code)", sum(
+        1 for r in program.get("resources", [])
+        if r["code"] in used and not sheet_text(r["name"])))
     report.approximate("resources that share an email (or, without one, a name) with "
                        "another (read back as one)", sum(n - 1 for n in keys.values()))
     report.drop("resource codes (read back made from the names)", sum(
         1 for r in program.get("resources", []) if r["code"] in used and r["code"] != slug(
-            sheet_text(r["name"]) or r.get("email", "").split("@")[0], "resource")))
+            written_name(r), "resource")))
     report.drop("resource types, capacities and calendars (as plain names)", sum(
         1 for r in program.get("resources", []) if r["code"] in used and (
             r["type"] != "person" or "capacity" in r or "calendar" in r)))

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import os
 import time
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import Any
 
 from plansync.errors import InstanceError, UsageError
@@ -20,6 +20,7 @@ from plansync.instance.base import (
     ImportReport,
     NotFound,
     ProgramSummary,
+    StateMoved,
     SyncRecord,
     SyncStamp,
     VersionConflict,
@@ -198,6 +199,13 @@ class HttpInstance:
         if dry_run:
             return checked
         return [self.import_document(doc, create_users=create_users) for doc in docs]
+
+    def programs_by_digest(self, digests: Collection[str]) -> dict[str, str]:
+        return {}  # the server checks and imports every document it is sent
+
+    def confirm_unchanged(self, programs: Sequence[tuple[str, str]], *,
+                          dry_run: bool = False) -> list[ImportReport]:
+        raise StateMoved("the server confirms nothing unseen", hint="import the documents")
 
     def export_program(self, program: str) -> dict[str, Any]:
         doc: dict[str, Any] = json.loads(

@@ -234,6 +234,17 @@ class Importer:
 
     # -- the program row and memberships -------------------------------------------------
 
+    def confirm(self) -> ImportReport:
+        """The report of importing a document the caller knows equals the program's stored
+        state (its hash): only the accounts that appeared since are linked."""
+        row = self.conn.execute("SELECT id, server_version FROM programs WHERE code = ?",
+                                (self.program["code"],)).fetchone()
+        self.program_id, self.report.server_version = str(row[0]), int(row[1])
+        self.report.counts["program"] = Counts(unchanged=1)
+        self._link_accounts()
+        self.report.pending = self._pending_members()
+        return self.report
+
     def _program_row(self) -> None:
         code = self.program["code"]
         row = self.conn.execute("SELECT id, name, description, origin, server_version, "

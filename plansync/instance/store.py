@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import AbstractContextManager
 from typing import Any
 
@@ -22,6 +22,7 @@ from plansync.instance.base import (
     ImportReport,
     NotFound,
     ProgramSummary,
+    StateMoved,
     SyncRecord,
     SyncStamp,
     VersionConflict,
@@ -158,6 +159,39 @@ class SqlStore:
             except self.database_errors as exc:
                 raise self.describe(exc, "import failed and was rolled back",
                                   "nothing was changed; fix the cause and retry") from exc
+        return reports
+
+    def programs_by_digest(self, digests: Collection[str]) -> dict[str, str]:
+        wanted = sorted(set(digests))
+        found: dict[str, str] = {}
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start:start + 500]
+            found.update(self.conn.execute(
+                "SELECT state_digest, code FROM programs WHERE state_digest IN ("
+                + ", ".join("?" * len(chunk)) + ")", chunk).fetchall())
+        return found
+
+    def confirm_unchanged(self, programs: Sequence[tuple[str, str]], *,
+                          dry_run: bool = False) -> list[ImportReport]:
+        reports: list[ImportReport] = []
+        try:
+            with self.transaction() as conn:
+                for code, digest in programs:
+                    self.lock_program(conn, code)
+                    if timeline.state_digest(conn, code) != digest:
+                        raise StateMoved(f"program {code!r} changed on the instance meanwhile",
+                                         hint="import the file again")
+                    report = Importer(conn, {"program": {"code": code}},
+                                      create_users=False).confirm()
+                    report.dry_run = dry_run
+                    reports.append(report)
+                if dry_run:
+                    raise _DryRun
+        except _DryRun:
+            pass
+        except self.database_errors as exc:
+            raise self.describe(exc, "import failed and was rolled back",
+                                "nothing was changed; fix the cause and retry") from exc
         return reports
 
     def _import_one(self, conn: Any, doc: dict[str, Any], final: dict[str, Any],

@@ -161,6 +161,7 @@ def _check_tasks(tasks: list[tuple[int, dict[str, Any]]], base: str, sprints: se
                  resources: set[str], calendars: set[str], report: _Report) -> None:
     all_wbs = _unique(_codes(tasks, "wbs"), base, "wbs", "task wbs", report)
     parents = {w.rpartition(".")[0] for w in all_wbs}
+    optional = _OPTIONAL
     for i, task in tasks:
         wbs = task.get("wbs")
         if type(wbs) is not str:
@@ -177,35 +178,49 @@ def _check_tasks(tasks: list[tuple[int, dict[str, Any]]], base: str, sprints: se
                                f"summary task {wbs} has its own {field}",
                                "a summary task's dates roll up from its children; "
                                f"remove its {field} or give it to a child task", key=True)
-        if task.get("milestone") is True and "estimate" in task:
-            report.add(f"{base}/{i}/milestone", "milestone-work",
-                       f"milestone {wbs} has an estimate",
-                       "a milestone takes its duration (none: an instant); drop the "
-                       "estimate, or make it a normal task", key=True)
-        _check_manual(task, wbs, f"{base}/{i}", report)
-        calendar = task.get("calendar")
-        if type(calendar) is str and calendar not in calendars:
-            _resolve(calendar, calendars, f"{base}/{i}/calendar", "calendar", report)
-        estimate = task.get("estimate")
-        if estimate is not None and isinstance(estimate, dict) and all(
-                _number(estimate.get(k)) for k in ("optimistic", "likely", "pessimistic")) \
-                and not (estimate["optimistic"] <= estimate["likely"] <= estimate["pessimistic"]):
-            report.add(f"{base}/{i}/estimate", "estimate-order",
-                       "estimate must satisfy optimistic <= likely <= pessimistic",
-                       "reorder the three values")
-        sprint = task.get("sprint")
-        if type(sprint) is str and sprint not in sprints:
-            _resolve(sprint, sprints, f"{base}/{i}/sprint", "sprint", report)
-        assignees = task.get("assignees")
-        if type(assignees) is list:
-            for j, code in enumerate(assignees):
-                if type(code) is str and code not in resources:
-                    _resolve(code, resources, f"{base}/{i}/assignees/{j}", "resource", report)
-        started, finished = task.get("actual_start"), task.get("actual_finish")
-        if type(started) is str and type(finished) is str and started > finished:
-            report.add(f"{base}/{i}/actual_finish", "dates",
-                       f"task {wbs} actually finished before it actually started",
-                       "correct actual_start or actual_finish")
+        present = optional.intersection(task)  # most tasks have few of these
+        if present:
+            _check_task_fields(task, wbs, present, f"{base}/{i}", sprints, resources,
+                               calendars, report)
+
+
+_OPTIONAL = frozenset({"milestone", "manual", "start", "calendar", "estimate", "sprint",
+                       "assignees", "actual_start", "actual_finish"})
+
+
+def _check_task_fields(task: dict[str, Any], wbs: str, present: frozenset[str], here: str,
+                       sprints: set[str], resources: set[str], calendars: set[str],
+                       report: _Report) -> None:
+    if task.get("milestone") is True and "estimate" in task:
+        report.add(f"{here}/milestone", "milestone-work",
+                   f"milestone {wbs} has an estimate",
+                   "a milestone takes its duration (none: an instant); drop the "
+                   "estimate, or make it a normal task", key=True)
+    if "manual" in present or "start" in present:
+        _check_manual(task, wbs, here, report)
+    calendar = task.get("calendar")
+    if type(calendar) is str and calendar not in calendars:
+        _resolve(calendar, calendars, f"{here}/calendar", "calendar", report)
+    estimate = task.get("estimate")
+    if estimate is not None and isinstance(estimate, dict) and all(
+            _number(estimate.get(k)) for k in ("optimistic", "likely", "pessimistic")) \
+            and not (estimate["optimistic"] <= estimate["likely"] <= estimate["pessimistic"]):
+        report.add(f"{here}/estimate", "estimate-order",
+                   "estimate must satisfy optimistic <= likely <= pessimistic",
+                   "reorder the three values")
+    sprint = task.get("sprint")
+    if type(sprint) is str and sprint not in sprints:
+        _resolve(sprint, sprints, f"{here}/sprint", "sprint", report)
+    assignees = task.get("assignees")
+    if type(assignees) is list:
+        for j, code in enumerate(assignees):
+            if type(code) is str and code not in resources:
+                _resolve(code, resources, f"{here}/assignees/{j}", "resource", report)
+    started, finished = task.get("actual_start"), task.get("actual_finish")
+    if type(started) is str and type(finished) is str and started > finished:
+        report.add(f"{here}/actual_finish", "dates",
+                   f"task {wbs} actually finished before it actually started",
+                   "correct actual_start or actual_finish")
 
 
 _LEAF_ONLY = ("duration", "estimate", "manual", "start", "calendar", "elapsed")
@@ -242,13 +257,17 @@ def _check_dependencies(project: dict[str, Any], own: str, base: str,
     """Check every dependency of a project; add the resolvable ones to `links`."""
     own_tasks = tasks_by_project.get(own, set())
     seen = links.seen  # the program's pairs, so far
+    found = links.links
     for i, dep in _entities(project, "dependencies"):
         start, end = dep.get("from"), dep.get("to")
         if type(start) is not str or type(end) is not str:
             continue
         here = f"{base}/dependencies/{i}"
-        src = _endpoint(start, own, own_tasks, tasks_by_project, f"{here}/from", report)
-        dst = _endpoint(end, own, own_tasks, tasks_by_project, f"{here}/to", report)
+        # the common case inline: both ends are tasks of this project
+        src = (own, start) if start in own_tasks else _endpoint(
+            start, own, own_tasks, tasks_by_project, f"{here}/from", report)
+        dst = (own, end) if end in own_tasks else _endpoint(
+            end, own, own_tasks, tasks_by_project, f"{here}/to", report)
         if src is None or dst is None:
             continue
         pair = (src, dst)
@@ -261,7 +280,7 @@ def _check_dependencies(project: dict[str, Any], own: str, base: str,
                        "between two projects is listed in one of them only")
             continue
         seen[pair] = here
-        links.links.append((src, dst, here))
+        found.append((src, dst, here))
 
 
 def _endpoint(ref: str, own: str, own_tasks: set[str], tasks_by_project: dict[str, set[str]],

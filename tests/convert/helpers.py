@@ -150,6 +150,8 @@ def held(doc: dict[str, Any], fmt: str) -> dict[str, Any]:
     names = {}
     for code, res in resources.items():
         rname = _clean(res["name"], fmt, name=True)
+        if fmt in SHEETS and not res["name"].strip():
+            rname = code  # a blank resource name is written as the code
         if fmt == "mspdi":
             rname = rname.replace(",", ";").replace("[", " ").replace("]", " ")
         names[code] = rname

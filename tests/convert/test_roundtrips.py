@@ -133,6 +133,23 @@ def test_what_a_sheet_changes_is_reported(tmp_path: Path) -> None:
         same_fields(exported, back, fmt)
 
 
+def test_resources_with_blank_names_are_written_by_their_codes(tmp_path: Path) -> None:
+    """Found by the property test: a blank resource name came back as the code, unreported."""
+    doc = {"version": 1, "program": {"code": "p", "name": "p", "resources": [
+        {"code": "a", "name": " ", "type": "person"},
+        {"code": "b", "name": "\t", "type": "person", "email": "b@example.com"}],
+        "projects": [{"code": "p", "name": "p", "start": "2026-03-02", "tasks": [
+            {"wbs": "1", "name": "x", "assignees": ["a", "b"]}]}]}}
+    source = tmp_path / "plan.seed.json"
+    source.write_text(json.dumps(doc))
+    for fmt in ("csv", "xlsx"):
+        exported, back = round_trip(source, fmt, tmp_path)
+        assert exported.report.approximated[
+            "blank resource names (written as the resource's code)"] == 2
+        assert sorted(r["name"] for r in back.doc["program"]["resources"]) == ["a", "b"]
+        same_fields(exported, back, fmt)
+
+
 # --- every MPXJ call exists in the MPXJ installed
 
 
