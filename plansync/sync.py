@@ -20,6 +20,7 @@ transaction.
 from __future__ import annotations
 
 import hashlib
+from collections import Counter
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -89,8 +90,11 @@ class SyncPlan:
         return [p for p in self.programs if p.action in CHANGES]
 
 
-def load_seeds(files: dict[str, bytes], limits: Limits | None = None) -> SyncPlan:
-    """Validate every file; an invalid one (or a program in two files) stops the sync."""
+def load_seeds(files: dict[str, bytes], limits: Limits | None = None,
+               settled: Collection[ProgramPlan] = ()) -> SyncPlan:
+    """Validate every file; an invalid one (or a program in two files) stops the sync.
+    `settled`: the plans of files known unchanged (settled_files), which are not given: a
+    program among them and in a file too is in two files."""
     plan = SyncPlan()
     for path, data in files.items():
         result = validate_bytes(path, data, limits)
@@ -98,21 +102,57 @@ def load_seeds(files: dict[str, bytes], limits: Limits | None = None) -> SyncPla
         if result.seed is not None and not result.problems:
             plan.seeds[path] = result.seed
     plan.problems.extend(duplicate_programs(list(plan.seeds.values())))
+    elsewhere = {item.program: item.path for item in settled}
+    for seed in plan.seeds.values():
+        code = seed.doc["program"]["code"]
+        if code in elsewhere:
+            plan.problems.append(seed.problem(
+                "/program/code", "duplicate-program",
+                f"program {code!r} is also in {elsewhere[code]}",
+                "keep each program in exactly one seed file"))
     return plan
+
+
+def settled_files(files: dict[str, bytes], instance: Instance) -> dict[str, ProgramPlan]:
+    """The JSON files whose bytes are exactly their program's state on the instance and what
+    its last sync recorded, at the instance's current version: unchanged, with nothing to
+    validate, compare or record (they were valid when synced). Path -> its plan."""
+    digests = {path: hashlib.sha256(data).hexdigest() for path, data in files.items()
+               if path.endswith(".json")}
+    found = instance.programs_by_digest(digests.values()) if digests else {}
+    paths = Counter(found[d] for d in digests.values() if d in found)
+    settled: dict[str, ProgramPlan] = {}
+    for path, digest in digests.items():
+        code = found.get(digest)
+        if code is None or paths[code] > 1:  # one program in two files: validation says so
+            continue
+        current = instance.server_version(code)
+        records = instance.sync_history(code)
+        if current is not None and records and \
+                (records[0].digest, records[0].server_version) == (digest, current):
+            item = ProgramPlan(code, path, "unchanged", digest, instance_version=current)
+            item.pending = instance.account_gaps(code).members
+            settled[path] = item
+    return settled
 
 
 def plan_sync(plan: SyncPlan, instance: Instance, *, force: bool = False,
               prune: bool = False, prefixes: list[str] | None = None,
               repository: str | None = None, history: Ancestry | None = None,
-              orphans: bool = True, known: dict[str, set[str]] | None = None) -> SyncPlan:
+              orphans: bool = True, known: dict[str, set[str]] | None = None,
+              settled: dict[str, ProgramPlan] | None = None) -> SyncPlan:
     """Decide per program (three ways, see the module's docstring). Programs last synced
     from this repository (its first commit) from a path under `prefixes`, whose seed file is
     gone, are orphans (deleted with prune); other repositories' programs are never touched.
     orphans=False: a plan of some files only, which says nothing of the others. `known`:
-    per path, digests of contents the file is known to have held (see find_base)."""
+    per path, digests of contents the file is known to have held (see find_base).
+    `settled`: files known to be unchanged (settled_files), not in plan.seeds."""
     for path, seed in plan.seeds.items():
         plan.programs.append(_decide(path, seed.doc, instance, force, history,
                                      (known or {}).get(path, set())))
+    if settled:
+        plan.programs = sorted([*plan.programs, *settled.values()],
+                               key=lambda item: item.path or "")
     if not orphans:
         return plan
     files = {p.program for p in plan.programs}

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -18,6 +19,7 @@ from click.testing import CliRunner
 from plansync.cli import cli
 from plansync.instance.address import open_instance
 from plansync.seed.canonical import canonical_bytes
+from plansync.sync import settled_files
 
 ROOT = Path(__file__).resolve().parents[1]
 PLANS = ROOT / "examples" / "plans"
@@ -385,3 +387,89 @@ def test_an_invalid_file_stops_the_sync_before_anything_is_imported(
     assert code == 1 and "nothing was synced" in err
     assert not Path(ada.address.removeprefix("sqlite:///")).exists() if ada.sqlite \
         else instance(ada).programs() == []
+
+
+# --- sync's cost follows what changed: a JSON file whose bytes are its program's state on the
+# instance, and what the last sync recorded at the instance's current version, is settled: not
+# validated, compared or exported again. What sync reports and does stays the same.
+
+
+def seed_files(person: Person) -> dict[str, bytes]:
+    return {str(p.relative_to(person.clone)): p.read_bytes()
+            for p in sorted((person.clone / "plans").iterdir())}
+
+
+def sync_json(person: Person, *args: str) -> dict[str, Any]:
+    code, out, err = person.run("sync", "--format", "json", *args)
+    assert code in (0, 1), out + err
+    data: dict[str, Any] = json.loads(out)
+    return data
+
+
+def test_only_synced_json_files_in_step_are_settled(team: tuple[Person, Person]) -> None:
+    ada, _ = team
+    assert settled_files(seed_files(ada), instance(ada)) == {}  # nothing synced yet
+    assert ada.run("sync")[0] == 0
+    settled = settled_files(seed_files(ada), instance(ada))
+    assert set(settled) == {APOLLO}  # the YAML file is not its canonical bytes
+    assert settled[APOLLO].action == "unchanged" and settled[APOLLO].program == "apollo"
+    ada.edit(lambda doc: task(doc).update(name="Renamed"))
+    assert settled_files(seed_files(ada), instance(ada)) == {}  # the file changed
+
+
+def test_a_change_on_the_instance_is_not_settled_but_drift(team: tuple[Person, Person]
+                                                           ) -> None:
+    ada, ben = team
+    assert ada.run("sync")[0] == 0
+    doc = instance(ada).export_program("apollo")
+    task(doc)["name"] = "Changed on the instance"
+    instance(ada).import_document(doc)
+    assert settled_files(seed_files(ben), instance(ben)) == {}
+    code, out, _ = ben.run("sync")
+    assert code == 1 and "apollo (plans/apollo.seed.json): REFUSED: changed on the instance" \
+        in out, out
+
+
+def test_a_settled_file_reports_what_the_full_comparison_reports(
+        team: tuple[Person, Person]) -> None:
+    ada, ben = team
+    assert ada.run("sync")[0] == 0
+    fast = sync_json(ben)
+    # The same plan written not as canonical bytes: compared in full, the same report.
+    path = ben.clone / APOLLO
+    path.write_text(json.dumps(json.loads(path.read_text()), indent=4))
+    full = sync_json(ben, "--allow-dirty")
+    assert fast == full, (fast, full)
+
+
+def test_a_copy_of_a_settled_file_is_a_program_in_two_files(team: tuple[Person, Person]
+                                                            ) -> None:
+    ada, _ = team
+    assert ada.run("sync")[0] == 0
+    shutil.copy(ada.clone / APOLLO, ada.clone / "plans" / "copy.seed.json")
+    ada.commit("a copy")
+    code, out, err = ada.run("sync")
+    assert code == 1, out + err
+    assert "program 'apollo' is also in" in out and "nothing was synced" in err, out + err
+
+
+def test_a_settled_file_and_a_changed_one_holding_its_program(team: tuple[Person, Person]
+                                                              ) -> None:
+    ada, _ = team
+    assert ada.run("sync")[0] == 0
+    doc = json.loads((ada.clone / APOLLO).read_text())
+    doc["program"]["name"] = "Apollo again"
+    (ada.clone / "plans" / "again.seed.json").write_text(json.dumps(doc))
+    ada.commit("the program twice")
+    code, out, err = ada.run("sync")
+    assert code == 1 and "also in plans/apollo.seed.json" in out, out + err
+
+
+def test_settled_programs_are_not_orphans(team: tuple[Person, Person]) -> None:
+    ada, _ = team
+    assert ada.run("sync")[0] == 0
+    (ada.clone / GEMINI).unlink()
+    ada.commit("gemini goes")
+    report = sync_json(ada, "--dry-run")
+    actions = {p["program"]: p["action"] for p in report["programs"]}
+    assert actions == {"apollo": "unchanged", "gemini": "orphan"}, report

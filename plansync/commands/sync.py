@@ -81,10 +81,12 @@ def command(folder: str | None, instance: str | None, dry_run: bool, force: bool
         raise UsageError(f"no seed files in {folder or root}",
                          hint="sync a folder that holds *.seed.json or *.seed.yaml files "
                          "(Git-ignored files are skipped)")
-    plan = load_seeds(files, limits)
+    settled = {} if create_users else _settled(files, address)
+    plan = load_seeds({p: d for p, d in files.items() if p not in settled}, limits,
+                      settled.values())
     plan.problems[:0] = refused
     if plan.problems:
-        echo_problems(plan.problems, list(plan.seeds), "text")
+        echo_problems(plan.problems, list(files), "text")
         click.echo("plansync: nothing was synced (fix the files above first)", err=True)
         return EXIT_FINDINGS
     dirty = gitrepo.uncommitted(root, sorted(files))
@@ -98,7 +100,7 @@ def command(folder: str | None, instance: str | None, dry_run: bool, force: bool
     with opened(address, create=writes) as target:
         status(f"comparing {len(plan.seeds)} program(s) with the instance")
         plan_sync(plan, target, force=force, prune=prune, prefixes=prefixes,
-                  repository=repository, history=gitrepo.History(root))
+                  repository=repository, history=gitrepo.History(root), settled=settled)
         saved = plan_file(plan, target.identity(), files, commit)
         if plan_in:
             reasons = stale_reasons(_read_plan(plan_in), saved)
@@ -114,6 +116,20 @@ def command(folder: str | None, instance: str | None, dry_run: bool, force: bool
             write_merged(root, plan, target)
     _echo(plan, fmt, dry_run or bool(plan_out))
     return _exit_code(plan, dry_run or bool(plan_out), detailed_exitcode)
+
+
+def _settled(files: dict[str, bytes], address: str) -> dict[str, Any]:
+    """The files in step with the instance and its last sync record (sync.settled_files): read
+    before validating, so that only the files that changed are validated."""
+    from plansync.errors import InstanceError
+    from plansync.instance.address import opened
+    from plansync.sync import settled_files
+
+    try:
+        with opened(address) as target:  # none yet: nothing is settled
+            return settled_files(files, target)
+    except InstanceError:
+        return {}  # unreachable: the sync that follows says so
 
 
 def _read_plan(path: str) -> dict[str, Any]:
