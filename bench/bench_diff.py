@@ -46,7 +46,7 @@ def changed_copy(doc: dict[str, Any], fraction: float, seed: int) -> dict[str, A
     tasks = [t for p in projects for t in p.get("tasks", [])]
     picked = rng.sample(tasks, max(2, int(len(tasks) * fraction)))
     for i, task in enumerate(picked):
-        if i % 2 == 0 or "duration" not in task:
+        if i % 2 == 0 or "duration" not in task or task.get("milestone"):
             task["name"] += " (revised)"
         else:
             task["duration"] = task["duration"] + rng.choice([1, 2, 3, -1 if task[

@@ -76,7 +76,7 @@ def test_diff_revisions_and_working_tree(repo: Path) -> None:
     assert run("diff")[0] == 0
     code, out, _ = run("diff", first[:10] + "~1", first[:10], "--format", "markdown")
     assert code == 1
-    assert out.startswith("#") and "| task |" in out
+    assert out.startswith("<!-- plansync-diff:1 -->") and "| ✏️ changed | task |" in out
     code, out, _ = run("diff", "HEAD~1", "--", "elsewhere")
     assert (code, out) == (0, "")
 

@@ -47,21 +47,30 @@ class _Pair:
     new: dict[str, Any] | None
 
 
-FORMATS = ("text", "markdown", "json")
+FORMATS = ("text", "markdown", "markdown-json", "json")
+GITHUB_LIMIT = 65_536  # plansync.render.comment.GITHUB_LIMIT, kept out of start-up
+MIN_COMMENT_CHARS = 2_000  # plansync.render.comment.MIN_CHARS
 
 
 @click.command("diff", cls=_DiffCommand)
 @click.argument("args", nargs=-1)
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="text",
-              show_default=True, help="Output format (markdown: for a pull-request comment).")
+              show_default=True, help="Output format. markdown: a pull-request comment "
+              "(several when it is too long); markdown-json: those comments as a JSON array.")
 @click.option("--schedule/--no-schedule", "with_schedule", default=True, show_default=True,
-              help="Include the schedule impact (finish dates, critical path).")
+              help="Include the schedule impact (finish dates, warnings, critical path).")
+@click.option("--max-comment-chars", type=click.IntRange(MIN_COMMENT_CHARS), default=GITHUB_LIMIT,
+              show_default=True, help="Cut the markdown into numbered comments of at most this "
+              "many characters (GitHub refuses longer comments).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
+              help="Write to this file instead of stdout; markdown cut into several comments "
+              "goes to numbered files (comment.md: comment.1.md, comment.2.md, ...).")
 @color_option
 @click.option("--git-external", is_flag=True, hidden=True,
               help="Called by git as diff.plansync.command (see `plansync git setup`).")
 @click.pass_context
 def command(ctx: click.Context, args: tuple[str, ...], fmt: str, with_schedule: bool,
-            git_external: bool) -> int:
+            max_comment_chars: int, output: str | None, git_external: bool) -> int:
     """Show what changed between two plans, by natural keys, not by lines.
 
     `plansync diff OLD NEW` compares two seed files. `plansync diff [REV [REV]] [-- PATH...]`
@@ -88,10 +97,47 @@ def command(ctx: click.Context, args: tuple[str, ...], fmt: str, with_schedule: 
         pairs, problems = _git_pairs(list(args), paths)
     if problems:
         raise InputError(problems)
-    output, changed = render(pairs, fmt, with_schedule, use_color())
-    if output:
-        echo(output)
+    sections = compare(pairs, with_schedule, git=not (not paths and any(
+        _is_file_argument(a) for a in args)))
+    changed = any(s.changes for s in sections)
+    color = use_color() and output is None
+    if fmt in ("markdown", "markdown-json"):
+        from plansync.render.comment import comments
+
+        parts = comments(sections, max_comment_chars)
+        if fmt == "markdown-json":
+            from plansync.render.json_out import dumps
+
+            _emit([dumps(parts)], output)
+        else:
+            _emit(parts, output)
+    else:
+        from plansync.render.diff import RENDERERS
+
+        text = RENDERERS[fmt](sections, color)
+        if text or output:
+            _emit([text + "\n" if text else ""], output)
     return EXIT_FINDINGS if changed else EXIT_OK
+
+
+def _emit(parts: list[str], output: str | None) -> None:
+    """Print the parts, or write them to `output` (several: numbered files)."""
+    if output is None:
+        echo("\n".join(p.rstrip("\n") for p in parts))
+        return
+    from plansync.fileio import write_atomic
+
+    if len(parts) == 1:
+        names = [output]
+    else:
+        stem, dot, suffix = output.rpartition(".")
+        names = [f"{stem}.{n}.{suffix}" if dot else f"{output}.{n}"
+                 for n in range(1, len(parts) + 1)]
+    for name, part in zip(names, parts, strict=True):
+        write_atomic(name, part.encode("utf-8"))
+    if len(parts) > 1:
+        click.echo(f"wrote {len(parts)} comments: {', '.join(escape(n) for n in names)}",
+                   err=True)
 
 
 def _is_file_argument(arg: str) -> bool:
@@ -168,12 +214,14 @@ def changes_of(pair: _Pair) -> list[Any]:
     return []
 
 
-def render(pairs: list[_Pair], fmt: str, with_schedule: bool, color: bool) -> tuple[str, bool]:
-    """The output for all pairs, and whether anything differs."""
+def compare(pairs: list[_Pair], with_schedule: bool, git: bool = True) -> list[Any]:
+    """One plansync.render.diff.Section per pair that differs: changes, schedule impact,
+    context."""
     from plansync.diff import schedule_impact
-    from plansync.render.diff import RENDERERS
+    from plansync.diff.context import describe
+    from plansync.render.diff import Section
 
-    results = []
+    sections = []
     for pair in pairs:
         changes = changes_of(pair)
         if not changes:
@@ -181,41 +229,54 @@ def render(pairs: list[_Pair], fmt: str, with_schedule: bool, color: bool) -> tu
         impact = None
         if with_schedule and pair.old is not None and pair.new is not None:
             impact = schedule_impact(pair.old, pair.new, changes)
-        results.append((pair, changes, impact))
-    if fmt == "json":
-        data = {"changes": [c.as_dict() for _, changes, _ in results for c in changes],
-                "schedule": {(p.new or p.old or {})["program"]["code"]: impact
-                             for p, _, impact in results if impact is not None}}
-        from plansync.render.json_out import dumps
-
-        return dumps(data), bool(results)
-    parts = []
-    for pair, changes, impact in results:
-        body = RENDERERS[fmt](changes, impact, color=color)
-        parts.append(body if len(pairs) == 1 else _file_header(pair.path, fmt) + body)
-    return "\n".join(parts), bool(results)
+        program = (pair.new or pair.old or {})["program"]["code"]
+        sections.append(Section(pair.path if git else None, program, changes, impact,
+                                describe(pair.old, pair.new, changes)))
+    return sections
 
 
-def _file_header(path: str, fmt: str) -> str:
-    from plansync.render.diff import md_code
+def render(pairs: list[_Pair], fmt: str, with_schedule: bool, color: bool) -> tuple[str, bool]:
+    """The text or JSON output for all pairs, and whether anything differs."""
+    from plansync.render.diff import RENDERERS
 
-    return f"### {md_code(path)}\n\n" if fmt == "markdown" else f"diff {escape(path)}\n"
+    sections = compare(pairs, with_schedule, git=False)
+    return RENDERERS[fmt](sections, color), bool(sections)
 
 
 def _git_external(args: tuple[str, ...], with_schedule: bool) -> int:
     """git's external diff protocol: path old-file old-hex old-mode new-file new-hex new-mode.
-    Always exits 0 (a non-zero exit makes git stop the whole diff)."""
+    Always exits 0 (a non-zero exit makes git stop the whole diff). A side that is not a
+    valid plan: its problems, then the plain line diff, so the change is still shown."""
     if len(args) < 7:
         raise UsageError("--git-external expects the 7 arguments git passes")
     path, old_file, new_file = args[0], args[1], args[4]
     problems: list[Problem] = []
-    old = None if old_file == "/dev/null" else _side(f"a/{path}", _read(old_file), problems)
-    new = None if new_file == "/dev/null" else _side(f"b/{path}", _read(new_file), problems)
+    old_data = b"" if old_file == "/dev/null" else _read(old_file)
+    new_data = b"" if new_file == "/dev/null" else _read(new_file)
+    old = None if old_file == "/dev/null" else _side(f"a/{path}", old_data, problems)
+    new = None if new_file == "/dev/null" else _side(f"b/{path}", new_data, problems)
     click.echo(f"plansync diff a/{escape(path)} b/{escape(path)}")
     if problems:
         echo_problems(problems, [path], "text")
+        click.echo("(not a valid plan on one side: the line diff follows)")
+        echo(_line_diff(path, old_data, new_data, old_file == "/dev/null",
+                        new_file == "/dev/null"))
         return EXIT_OK
     color = click.get_current_context().meta.get("plansync.color", False)
     output, _ = render([_Pair(path, old, new)], "text", with_schedule, bool(color))
     echo(output or "(no semantic change)")
     return EXIT_OK
+
+
+def _line_diff(path: str, old: bytes, new: bytes, added: bool, removed: bool) -> str:
+    """A unified line diff, as `git diff --no-ext-diff` would show it (text escaped)."""
+    import difflib
+
+    from plansync.render.safe import escape_text
+
+    a = old.decode("utf-8", "replace").splitlines(keepends=True)
+    b = new.decode("utf-8", "replace").splitlines(keepends=True)
+    lines = difflib.unified_diff(a, b, "/dev/null" if added else f"a/{path}",
+                                 "/dev/null" if removed else f"b/{path}")
+    return escape_text("".join(line if line.endswith("\n") else line + "\n"
+                               for line in lines)).rstrip("\n")

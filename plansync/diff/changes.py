@@ -1,29 +1,22 @@
-"""Semantic diff of two seed documents: what changed, entity by entity, and what it does to
-the schedule.
+"""What changed between two seed documents, entity by entity.
 
 `diff_documents(old, new)` matches entities by natural key (never by list position) and returns
 small `Change` records: one add or remove per entity present on one side only, one change per
 differing top-level field of an entity present on both, and moves for renumbered tasks and for
-the dependencies that follow them. `apply_changes` replays such a list onto the old document,
-`summary` counts it, and `schedule_impact` compares the two schedules through the task moves.
-Pure functions: no printing, no I/O (renderers are in plansync/render/diff.py).
+the dependencies that follow them. `apply_changes` replays such a list onto the old document and
+`summary` counts it. Pure functions: no printing, no I/O.
 """
 
 from __future__ import annotations
 
 import copy
-import math
 from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from plansync.memory import no_gc_pauses
-from plansync.schedule.build import Plan, build_plan
-from plansync.schedule.calendar import first_day, iso_date, snap
-from plansync.schedule.cpm import prepare, solve
-from plansync.schedule.network import Timing
-from plansync.seed.canonical import normalise
+from plansync.seed.canonical import normalise, normalise_entity
 from plansync.seed.events import final_state
 from plansync.seed.model import (
     BASELINE,
@@ -123,8 +116,96 @@ def diff_documents(old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
     Defaults and number spellings never show as changes, and neither does list or key order.
     """
     with no_gc_pauses():
-        return diff_normalised(normalise(final_state(old), sort=False),
-                               normalise(final_state(new), sort=False))
+        return diff_normalised(*_normalise_pair(final_state(old), final_state(new)))
+
+
+def _normalise_pair(old: dict[str, Any], new: dict[str, Any]) -> tuple[dict[str, Any],
+                                                                       dict[str, Any]]:
+    """Both documents as `normalise(doc, sort=False)` would give them, except that inside the
+    projects present on both sides an entity exactly equal (as written) to the entity with
+    its key on the other side is shared as it is, not normalised: equal entities never make a
+    change, and most entities of two versions of a big plan are equal. Shared entities are
+    never changed (their value lists are already in order, so diff_normalised leaves them)."""
+    a, b = old["program"], new["program"]
+    if old.get("events") or new.get("events") or not (isinstance(a, dict)
+                                                      and isinstance(b, dict)):
+        return normalise(old, sort=False), normalise(new, sort=False)
+    pa = normalise({**old, "program": {k: v for k, v in a.items() if k != "projects"}},
+                   sort=False)
+    pb = normalise({**new, "program": {k: v for k, v in b.items() if k != "projects"}},
+                   sort=False)
+    old_projects = {p["code"]: p for p in a.get("projects", [])}
+    new_projects = {p["code"]: p for p in b.get("projects", [])}
+    out_a: list[Entity] = []
+    out_b: list[Entity] = []
+    for code, project in old_projects.items():
+        other = new_projects.get(code)
+        if other is None:
+            out_a.append(normalise_entity(project, PROJECT))
+        else:
+            left, right = _project_pair(project, other)
+            out_a.append(left)
+            out_b.append(right)
+    out_b += [normalise_entity(p, PROJECT) for c, p in new_projects.items()
+              if c not in old_projects]
+    if out_a or "projects" in a:
+        pa["program"]["projects"] = out_a
+    if out_b or "projects" in b:
+        pb["program"]["projects"] = out_b
+    return pa, pb
+
+
+_PAIR_KEYS: dict[str, Callable[[Entity], Any]] = {
+    "members": lambda e: e.get("email"), "sprints": lambda e: e.get("code"),
+    "tasks": lambda e: e.get("wbs"), "dependencies": lambda e: (e.get("from"), e.get("to")),
+    "baselines": lambda e: e.get("name"), "risks": lambda e: e.get("code"),
+}
+
+
+def _project_pair(old: Entity, new: Entity) -> tuple[Entity, Entity]:
+    """One project on both sides, normalised lazily (see _normalise_pair)."""
+    lists = PROJECT.lists
+    a = normalise_entity({k: v for k, v in old.items() if k not in lists}, PROJECT)
+    b = normalise_entity({k: v for k, v in new.items() if k not in lists}, PROJECT)
+    for name, (_sort_key, child) in lists.items():
+        if name not in old and name not in new:
+            continue
+        assert child is not None
+        key = _PAIR_KEYS[name]
+        olds, news = old.get(name, []), new.get(name, [])
+        by_key = {key(e): e for e in news}
+        shared: set[int] = set()
+        left: list[Entity] = []
+        for e in olds:
+            twin = by_key.get(key(e))
+            if twin is not None and twin == e and _in_order(e, child):
+                shared.add(id(twin))
+                left.append(e)
+            else:
+                left.append(normalise_entity(e, child))
+        right = [e if id(e) in shared else normalise_entity(e, child) for e in news]
+        if left:
+            a[name] = left
+        if right:
+            b[name] = right
+    return a, b
+
+
+def _in_order(entity: Entity, model: Kind) -> bool:
+    """Whether an entity is already as normalising and _tidy leave it: its value lists sorted
+    and nothing normalising would drop or respell (defaults, empty values, 3.0)."""
+    for name, value in entity.items():
+        if name in model.lists:
+            sort_key, child = model.lists[name]
+            if child is not None or not value or value != sorted(value, key=sort_key):
+                return False
+        elif name in model.objects:
+            if not isinstance(value, dict) or not _in_order(value, model.objects[name]):
+                return False
+        elif (type(value) is float and value.is_integer()) or type(value) in (dict, list) \
+                or value == "" or (name in model.defaults and value == model.defaults[name]):
+            return False
+    return True
 
 
 def diff_normalised(old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
@@ -146,7 +227,9 @@ def _tidy(entity: Entity, model: Kind) -> Entity:
     for name, (sort_key, _child) in model.lists.items():
         value = entity.get(name)
         if value is not None and len(value) > 1:
-            entity[name] = sorted(value, key=sort_key)
+            ordered = sorted(value, key=sort_key)
+            if ordered != value:
+                entity[name] = ordered
     return entity
 
 
@@ -478,169 +561,3 @@ def summary(changes: list[Change]) -> dict[str, dict[str, int]]:
             seen.add((c.kind, c.project, c.key))
         row[c.op] += 1
     return {kind: counts[kind] for kind in KINDS if kind in counts}
-
-
-# ---------------------------------------------------------------------------------------------
-# schedule_impact
-
-TaskKey = tuple[str, str]  # (project code, wbs)
-# Changes that cannot move a date: scheduling reads none of these.
-_QUIET_KINDS = frozenset({"program", "resource", "member", "sprint", "baseline", "risk"})
-_QUIET_FIELDS = {
-    "task": frozenset({"name", "notes", "assignees", "sprint", "percent_complete", "deadline"}),
-    "project": frozenset({"name", "description", "status"}),
-}
-
-
-@dataclass(frozen=True)
-class _Dates:
-    """What the impact needs of one schedule: program and project finish dates, and per task
-    its early start and finish (day ordinals), critical flag and name."""
-
-    finish: str | None
-    projects: dict[str, str]
-    tasks: dict[TaskKey, tuple[int, int, bool, str]]
-
-
-def schedule_impact(old: dict[str, Any], new: dict[str, Any], changes: list[Change],
-                    top: int = 10) -> dict[str, Any] | None:
-    """How `changes` (= diff_documents(old, new)) move the schedule, or None if either
-    document cannot be scheduled.
-
-    {"program": {"finish": [old, new]}, "projects": {code: {"finish": [old, new]}} (changed,
-    added and removed projects), "joined_critical"/"left_critical": ["proj:wbs", ...] (added
-    critical tasks join, removed ones leave), "moved": the `top` tasks whose early finish moved
-    most in calendar days, each task compared with itself through the task moves}.
-    """
-    with no_gc_pauses():
-        before = _dates(final_state(old))
-        if before is None:
-            return None
-        # Only fields scheduling reads can move a date: otherwise one schedule serves both.
-        after = _dates(final_state(new)) if any(map(_touches_schedule, changes)) else before
-        if after is None:
-            return None
-        pairs = _pairs(before, after, changes)
-        return {
-            "program": {"finish": [before.finish, after.finish]},
-            "projects": _project_finishes(before, after),
-            **_critical_changes(before, after, pairs),
-            "moved": _moved(before, after, pairs, top),
-        }
-
-
-def _touches_schedule(change: Change) -> bool:
-    if change.kind in _QUIET_KINDS:
-        return False
-    return change.op != "change" or change.field not in _QUIET_FIELDS.get(change.kind, ())
-
-
-def _dates(doc: dict[str, Any]) -> _Dates | None:
-    """The dates schedule(doc) computes (the same plan and passes, without the critical paths
-    and warnings, which the impact does not show); None if the document cannot be scheduled."""
-    try:
-        plan = build_plan(doc)
-        timing = solve(plan, prepare(plan.network, plan.names))
-        leaves = _leaf_days(plan, timing)
-    except ValueError:  # a cycle, or dates beyond what a calendar can hold
-        return None
-    tasks: dict[TaskKey, tuple[int, int, bool, str]] = {}
-    for ref in plan.rows:
-        if ref.summary:  # rolled up like ScheduleRow: earliest start, latest finish, any critical
-            parts = [leaves[j] for j in ref.leaves]
-            tasks[(ref.project, ref.wbs)] = (min(p[0] for p in parts), max(p[1] for p in parts),
-                                             any(p[2] for p in parts), ref.name)
-        else:
-            tasks[(ref.project, ref.wbs)] = (*leaves[ref.leaves[0]], ref.name)
-    projects = {
-        p.code: iso_date(max(leaves[j][1] for j in p.leaves) if p.leaves
-                         else p.calendar.ordinal_at(p.start)) for p in plan.projects}
-    return _Dates(max(projects.values(), default=None), projects, tasks)
-
-
-def _leaf_days(plan: Plan, timing: Timing) -> dict[int, tuple[int, int, bool]]:
-    """Per leaf node: early start and finish day ordinals and the critical flag, as the
-    schedule report computes them (first_day/last_day of the early start, float <= 0)."""
-    d, frozen, origin, virtual = (plan.network.durations, plan.network.frozen, plan.origin,
-                                  plan.virtual)
-    es, ls = timing.es, timing.ls
-    out: dict[int, tuple[int, int, bool]] = {}
-    for j, cal in enumerate(plan.calendars):
-        if virtual[j]:
-            continue
-        s, dj = es[j], d[j]
-        first = first_day(s, dj, origin[j])
-        last = first if dj <= 0 else math.ceil(snap(s + dj)) - 1  # last_day, inlined
-        out[j] = (cal.ordinal_at(first), cal.ordinal_at(last),
-                  snap(ls[j] - s) <= 0 and j not in frozen)
-    return out
-
-
-def _pairs(before: _Dates, after: _Dates, changes: list[Change]) -> dict[TaskKey, TaskKey]:
-    """Old task key -> new task key of every task on both sides (renumbered ones included)."""
-    moves: dict[TaskKey, str] = {}
-    gone: set[TaskKey] = set()
-    gone_projects: set[str] = set()
-    for c in changes:
-        if c.kind == "task" and c.op == "move" and c.project is not None:
-            moves[(c.project, str(c.old))] = c.key
-        elif c.kind == "task" and c.op == "remove" and c.project is not None:
-            gone.add((c.project, c.key))
-        elif c.kind == "project" and c.op == "remove":
-            gone_projects.add(c.key)
-    out: dict[TaskKey, TaskKey] = {}
-    for key in before.tasks:
-        if key in gone or key[0] in gone_projects:
-            continue
-        moved = moves.get(key)
-        new_key = key if moved is None else (key[0], moved)
-        if new_key in after.tasks:
-            out[key] = new_key
-    return out
-
-
-def _task_name(key: TaskKey) -> str:
-    return f"{key[0]}:{key[1]}"
-
-
-def _task_order(key: TaskKey) -> tuple[str, tuple[int, ...]]:
-    return key[0], wbs_key(key[1])
-
-
-def _project_finishes(before: _Dates, after: _Dates) -> dict[str, dict[str, list[str | None]]]:
-    """Projects whose finish changed (None on the side where a project does not exist)."""
-    out: dict[str, dict[str, list[str | None]]] = {}
-    for code in sorted(before.projects.keys() | after.projects.keys()):
-        old, new = before.projects.get(code), after.projects.get(code)
-        if old != new:
-            out[code] = {"finish": [old, new]}
-    return out
-
-
-def _critical_changes(before: _Dates, after: _Dates,
-                      pairs: dict[TaskKey, TaskKey]) -> dict[str, list[str]]:
-    """Tasks critical only after (joined) or only before (left) the changes, by new key when
-    the task still exists; added and removed tasks count as joining and leaving."""
-    back = {new: old for old, new in pairs.items()}
-    joined = [key for key, row in after.tasks.items() if row[2] and not (
-        key in back and before.tasks[back[key]][2])]
-    left = [pairs.get(key, key) for key, row in before.tasks.items() if row[2] and not (
-        key in pairs and after.tasks[pairs[key]][2])]
-    return {"joined_critical": [_task_name(k) for k in sorted(joined, key=_task_order)],
-            "left_critical": [_task_name(k) for k in sorted(left, key=_task_order)]}
-
-
-def _moved(before: _Dates, after: _Dates, pairs: dict[TaskKey, TaskKey],
-           top: int) -> list[dict[str, Any]]:
-    """The `top` tasks whose early finish moved most (by |days|, then task key)."""
-    shifts = [(after.tasks[new][1] - before.tasks[old][1], old, new)
-              for old, new in pairs.items()]
-    shifts = [s for s in shifts if s[0]]
-    shifts.sort(key=lambda s: (-abs(s[0]), _task_order(s[2])))
-    out = []
-    for days, old, new in shifts[:max(top, 0)]:
-        a, b = before.tasks[old], after.tasks[new]
-        out.append({"task": _task_name(new), "name": b[3],
-                    "old_start": iso_date(a[0]), "new_start": iso_date(b[0]),
-                    "old_finish": iso_date(a[1]), "new_finish": iso_date(b[1]), "days": days})
-    return out
