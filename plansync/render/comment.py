@@ -74,6 +74,15 @@ def cell(value: str) -> str:
     return value.replace("|", "\\|")
 
 
+def entities(text: str) -> str:
+    """Text inside HTML where markdown is still parsed (a <summary> in a table cell): every
+    ASCII punctuation character as a numeric entity, so nothing in it is markup."""
+    return "".join(f"&#{ord(c)};" if c in _PUNCTUATION else c for c in text)
+
+
+_PUNCTUATION = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
+
+
 def value_cell(value: Any) -> str:
     """A full value as JSON in a code span; longer than LONG characters, folded into
     <details> whose summary shows its beginning and length. Absent: empty."""
@@ -82,7 +91,7 @@ def value_cell(value: Any) -> str:
     text = json.dumps(value, ensure_ascii=False)
     if len(text) <= LONG:
         return cell(md_code(text))
-    head = html.escape(escape(text[:40]), quote=False).replace("|", "&#124;")
+    head = entities(escape(text[:40]))
     return cell(f"<details><summary>{head}… ({len(text):,} characters)</summary>"
                 f"{md_code(text)}</details>")
 
@@ -391,4 +400,9 @@ def _fit(row: str, block: Block, budget: int) -> str:
         return row
     note = (f"this row is {len(row):,} characters, too long for a comment: run "
             "`plansync diff` to see it")
-    return "| " + " | ".join([note] + [""] * max(block.columns - 1, 0)) + " |"
+    cells = [c.strip() for c in re.split(r"(?<!\\)\|", row.strip())[1:-1]]
+    keep = [c for c in cells[:min(3, block.columns - 1)]]
+    if sum(len(c) for c in keep) > 500:
+        keep = []
+    cells = [*keep, note] + [""] * max(block.columns - len(keep) - 1, 0)
+    return "| " + " | ".join(cells) + " |"
