@@ -129,6 +129,7 @@ def _register() -> None:
         diff,
         export,
         fmt,
+        gantt,
         git,
         hooks,
         import_,
@@ -146,7 +147,8 @@ def _register() -> None:
     )
 
     for module in (validate, fmt, convert, import_, export, programs, roundtrip, schedule,
-                   diff, sync, pull, delete, watch, git, hooks, serve, users, tokens, migrate):
+                   gantt, diff, sync, pull, delete, watch, git, hooks, serve, users, tokens,
+                   migrate):
         cli.add_command(module.command)
 
 

@@ -8,7 +8,13 @@ from typing import Any
 
 import click
 
-from plansync.commands.common import color_option, echo, echo_problems, use_color
+from plansync.commands.common import (
+    check_output,
+    color_option,
+    echo,
+    echo_problems,
+    use_color,
+)
 from plansync.errors import (
     EXIT_FINDINGS,
     EXIT_OK,
@@ -83,6 +89,7 @@ def command(ctx: click.Context, args: tuple[str, ...], fmt: str, with_schedule: 
     """
     if git_external:
         return _git_external(args, with_schedule)
+    check_output(output)
     paths: list[str] = ctx.meta.get("plansync.paths", [])
     if len(args) > 2:
         raise UsageError("too many arguments", hint="plansync diff OLD NEW, or "
