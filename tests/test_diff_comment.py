@@ -10,6 +10,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
+import pytest
 from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -265,3 +266,27 @@ def test_the_json_schedule_has_warnings(tmp_path: Path) -> None:
     assert data["schedule"]["prog"]["warnings"]["new"] == [{
         "kind": "missed-deadline", "task": "lm:3", "name": "task 3",
         "message": "lm:3 finishes 2026-01-12, after its deadline 2026-01-06"}]
+
+
+def test_big_inputs_read_in_two_processes_give_the_same_output(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """PLANSYNC_PARALLEL_BYTES=0 takes the two-process path (the old side validated and
+    scheduled in a second process) on small files: the same output, the same errors."""
+    old, new = plan(), plan()
+    tasks_of(new)[0]["duration"] = 5
+    tasks_of(new)[2]["deadline"] = "2026-01-06"
+    (tmp_path / "a.seed.json").write_bytes(canonical_bytes(old))
+    (tmp_path / "b.seed.json").write_bytes(canonical_bytes(new))
+    (tmp_path / "bad.seed.json").write_text('{"version": 1, "program": {"code": "X"}}')
+    outputs = []
+    for threshold in ("1000000000", "0"):
+        monkeypatch.setenv("PLANSYNC_PARALLEL_BYTES", threshold)
+        runs = [CliRunner().invoke(cli, ["diff", str(tmp_path / a), str(tmp_path / b),
+                                         "--format", fmt])
+                for a, b, fmt in (("a.seed.json", "b.seed.json", "json"),
+                                  ("a.seed.json", "b.seed.json", "markdown"),
+                                  ("bad.seed.json", "b.seed.json", "text"))]
+        outputs.append([(r.exit_code, r.stdout, r.stderr) for r in runs])
+    assert outputs[0] == outputs[1]
+    assert [code for code, _, _ in outputs[1]] == [1, 1, 2]
+    assert "missed-deadline" in outputs[1][0][1]

@@ -10,9 +10,9 @@ from typing import Any
 from hypothesis import given
 from hypothesis import strategies as st
 
-from plansync.diff import apply_changes, diff_documents, schedule_impact, summary
+from plansync.diff import apply_changes, diff_documents, diff_normalised, schedule_impact, summary
 from plansync.schedule.cpm import schedule
-from plansync.seed.canonical import canonical_bytes
+from plansync.seed.canonical import canonical_bytes, normalise
 from tests.strategies import documents, shuffled
 
 
@@ -182,3 +182,31 @@ def test_applying_the_diff_survives_shuffled_numbers_and_deletions(
         project["tasks"] = [t for t, k in zip(tasks, keep, strict=True) if k]
     changes = diff_documents(doc, new)
     assert canonical_bytes(apply_changes(doc, changes)) == canonical_bytes(new)
+
+
+@given(documents().map(_distinct), st.data())
+def test_sharing_equal_entities_gives_the_diff_of_the_normalised_documents(
+        doc: dict[str, Any], data: st.DataObject) -> None:
+    """diff_documents skips normalising the entities equal on both sides: the changes are
+    exactly those of the two fully normalised documents, and neither input changes."""
+    new = copy.deepcopy(doc)
+    for project in new["program"]["projects"]:
+        for t in project["tasks"]:
+            pick = data.draw(st.integers(0, 5))
+            if pick == 0:
+                t["name"] += " (renamed)"
+            elif pick == 1:
+                t["status"] = "todo"  # the default: no change
+            elif pick == 2 and "duration" in t:
+                t["duration"] = float(t["duration"])  # 3 -> 3.0: no change
+        if project.get("dependencies") and data.draw(st.booleans()):
+            project["dependencies"][0]["lag"] = 0  # the default
+        if data.draw(st.booleans()):
+            new["program"]["projects"] = [p for p in new["program"]["projects"] if p is not project]
+            break
+    if data.draw(st.booleans()):
+        new = _renumbered(new, 0) if new["program"]["projects"] else new
+    before_old, before_new = copy.deepcopy(doc), copy.deepcopy(new)
+    reference = diff_normalised(normalise(doc, sort=False), normalise(new, sort=False))
+    assert diff_documents(doc, new) == reference
+    assert (doc, new) == (before_old, before_new)

@@ -46,11 +46,18 @@ class _DiffCommand(click.Command):
 
 @dataclass
 class _Pair:
-    """One seed file on both sides (a side is None where the file does not exist)."""
+    """One seed file on both sides (a side is None where the file does not exist); `before`
+    is the old side's schedule when it was computed beside the validation (big files)."""
 
     path: str
     old: dict[str, Any] | None
     new: dict[str, Any] | None
+    before: Any = None
+
+
+# Inputs at least this big (both sides together) are read in two processes: the old side is
+# validated (and scheduled) in a second one while this one validates the new side.
+PARALLEL_BYTES = 8 * 1024 * 1024
 
 
 FORMATS = ("text", "markdown", "markdown-json", "json")
@@ -99,9 +106,9 @@ def command(ctx: click.Context, args: tuple[str, ...], fmt: str, with_schedule: 
             raise UsageError(f"{escape(args[0])} is a file: diff compares two files",
                              hint="plansync diff OLD NEW; to compare a file with HEAD: "
                              "plansync diff -- FILE")
-        pairs, problems = _file_pairs(args[0], args[1])
+        pairs, problems = _file_pairs(args[0], args[1], with_schedule)
     else:
-        pairs, problems = _git_pairs(list(args), paths)
+        pairs, problems = _git_pairs(list(args), paths, with_schedule)
     if problems:
         raise InputError(problems)
     sections = compare(pairs, with_schedule, git=not (not paths and any(
@@ -173,7 +180,8 @@ def _read(path: str) -> bytes:
                             hint=exc.problems[0].hint) from exc
 
 
-def _file_pairs(old: str, new: str) -> tuple[list[_Pair], list[Problem]]:
+def _file_pairs(old: str, new: str,
+                with_schedule: bool = False) -> tuple[list[_Pair], list[Problem]]:
     for path in (old, new):
         if not os.path.exists(path):
             raise UsageError(f"no such file: {escape(path)}",
@@ -182,12 +190,11 @@ def _file_pairs(old: str, new: str) -> tuple[list[_Pair], list[Problem]]:
             raise UsageError(f"{escape(path)} is a folder: diff compares two seed files",
                              hint="to compare folders in Git: plansync diff [REV [REV]] "
                              "-- FOLDER")
-    problems: list[Problem] = []
-    pair = _Pair(new, _side(old, _read(old), problems), _side(new, _read(new), problems))
-    return [pair], problems
+    return _sides([(new, old, _read(old), new, _read(new))], with_schedule)
 
 
-def _git_pairs(revs: list[str], paths: list[str]) -> tuple[list[_Pair], list[Problem]]:
+def _git_pairs(revs: list[str], paths: list[str],
+               with_schedule: bool = False) -> tuple[list[_Pair], list[Problem]]:
     from plansync import gitrepo
 
     root = gitrepo.workdir(".")
@@ -199,11 +206,68 @@ def _git_pairs(revs: list[str], paths: list[str]) -> tuple[list[_Pair], list[Pro
         new, new_label = gitrepo.seed_blobs(root, revs[1], prefixes), revs[1] + ":"
     else:
         new, new_label = gitrepo.worktree_seed_files(root, prefixes, problems=refused), ""
-    problems: list[Problem] = refused
-    pairs = [_Pair(path, _side(f"{old_rev}:{path}", old.get(path), problems),
-                   _side(f"{new_label}{path}", new.get(path), problems))
-             for path in sorted(old.keys() | new.keys())]
+    pairs, problems = _sides([(path, f"{old_rev}:{path}", old.get(path),
+                               f"{new_label}{path}", new.get(path))
+                              for path in sorted(old.keys() | new.keys())], with_schedule)
+    return pairs, refused + problems
+
+
+_Input = tuple[str, str, bytes | None, str, bytes | None]  # path, old name/bytes, new name/bytes
+
+
+def _sides(inputs: list[_Input], with_schedule: bool) -> tuple[list[_Pair], list[Problem]]:
+    """Each file on both sides validated. Big files are read in two processes at once: a
+    second process validates (and schedules) the old side and hands back its problems and
+    schedule; this one validates the new side, then reads the old bytes again without
+    checking them (they were checked there)."""
+    problems: list[Problem] = []
+    pairs = []
+    for path, old_name, old_data, new_name, new_data in inputs:
+        size = len(old_data or b"") + len(new_data or b"")
+        threshold = int(os.environ.get("PLANSYNC_PARALLEL_BYTES", PARALLEL_BYTES))
+        if old_data is None or new_data is None or size < threshold:
+            pairs.append(_Pair(path, _side(old_name, old_data, problems),
+                               _side(new_name, new_data, problems)))
+            continue
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
+            future = pool.submit(old_side, old_name, old_data, with_schedule)
+            new = _side(new_name, new_data, problems)
+            old_problems, before = future.result()
+        problems.extend(old_problems)
+        old = None if old_problems else _parsed(old_name, old_data)
+        pairs.append(_Pair(path, old, new, before))
     return pairs, problems
+
+
+def old_side(name: str, data: bytes, with_schedule: bool) -> tuple[list[Problem], Any]:
+    """In the second process: the old side's problems, and its schedule for the impact
+    (plansync.diff.impact.Side, plain data) when it is valid and wanted."""
+    problems: list[Problem] = []
+    doc = _side(name, data, problems)
+    if doc is None or not with_schedule:
+        return problems, None
+    from plansync.diff.impact import scheduled
+
+    return problems, scheduled(doc)
+
+
+def _parsed(name: str, data: bytes) -> dict[str, Any]:
+    """The document of bytes already found valid: JSON by orjson (what the strict parser
+    gives for a valid file), YAML by the usual loader."""
+    from plansync.seed.load import Limits, decode, kind_of, load_seed_text
+
+    if kind_of(name) == "json":
+        import orjson
+
+        try:
+            doc: dict[str, Any] = final_state(orjson.loads(data))
+            return doc
+        except orjson.JSONDecodeError:
+            pass
+    return final_state(load_seed_text(name, decode(name, data), kind_of(name), Limits()).doc)
 
 
 def changes_of(pair: _Pair) -> list[Any]:
@@ -235,7 +299,7 @@ def compare(pairs: list[_Pair], with_schedule: bool, git: bool = True) -> list[A
             continue
         impact = None
         if with_schedule and pair.old is not None and pair.new is not None:
-            impact = schedule_impact(pair.old, pair.new, changes)
+            impact = schedule_impact(pair.old, pair.new, changes, before=pair.before)
         program = (pair.new or pair.old or {})["program"]["code"]
         sections.append(Section(pair.path if git else None, program, changes, impact,
                                 describe(pair.old, pair.new, changes)))

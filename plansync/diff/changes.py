@@ -13,6 +13,7 @@ import copy
 from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import Any
 
 from plansync.memory import no_gc_pauses
@@ -21,6 +22,7 @@ from plansync.seed.events import final_state
 from plansync.seed.model import (
     BASELINE,
     CALENDAR,
+    DEPENDENCY,
     MEMBER,
     PROGRAM,
     PROJECT,
@@ -156,9 +158,9 @@ def _normalise_pair(old: dict[str, Any], new: dict[str, Any]) -> tuple[dict[str,
 
 
 _PAIR_KEYS: dict[str, Callable[[Entity], Any]] = {
-    "members": lambda e: e.get("email"), "sprints": lambda e: e.get("code"),
-    "tasks": lambda e: e.get("wbs"), "dependencies": lambda e: (e.get("from"), e.get("to")),
-    "baselines": lambda e: e.get("name"), "risks": lambda e: e.get("code"),
+    "members": itemgetter("email"), "sprints": itemgetter("code"), "tasks": itemgetter("wbs"),
+    "dependencies": itemgetter("from", "to"), "baselines": itemgetter("name"),
+    "risks": itemgetter("code"),
 }
 
 
@@ -173,14 +175,17 @@ def _project_pair(old: Entity, new: Entity) -> tuple[Entity, Entity]:
         assert child is not None
         key = _PAIR_KEYS[name]
         olds, news = old.get(name, []), new.get(name, [])
-        by_key = {key(e): e for e in news}
+        by_key = dict(zip(map(key, news), news, strict=True))
         shared: set[int] = set()
         left: list[Entity] = []
+        value_lists = tuple(child.lists)
         for e in olds:
             twin = by_key.get(key(e))
-            if twin is not None and twin == e and _in_order(e, child):
+            if twin is not None and twin == e and (
+                    not value_lists or (len(value_lists) == 1 and value_lists[0] not in e)
+                    or _in_order(e, child)):
                 shared.add(id(twin))
-                left.append(e)
+                left.append(twin)  # the very same object on both sides
             else:
                 left.append(normalise_entity(e, child))
         right = [e if id(e) in shared else normalise_entity(e, child) for e in news]
@@ -192,18 +197,13 @@ def _project_pair(old: Entity, new: Entity) -> tuple[Entity, Entity]:
 
 
 def _in_order(entity: Entity, model: Kind) -> bool:
-    """Whether an entity is already as normalising and _tidy leave it: its value lists sorted
-    and nothing normalising would drop or respell (defaults, empty values, 3.0)."""
-    for name, value in entity.items():
-        if name in model.lists:
-            sort_key, child = model.lists[name]
-            if child is not None or not value or value != sorted(value, key=sort_key):
-                return False
-        elif name in model.objects:
-            if not isinstance(value, dict) or not _in_order(value, model.objects[name]):
-                return False
-        elif (type(value) is float and value.is_integer()) or type(value) in (dict, list) \
-                or value == "" or (name in model.defaults and value == model.defaults[name]):
+    """Whether diff_normalised's _tidy would leave an entity as it is (its value lists are
+    sorted, and hold no entities). Equal entities shared as written may hold defaults or 3.0:
+    both sides hold the very same object, so they compare equal all the same."""
+    for name, (sort_key, child) in model.lists.items():
+        value = entity.get(name)
+        if value is not None and (child is not None or type(value) is not list
+                                  or value != sorted(value, key=sort_key)):
             return False
     return True
 
@@ -247,9 +247,14 @@ def _ordered(entity: Entity, model: Kind) -> Entity:
 def _index(items: Iterable[Entity], spec: _Keyed) -> dict[str, Entity]:
     """Entities of one list by natural key, value lists tidied (entity lists hold no lists of
     their own, except projects, which are indexed untouched)."""
-    if spec is _PROJECTS:
-        return {item["code"]: item for item in items}
-    return {item[spec.key]: _tidy(item, spec.model) for item in items}
+    key, model = spec.key, spec.model
+    if spec is _PROJECTS or not model.lists:
+        return {item[key]: item for item in items}
+    names = tuple(model.lists)
+    if len(names) == 1:  # tasks (assignees): most have none
+        name = names[0]
+        return {item[key]: _tidy(item, model) if name in item else item for item in items}
+    return {item[key]: _tidy(item, model) for item in items}
 
 
 def _fields(scope: _Scope, kind: str, key: str, old: Entity, new: Entity,
@@ -412,14 +417,23 @@ def _match_dependencies(scope: _Scope, old_items: list[Entity], new_items: list[
     own = scope.project or ""
     old: dict[tuple[str, str], Entity] = {}
     out: list[Change] = []
+    # The same object on both sides (shared as written, see _normalise_pair)
+    shared = {id(dep) for dep in new_items} & {id(dep) for dep in old_items}
+    same: set[int] = set()
     for dep in old_items:
         first, second = translate(dep["from"], own), translate(dep["to"], own)
+        if id(dep) in shared:
+            if first == dep["from"] and second == dep["to"]:
+                same.add(id(dep))  # unchanged, endpoints included
+                continue
+            dep = normalise_entity(dep, DEPENDENCY)  # shared as written: normalise it now
         if first is None or second is None:
             out.append(scope.change("remove", "dependency", _dep_text((dep["from"], dep["to"])),
                                     old=dep))
         else:
             old[(first, second)] = dep
-    new = {(dep["from"], dep["to"]): dep for dep in new_items}
+    new = {(dep["from"], dep["to"]): normalise_entity(dep, DEPENDENCY) if id(dep) in shared
+           else dep for dep in new_items if id(dep) not in same}
     out += [scope.change("remove", "dependency", _dep_text((d["from"], d["to"])), old=d)
             for ends, d in old.items() if ends not in new]
     skip = frozenset({"from", "to"})

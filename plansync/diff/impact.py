@@ -137,9 +137,10 @@ def touches_schedule(change: Change) -> bool:
 
 
 def schedule_impact(old: dict[str, Any], new: dict[str, Any], changes: list[Change],
-                    top: int = 10) -> dict[str, Any]:
-    """How `changes` (= diff_documents(old, new)) move the schedule (see compare)."""
-    before = scheduled(old)
+                    top: int = 10, before: Side | None = None) -> dict[str, Any]:
+    """How `changes` (= diff_documents(old, new)) move the schedule (see compare);
+    `before` is scheduled(old) when the caller has it already."""
+    before = scheduled(old) if before is None else before
     after = scheduled(new) if any(map(touches_schedule, changes)) else before
     return compare(before, after, changes, top)
 
