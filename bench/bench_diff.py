@@ -1,20 +1,31 @@
-"""Benchmark the semantic diff (issue: semantic diff and its renderers).
+"""Benchmark the semantic diff (issues: semantic diff and its renderers; review of plan
+changes).
 
-    python bench/bench_diff.py [--tasks 100000] [--repeat 3]
+    python bench/bench_diff.py [--tasks 100000] [--repeat 3] [--no-whole]
 
 Two versions of an N-task program: bench/generate.py's generate_program(N, seed=1) and a copy
 with 1% of its tasks changed (half renamed, half with a new duration) plus three tasks
 inserted at the front of one summary, which renumbers its other children and the links,
-baselines and risks that name them. In-process medians of: loading the file (json.loads, the
-baseline), diff_documents alone, and diff_documents + schedule_impact. Goals: under 2 s
-without the schedule impact, under 4 s with it.
+baselines and risks that name them.
+
+In-process medians of: loading the file (json.loads, the baseline), diff_documents alone,
+and diff_documents + schedule_impact. Then the whole process, as a reviewer runs it (the
+interpreter's start, reading and validating both files, the diff, the output): medians of
+wall time and the peak RSS of the largest process, for `plansync diff OLD NEW` with and
+without the schedule impact, in two processes (the default for big files) and in one
+(PLANSYNC_PARALLEL_BYTES set high), next to `git diff --no-index --no-ext-diff` of the same
+files and `python -c pass`, all in the same run. Goals: under 2 s without the schedule
+impact, under 4 s with it, peak memory under 300 MB.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
+import statistics
+import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -96,10 +107,64 @@ def _renumber_everywhere(doc: dict[str, Any], code: str, renumber: Callable[[str
             risk["tasks"] = [renumber(w) for w in risk.get("tasks", [])]
 
 
+_MEASURE = """
+import resource, subprocess, sys, time
+start = time.perf_counter()
+code = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode
+wall = time.perf_counter() - start
+print(wall, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, code)
+"""
+
+
+def whole(command: list[str], repeat: int, env: dict[str, str]) -> tuple[float, float, int]:
+    """Median wall seconds and peak RSS (MB, the largest process of the run: Linux reports
+    the biggest descendant) of a command run `repeat` times, each from a fresh process."""
+    walls, peaks, code = [], [], 0
+    for _ in range(repeat):
+        out = subprocess.run([sys.executable, "-c", _MEASURE, *command], env=env, check=True,
+                             capture_output=True, text=True).stdout.split()
+        walls.append(float(out[0]))
+        peaks.append(int(out[1]) / 1024)
+        code = int(out[2])
+    return statistics.median(walls), max(peaks), code
+
+
+def whole_process(old: dict[str, Any], new: dict[str, Any], tasks: int, repeat: int) -> None:
+    out = HERE / "out"
+    out.mkdir(exist_ok=True)
+    a, b = out / f"diff-old-{tasks}.seed.json", out / f"diff-new-{tasks}.seed.json"
+    a.write_bytes(canonical_bytes(old))
+    b.write_bytes(canonical_bytes(new))
+    plansync = [sys.executable, "-m", "plansync"]
+    env = {**os.environ}
+    one = {**env, "PLANSYNC_PARALLEL_BYTES": str(1 << 40)}
+    runs = [
+        ("python -c pass", [sys.executable, "-c", "pass"], env),
+        ("git diff --no-index --no-ext-diff", ["git", "diff", "--no-index", "--no-ext-diff",
+                                               str(a), str(b)], env),
+        ("plansync validate NEW", [*plansync, "validate", str(b)], env),
+        ("diff --no-schedule (2 processes)", [*plansync, "diff", str(a), str(b),
+                                              "--no-schedule"], env),
+        ("diff --no-schedule (1 process)", [*plansync, "diff", str(a), str(b),
+                                            "--no-schedule"], one),
+        ("diff (2 processes)", [*plansync, "diff", str(a), str(b)], env),
+        ("diff (1 process)", [*plansync, "diff", str(a), str(b)], one),
+        ("diff --format markdown", [*plansync, "diff", str(a), str(b), "--format",
+                                    "markdown"], env),
+    ]
+    print(f"whole process, median of {repeat} (load average now "
+          f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)")
+    for name, command, variables in runs:
+        wall, peak, code = whole(command, repeat, variables)
+        print(f"  {name:<36} {wall:6.2f} s  {peak:6.0f} MB  (exit {code})")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--tasks", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--no-whole", dest="whole", action="store_false",
+                        help="only the in-process figures")
     args = parser.parse_args()
     old = generate_program(args.tasks, seed=1)
     new = changed_copy(old, 0.01, seed=2)
@@ -118,11 +183,13 @@ def main() -> None:
         print(f"  program finish {impact['program']['finish']}, "
               f"{len(impact['projects'])} projects' finish moved, "
               f"{len(impact['joined_critical'])} joined / {len(impact['left_critical'])} left "
-              f"the critical path")
+              f"the critical path, {impact['moved_total']} leaf tasks moved")
     print(f"median of {args.repeat}")
     base = figures["load file (json.loads)"]
     for name, value in figures.items():
         print(f"  {name:<24} {value:6.2f} s   ({value / base:4.1f} x load)")
+    if args.whole:
+        whole_process(old, new, args.tasks, args.repeat)
 
 
 if __name__ == "__main__":

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+from contextlib import ExitStack
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import click
@@ -101,18 +103,19 @@ def command(ctx: click.Context, args: tuple[str, ...], fmt: str, with_schedule: 
     if len(args) > 2:
         raise UsageError("too many arguments", hint="plansync diff OLD NEW, or "
                          "plansync diff [REV [REV]] [-- PATH...]")
-    if not paths and any(_is_file_argument(a) for a in args):
-        if len(args) != 2:
-            raise UsageError(f"{escape(args[0])} is a file: diff compares two files",
-                             hint="plansync diff OLD NEW; to compare a file with HEAD: "
-                             "plansync diff -- FILE")
-        pairs, problems = _file_pairs(args[0], args[1], with_schedule)
-    else:
-        pairs, problems = _git_pairs(list(args), paths, with_schedule)
-    if problems:
-        raise InputError(problems)
-    sections = compare(pairs, with_schedule, git=not (not paths and any(
-        _is_file_argument(a) for a in args)))
+    files = not paths and any(_is_file_argument(a) for a in args)
+    if files and len(args) != 2:
+        raise UsageError(f"{escape(args[0])} is a file: diff compares two files",
+                         hint="plansync diff OLD NEW; to compare a file with HEAD: "
+                         "plansync diff -- FILE")
+    with ExitStack() as stack:  # the second process of big files, if any
+        if files:
+            pairs, problems = _file_pairs(args[0], args[1], with_schedule, stack)
+        else:
+            pairs, problems = _git_pairs(list(args), paths, with_schedule, stack)
+        if problems:
+            raise InputError(problems)
+        sections = compare(pairs, with_schedule, git=not files)
     changed = any(s.changes for s in sections)
     color = use_color() and output is None
     if fmt in ("markdown", "markdown-json"):
@@ -180,8 +183,8 @@ def _read(path: str) -> bytes:
                             hint=exc.problems[0].hint) from exc
 
 
-def _file_pairs(old: str, new: str,
-                with_schedule: bool = False) -> tuple[list[_Pair], list[Problem]]:
+def _file_pairs(old: str, new: str, with_schedule: bool = False,
+                stack: ExitStack | None = None) -> tuple[list[_Pair], list[Problem]]:
     for path in (old, new):
         if not os.path.exists(path):
             raise UsageError(f"no such file: {escape(path)}",
@@ -190,11 +193,11 @@ def _file_pairs(old: str, new: str,
             raise UsageError(f"{escape(path)} is a folder: diff compares two seed files",
                              hint="to compare folders in Git: plansync diff [REV [REV]] "
                              "-- FOLDER")
-    return _sides([(new, old, _read(old), new, _read(new))], with_schedule)
+    return _sides([(new, old, Path(old), new, Path(new))], with_schedule, stack)
 
 
-def _git_pairs(revs: list[str], paths: list[str],
-               with_schedule: bool = False) -> tuple[list[_Pair], list[Problem]]:
+def _git_pairs(revs: list[str], paths: list[str], with_schedule: bool = False,
+               stack: ExitStack | None = None) -> tuple[list[_Pair], list[Problem]]:
     from plansync import gitrepo
 
     root = gitrepo.workdir(".")
@@ -208,66 +211,101 @@ def _git_pairs(revs: list[str], paths: list[str],
         new, new_label = gitrepo.worktree_seed_files(root, prefixes, problems=refused), ""
     pairs, problems = _sides([(path, f"{old_rev}:{path}", old.get(path),
                                f"{new_label}{path}", new.get(path))
-                              for path in sorted(old.keys() | new.keys())], with_schedule)
+                              for path in sorted(old.keys() | new.keys())], with_schedule, stack)
     return pairs, refused + problems
 
 
-_Input = tuple[str, str, bytes | None, str, bytes | None]  # path, old name/bytes, new name/bytes
+# path, old name and content, new name and content; a content that is a Path is read when
+# needed (and by the second process itself, for a big old side)
+_Input = tuple[str, str, "bytes | Path | None", str, "bytes | Path | None"]
 
 
-def _sides(inputs: list[_Input], with_schedule: bool) -> tuple[list[_Pair], list[Problem]]:
-    """Each file on both sides validated. Big files are read in two processes at once: a
-    second process validates (and schedules) the old side and hands back its problems and
-    schedule; this one validates the new side, then reads the old bytes again without
-    checking them (they were checked there)."""
+def _size(source: bytes | Path | None) -> int:
+    if source is None:
+        return 0
+    return len(source) if isinstance(source, bytes) else source.stat().st_size
+
+
+def _content(source: bytes | Path | None) -> bytes | None:
+    return _read(str(source)) if isinstance(source, Path) else source
+
+
+def _sides(inputs: list[_Input], with_schedule: bool,
+           stack: ExitStack | None = None) -> tuple[list[_Pair], list[Problem]]:
+    """Each file on both sides validated. A big file is read in two processes at once: a
+    second process validates the old side and keeps it, this one validates the new side;
+    the old side is then rebuilt here from its summary, the entities that differ and the
+    new side's equal ones (plansync.diff.share), and scheduled there meanwhile."""
     problems: list[Problem] = []
     pairs = []
-    for path, old_name, old_data, new_name, new_data in inputs:
-        size = len(old_data or b"") + len(new_data or b"")
-        threshold = int(os.environ.get("PLANSYNC_PARALLEL_BYTES", PARALLEL_BYTES))
-        if old_data is None or new_data is None or size < threshold:
-            pairs.append(_Pair(path, _side(old_name, old_data, problems),
-                               _side(new_name, new_data, problems)))
+    threshold = int(os.environ.get("PLANSYNC_PARALLEL_BYTES", PARALLEL_BYTES))
+    inputs.reverse()
+    while inputs:  # each file's bytes are dropped once read
+        path, old_name, old_data, new_name, new_data = inputs.pop()
+        size = _size(old_data) + _size(new_data)
+        if old_data is None or new_data is None or size < threshold or stack is None:
+            pairs.append(_Pair(path, _side(old_name, _content(old_data), problems),
+                               _side(new_name, _content(new_data), problems)))
             continue
-        import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor
-
-        with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
-            future = pool.submit(old_side, old_name, old_data, with_schedule)
-            new = _side(new_name, new_data, problems)
-            old_problems, before = future.result()
-        problems.extend(old_problems)
-        old = None if old_problems else _parsed(old_name, old_data)
-        pairs.append(_Pair(path, old, new, before))
+        pairs.append(_two_processes(path, (old_name, old_data), (new_name, new_data),
+                                    with_schedule, stack, problems))
     return pairs, problems
 
 
-def old_side(name: str, data: bytes, with_schedule: bool) -> tuple[list[Problem], Any]:
-    """In the second process: the old side's problems, and its schedule for the impact
-    (plansync.diff.impact.Side, plain data) when it is valid and wanted."""
+def _two_processes(path: str, old_side: tuple[str, bytes | Path],
+                   new_side: tuple[str, bytes | Path], with_schedule: bool, stack: ExitStack,
+                   problems: list[Problem]) -> _Pair:
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    from plansync.diff import share
+
+    pool = stack.enter_context(ProcessPoolExecutor(
+        1, mp_context=multiprocessing.get_context("spawn")))
+    loaded = pool.submit(worker_load, *old_side)
+    del old_side
+    new_name, new_data = new_side
+    del new_side
+    new = _side(new_name, _content(new_data), problems)
+    old_problems, summary = loaded.result()
+    problems.extend(old_problems)
+    if summary is None or new is None:
+        return _Pair(path, None, new)
+    picked = pool.submit(worker_pick, share.wanted(summary, new)).result()
+    old = share.rebuild(summary, new, picked)
+    before = pool.submit(worker_schedule) if with_schedule else None
+    return _Pair(path, old, new, before)
+
+
+# The second process's old side (plansync diff runs one file at a time there).
+_OLD: dict[str, Any] = {}
+
+
+def worker_load(name: str, data: bytes | Path) -> tuple[list[Problem], Any]:
+    """In the second process: validate the old side and keep it; its problems, and its
+    summary (plansync.diff.share.Summary) when it is valid."""
+    from plansync.diff import share
+
     problems: list[Problem] = []
-    doc = _side(name, data, problems)
-    if doc is None or not with_schedule:
+    doc = _side(name, _content(data), problems)
+    _OLD.clear()
+    if doc is None:
         return problems, None
+    _OLD["doc"] = doc
+    return problems, share.summarise(doc)
+
+
+def worker_pick(keys: list[Any]) -> Any:
+    from plansync.diff import share
+
+    return share.pick(_OLD["doc"], keys)
+
+
+def worker_schedule() -> Any:
+    """The old side's schedule for the impact (plansync.diff.impact.Side)."""
     from plansync.diff.impact import scheduled
 
-    return problems, scheduled(doc)
-
-
-def _parsed(name: str, data: bytes) -> dict[str, Any]:
-    """The document of bytes already found valid: JSON by orjson (what the strict parser
-    gives for a valid file), YAML by the usual loader."""
-    from plansync.seed.load import Limits, decode, kind_of, load_seed_text
-
-    if kind_of(name) == "json":
-        import orjson
-
-        try:
-            doc: dict[str, Any] = final_state(orjson.loads(data))
-            return doc
-        except orjson.JSONDecodeError:
-            pass
-    return final_state(load_seed_text(name, decode(name, data), kind_of(name), Limits()).doc)
+    return scheduled(_OLD.pop("doc"))
 
 
 def changes_of(pair: _Pair) -> list[Any]:
@@ -298,11 +336,12 @@ def compare(pairs: list[_Pair], with_schedule: bool, git: bool = True) -> list[A
         if not changes:
             continue
         impact = None
+        context = describe(pair.old, pair.new, changes)
         if with_schedule and pair.old is not None and pair.new is not None:
-            impact = schedule_impact(pair.old, pair.new, changes, before=pair.before)
+            before = pair.before.result() if hasattr(pair.before, "result") else pair.before
+            impact = schedule_impact(pair.old, pair.new, changes, before=before)
         program = (pair.new or pair.old or {})["program"]["code"]
-        sections.append(Section(pair.path if git else None, program, changes, impact,
-                                describe(pair.old, pair.new, changes)))
+        sections.append(Section(pair.path if git else None, program, changes, impact, context))
     return sections
 
 
