@@ -106,7 +106,8 @@ def duration_note(change: Change, context: Context) -> str:
     """"effective 7.5 -> 20 days" for a change of a task's duration or estimate whose
     effective duration is not what the field values say."""
     pair = context.durations.get((change.project or "", change.key))
-    if pair is None or change.op != "change":
+    if pair is None or change.op != "change" or change.field not in (
+            "duration", "estimate", "milestone"):
         return ""
     old, new = pair
     if old == new and change.field == "milestone":
