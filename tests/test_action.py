@@ -16,7 +16,7 @@ from typing import Any
 
 import pygit2
 import pytest
-import yaml
+from ruamel.yaml import YAML
 
 from plansync.seed.canonical import canonical_bytes
 from tests.gitrepos import commit_all
@@ -193,7 +193,7 @@ def test_the_sync_mode_writes_the_job_summary_and_fails_on_drift(pr: PullRequest
 
 
 def test_the_action_is_a_composite_that_runs_these_scripts() -> None:
-    action = yaml.safe_load((ROOT / "action.yml").read_text())
+    action = YAML(typ="safe").load((ROOT / "action.yml").read_text())
     assert action["runs"]["using"] == "composite"
     steps = " ".join(step["run"] for step in action["runs"]["steps"])
     assert "action/review.sh" in steps and "action/sync.sh" in steps

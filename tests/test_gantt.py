@@ -10,11 +10,14 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from plansync.cli import cli
 from plansync.render.gantt import CRITICAL, HEADER_H, LABEL_W, NORMAL, ROW_H, SUMMARY, day_width
 from plansync.seed.canonical import canonical_bytes
 from tests.schedule.docs import dep, one, task
+from tests.strategies import documents
 
 cairosvg = pytest.importorskip("cairosvg")
 Image = pytest.importorskip("PIL.Image")
@@ -115,3 +118,31 @@ def test_names_are_escaped_in_svg(tmp_path: Path) -> None:
     assert code == 0 and "<script>" not in out and "&lt;script&gt;" in out
     assert "\x1b" not in out and "\\x1b[31m" in out
     cairosvg.svg2png(bytestring=out.encode())  # still a valid SVG
+
+
+@settings(max_examples=50, deadline=None)
+@given(documents())
+def test_any_plan_draws_one_shape_per_task_and_mermaid_lines_stay_whole(
+        doc: dict[str, Any]) -> None:
+    from plansync.render.gantt import svg
+    from plansync.render.mermaid import schedule_gantt
+    from plansync.schedule.cpm import schedule
+
+    result = schedule(doc)
+    picture = svg("t", result.tasks)
+    assert picture.count("<title>") == len(result.tasks) + 1  # one tooltip per shape
+    cairosvg.svg2png(bytestring=picture.encode())  # a valid SVG, whatever the names
+    lines = schedule_gantt("t", result.tasks).splitlines()[5:-1]
+    for line in lines:
+        if not line.startswith("    section "):
+            title, _, rest = line.partition(" :")
+            assert ":" not in title and "#" not in title and ";" not in title
+            assert rest.count(",") >= 2
+
+
+@given(st.text())
+def test_mermaid_text_is_always_safe(text: str) -> None:
+    from plansync.render.mermaid import safe
+
+    out = safe(text)
+    assert not set(out) & set(':;#`\n\r"<>{}[]%\\')

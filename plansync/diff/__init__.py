@@ -6,15 +6,8 @@ Pure functions over plain data: no printing, no I/O (renderers are in plansync/r
 
 from __future__ import annotations
 
-from plansync.diff.changes import (
-    KINDS,
-    OPS,
-    Change,
-    apply_changes,
-    diff_documents,
-    diff_normalised,
-    summary,
-)
+from plansync.diff.apply import apply_changes
+from plansync.diff.changes import KINDS, OPS, Change, diff_documents, diff_normalised, summary
 from plansync.diff.impact import schedule_impact
 
 __all__ = ["KINDS", "OPS", "Change", "apply_changes", "diff_documents", "diff_normalised",

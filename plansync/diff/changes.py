@@ -3,21 +3,20 @@
 `diff_documents(old, new)` matches entities by natural key (never by list position) and returns
 small `Change` records: one add or remove per entity present on one side only, one change per
 differing top-level field of an entity present on both, and moves for renumbered tasks and for
-the dependencies that follow them. `apply_changes` replays such a list onto the old document and
-`summary` counts it. Pure functions: no printing, no I/O.
+the dependencies that follow them. `summary` counts them (apply.py replays them). Pure
+functions: no printing, no I/O.
 """
 
 from __future__ import annotations
 
-import copy
 from collections import deque
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
-from operator import itemgetter
 from typing import Any
 
+from plansync.diff.normal import normalise_pair
 from plansync.memory import no_gc_pauses
-from plansync.seed.canonical import normalise, normalise_entity
+from plansync.seed.canonical import normalise_entity
 from plansync.seed.events import final_state
 from plansync.seed.model import (
     BASELINE,
@@ -118,94 +117,7 @@ def diff_documents(old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
     Defaults and number spellings never show as changes, and neither does list or key order.
     """
     with no_gc_pauses():
-        return diff_normalised(*_normalise_pair(final_state(old), final_state(new)))
-
-
-def _normalise_pair(old: dict[str, Any], new: dict[str, Any]) -> tuple[dict[str, Any],
-                                                                       dict[str, Any]]:
-    """Both documents as `normalise(doc, sort=False)` would give them, except that inside the
-    projects present on both sides an entity exactly equal (as written) to the entity with
-    its key on the other side is shared as it is, not normalised: equal entities never make a
-    change, and most entities of two versions of a big plan are equal. Shared entities are
-    never changed (their value lists are already in order, so diff_normalised leaves them)."""
-    a, b = old["program"], new["program"]
-    if old.get("events") or new.get("events") or not (isinstance(a, dict)
-                                                      and isinstance(b, dict)):
-        return normalise(old, sort=False), normalise(new, sort=False)
-    pa = normalise({**old, "program": {k: v for k, v in a.items() if k != "projects"}},
-                   sort=False)
-    pb = normalise({**new, "program": {k: v for k, v in b.items() if k != "projects"}},
-                   sort=False)
-    old_projects = {p["code"]: p for p in a.get("projects", [])}
-    new_projects = {p["code"]: p for p in b.get("projects", [])}
-    out_a: list[Entity] = []
-    out_b: list[Entity] = []
-    for code, project in old_projects.items():
-        other = new_projects.get(code)
-        if other is None:
-            out_a.append(normalise_entity(project, PROJECT))
-        else:
-            left, right = _project_pair(project, other)
-            out_a.append(left)
-            out_b.append(right)
-    out_b += [normalise_entity(p, PROJECT) for c, p in new_projects.items()
-              if c not in old_projects]
-    if out_a or "projects" in a:
-        pa["program"]["projects"] = out_a
-    if out_b or "projects" in b:
-        pb["program"]["projects"] = out_b
-    return pa, pb
-
-
-_PAIR_KEYS: dict[str, Callable[[Entity], Any]] = {
-    "members": itemgetter("email"), "sprints": itemgetter("code"), "tasks": itemgetter("wbs"),
-    "dependencies": itemgetter("from", "to"), "baselines": itemgetter("name"),
-    "risks": itemgetter("code"),
-}
-
-
-def _project_pair(old: Entity, new: Entity) -> tuple[Entity, Entity]:
-    """One project on both sides, normalised lazily (see _normalise_pair)."""
-    lists = PROJECT.lists
-    a = normalise_entity({k: v for k, v in old.items() if k not in lists}, PROJECT)
-    b = normalise_entity({k: v for k, v in new.items() if k not in lists}, PROJECT)
-    for name, (_sort_key, child) in lists.items():
-        if name not in old and name not in new:
-            continue
-        assert child is not None
-        key = _PAIR_KEYS[name]
-        olds, news = old.get(name, []), new.get(name, [])
-        by_key = dict(zip(map(key, news), news, strict=True))
-        shared: set[int] = set()
-        left: list[Entity] = []
-        value_lists = tuple(child.lists)
-        for e in olds:
-            twin = by_key.get(key(e))
-            if twin is not None and twin == e and (
-                    not value_lists or (len(value_lists) == 1 and value_lists[0] not in e)
-                    or _in_order(e, child)):
-                shared.add(id(twin))
-                left.append(twin)  # the very same object on both sides
-            else:
-                left.append(normalise_entity(e, child))
-        right = [e if id(e) in shared else normalise_entity(e, child) for e in news]
-        if left:
-            a[name] = left
-        if right:
-            b[name] = right
-    return a, b
-
-
-def _in_order(entity: Entity, model: Kind) -> bool:
-    """Whether diff_normalised's _tidy would leave an entity as it is (its value lists are
-    sorted, and hold no entities). Equal entities shared as written may hold defaults or 3.0:
-    both sides hold the very same object, so they compare equal all the same."""
-    for name, (sort_key, child) in model.lists.items():
-        value = entity.get(name)
-        if value is not None and (child is not None or type(value) is not list
-                                  or value != sorted(value, key=sort_key)):
-            return False
-    return True
+        return diff_normalised(*normalise_pair(final_state(old), final_state(new)))
 
 
 def diff_normalised(old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
@@ -406,7 +318,7 @@ class _Translation:
         return f"{project}:{moved}" if project else moved
 
 
-def _dep_text(ends: tuple[str, str]) -> str:
+def dep_text(ends: tuple[str, str]) -> str:
     return f"{ends[0]} -> {ends[1]}"
 
 
@@ -417,7 +329,7 @@ def _match_dependencies(scope: _Scope, old_items: list[Entity], new_items: list[
     own = scope.project or ""
     old: dict[tuple[str, str], Entity] = {}
     out: list[Change] = []
-    # The same object on both sides (shared as written, see _normalise_pair)
+    # The same object on both sides (shared as written, see normal.py)
     shared = {id(dep) for dep in new_items} & {id(dep) for dep in old_items}
     same: set[int] = set()
     for dep in old_items:
@@ -428,18 +340,18 @@ def _match_dependencies(scope: _Scope, old_items: list[Entity], new_items: list[
                 continue
             dep = normalise_entity(dep, DEPENDENCY)  # shared as written: normalise it now
         if first is None or second is None:
-            out.append(scope.change("remove", "dependency", _dep_text((dep["from"], dep["to"])),
+            out.append(scope.change("remove", "dependency", dep_text((dep["from"], dep["to"])),
                                     old=dep))
         else:
             old[(first, second)] = dep
     new = {(dep["from"], dep["to"]): normalise_entity(dep, DEPENDENCY) if id(dep) in shared
            else dep for dep in new_items if id(dep) not in same}
-    out += [scope.change("remove", "dependency", _dep_text((d["from"], d["to"])), old=d)
+    out += [scope.change("remove", "dependency", dep_text((d["from"], d["to"])), old=d)
             for ends, d in old.items() if ends not in new]
     skip = frozenset({"from", "to"})
     for ends, dep in new.items():
         before = old.get(ends)
-        text = _dep_text(ends)
+        text = dep_text(ends)
         if before is None:
             out.append(scope.change("add", "dependency", text, new=dep))
             continue
@@ -453,109 +365,6 @@ def _match_dependencies(scope: _Scope, old_items: list[Entity], new_items: list[
 def _dependency_order(change: Change) -> tuple[Any, ...]:
     first, _, second = change.key.partition(" -> ")
     return ref_key(first), ref_key(second), _OP_RANK[change.op], change.field or ""
-
-
-# ---------------------------------------------------------------------------------------------
-# apply_changes
-
-
-@dataclass(frozen=True)
-class _Relist:
-    """How apply_changes addresses one entity list: an entity's key as Change.key spells it,
-    the old key of a move, and the entity after a move."""
-
-    key: Callable[[Entity], str]
-    moved_from: Callable[[Change], str]
-    moved: Callable[[Entity, Change], Entity]
-
-
-def _by_field(name: str) -> _Relist:
-    return _Relist(lambda e: str(e[name]), lambda c: str(c.old),
-                   lambda e, c: {**e, name: c.new})
-
-
-_RELIST = {
-    "calendar": ("calendars", _by_field("code")),
-    "resource": ("resources", _by_field("code")),
-    "member": ("members", _by_field("email")),
-    "project": ("projects", _by_field("code")),
-    "sprint": ("sprints", _by_field("code")),
-    "task": ("tasks", _by_field("wbs")),
-    "dependency": ("dependencies", _Relist(
-        lambda e: _dep_text((e["from"], e["to"])), lambda c: _dep_text((c.old[0], c.old[1])),
-        lambda e, c: {**e, "from": c.new[0], "to": c.new[1]})),
-    "baseline": ("baselines", _by_field("name")),
-    "risk": ("risks", _by_field("code")),
-}
-
-
-def apply_changes(doc: dict[str, Any], changes: list[Change]) -> dict[str, Any]:
-    """A new document: `doc` with `changes` applied, normalised (`doc` is not changed).
-
-    Removes name old keys and go first; then moves (tasks and dependencies); then adds and
-    field changes, which name new keys. A change whose `new` is None removes the field.
-    apply_changes(a, diff_documents(a, b)) has the canonical bytes of b (b a v1 document).
-    Raises ValueError when a change does not fit the document.
-    """
-    with no_gc_pauses():
-        out = normalise(final_state(doc), sort=False)
-        program = out["program"]
-        groups: dict[tuple[str | None, str], list[Change]] = {}
-        for c in changes:
-            place = None if c.kind in ("program", "project") else c.project
-            groups.setdefault((place, c.kind), []).append(c)
-        for c in groups.pop((None, "program"), []):
-            _set_field(program, c)
-        for kind in ("calendar", "resource", "member", "project"):
-            _apply_list(program, kind, groups.pop((None, kind), []))
-        projects = {p["code"]: p for p in program.get("projects", [])}
-        for (code, kind), found in groups.items():
-            if code not in projects:
-                raise ValueError(f"{kind} changes name a project {code!r} that does not exist")
-            _apply_list(projects[code], kind, found)
-        return normalise(out)
-
-
-def _set_field(entity: Entity, change: Change) -> None:
-    if change.field is None:
-        raise ValueError(f"a change of {change.kind} {change.key} names no field")
-    if change.new is None:
-        entity.pop(change.field, None)
-    else:
-        entity[change.field] = copy.deepcopy(change.new)
-
-
-def _apply_list(holder: Entity, kind: str, changes: list[Change]) -> None:
-    """Apply one list's changes in place: removes, then moves, then adds and field changes."""
-    if not changes:
-        return
-    name, relist = _RELIST[kind]
-    index = {relist.key(e): e for e in holder.get(name, [])}
-    for c in changes:
-        if c.op == "remove":
-            _take(index, c.key, c)
-    moved = [(c, _take(index, relist.moved_from(c), c)) for c in changes if c.op == "move"]
-    for c, entity in moved:
-        _put(index, c, relist.moved(entity, c))
-    for c in changes:
-        if c.op == "add":
-            _put(index, c, copy.deepcopy(c.new))
-        elif c.op == "change":
-            _set_field(_take(index, c.key, c, keep=True), c)
-    holder[name] = list(index.values())
-
-
-def _take(index: dict[str, Entity], key: str, change: Change, keep: bool = False) -> Entity:
-    entity = index.get(key) if keep else index.pop(key, None)
-    if entity is None:
-        raise ValueError(f"cannot {change.op} {change.kind} {key}: no such {change.kind}")
-    return entity
-
-
-def _put(index: dict[str, Entity], change: Change, entity: Entity) -> None:
-    if change.key in index:
-        raise ValueError(f"cannot {change.op} {change.kind} {change.key}: it already exists")
-    index[change.key] = entity
 
 
 # ---------------------------------------------------------------------------------------------
