@@ -267,11 +267,12 @@ def _two_processes(path: str, old_side: tuple[str, bytes | Path],
     new_name, new_data = new_side
     del new_side
     new = _side(new_name, _content(new_data), problems)
+    ours = share.digests_of(new) if new is not None else None  # while the old is summarised
     old_problems, summary = loaded.result()
     problems.extend(old_problems)
     if summary is None or new is None:
         return _Pair(path, None, new)
-    picked = pool.submit(worker_pick, share.wanted(summary, new)).result()
+    picked = pool.submit(worker_pick, share.wanted(summary, new, ours), with_schedule).result()
     old = share.rebuild(summary, new, picked)
     before = pool.submit(worker_schedule) if with_schedule else None
     return _Pair(path, old, new, before)
@@ -295,10 +296,15 @@ def worker_load(name: str, data: bytes | Path) -> tuple[list[Problem], Any]:
     return problems, share.summarise(doc)
 
 
-def worker_pick(keys: list[Any]) -> Any:
+def worker_pick(keys: list[Any], keep: bool = True) -> Any:
+    """The old side's entities named by `keys`; the document is let go unless it is still to
+    be scheduled."""
     from plansync.diff import share
 
-    return share.pick(_OLD["doc"], keys)
+    picked = share.pick(_OLD["doc"], keys)
+    if not keep:
+        _OLD.clear()
+    return picked
 
 
 def worker_schedule() -> Any:
@@ -338,8 +344,15 @@ def compare(pairs: list[_Pair], with_schedule: bool, git: bool = True) -> list[A
         impact = None
         context = describe(pair.old, pair.new, changes)
         if with_schedule and pair.old is not None and pair.new is not None:
-            before = pair.before.result() if hasattr(pair.before, "result") else pair.before
-            impact = schedule_impact(pair.old, pair.new, changes, before=before)
+            if pair.before is None:
+                impact = schedule_impact(pair.old, pair.new, changes)
+            else:  # the old side is being scheduled in the second process meanwhile
+                from plansync.diff.impact import compare as compare_sides
+                from plansync.diff.impact import scheduled, touches_schedule
+
+                after = scheduled(pair.new) if any(map(touches_schedule, changes)) else None
+                before = pair.before.result()
+                impact = compare_sides(before, after or before, changes)
         program = (pair.new or pair.old or {})["program"]["code"]
         sections.append(Section(pair.path if git else None, program, changes, impact, context))
     return sections

@@ -14,6 +14,7 @@ with one document's memory instead of two. Pure functions over plain data.
 from __future__ import annotations
 
 import hashlib
+from array import array
 from dataclasses import dataclass
 from typing import Any
 
@@ -31,32 +32,37 @@ def _key(name: str, entity: Entity) -> Key:
 def digest(entity: Entity) -> int:
     """64 bits of BLAKE2 over the entity's JSON as written (key order included): equal
     digests mean equal entities (a false match is a 2**-64 chance per pair of entities);
-    different ones are compared for real."""
+    different ones are compared for real. 0: an entity orjson cannot write, never equal."""
     try:
         data = orjson.dumps(entity)
     except TypeError:  # a number orjson cannot write: never equal, never wrong
-        return -1
+        return 0
     return int.from_bytes(hashlib.blake2b(data, digest_size=8).digest(), "big")
+
+
+Digests = dict[str, dict[str, tuple[list[Key], "array[int]"]]]
 
 
 @dataclass(frozen=True)
 class Summary:
     """The old document without its projects' task and dependency lists, and per project
-    code and list name: key -> digest, in document order."""
+    code and list name: the keys in document order and their digests (an array: cheap to
+    send to another process)."""
 
     skeleton: dict[str, Any]
-    digests: dict[str, dict[str, dict[Key, int]]]
+    digests: Digests
 
 
 def summarise(doc: dict[str, Any]) -> Summary:
     """`doc` (a valid v1 document) as a Summary."""
     program = dict(doc["program"])
     projects = []
-    digests: dict[str, dict[str, dict[Key, int]]] = {}
+    digests: Digests = {}
     for project in program.get("projects", []):
         light = {k: v for k, v in project.items() if k not in _LISTS}
         digests[project["code"]] = {
-            name: {_key(name, e): digest(e) for e in project[name]}
+            name: ([_key(name, e) for e in project[name]],
+                   array("Q", [digest(e) for e in project[name]]))
             for name in _LISTS if name in project}
         projects.append(light)
     if "projects" in program:
@@ -69,16 +75,24 @@ def _index(new: dict[str, Any]) -> dict[str, dict[str, dict[Key, Entity]]]:
                         if name in p} for p in new["program"].get("projects", [])}
 
 
-def wanted(summary: Summary, new: dict[str, Any]) -> list[tuple[str, str, Key]]:
+def digests_of(new: dict[str, Any]) -> dict[str, dict[str, dict[Key, int]]]:
+    """The new side's digests by project, list and key (computed while the old side's
+    summary is being made elsewhere)."""
+    return {p["code"]: {name: {_key(name, e): digest(e) for e in p[name]} for name in _LISTS
+                        if name in p} for p in new["program"].get("projects", [])}
+
+
+def wanted(summary: Summary, new: dict[str, Any],
+           new_digests: dict[str, dict[str, dict[Key, int]]] | None = None
+           ) -> list[tuple[str, str, Key]]:
     """(project, list, key) of every old entity that the new side has not equal."""
-    index = _index(new)
+    theirs = digests_of(new) if new_digests is None else new_digests
     out = []
     for code, lists in summary.digests.items():
-        for name, keyed in lists.items():
-            there = index.get(code, {}).get(name, {})
-            for key, value in keyed.items():
-                twin = there.get(key)
-                if twin is None or digest(twin) != value:
+        for name, (keys, values) in lists.items():
+            there = theirs.get(code, {}).get(name, {})
+            for key, value in zip(keys, values, strict=True):
+                if not value or there.get(key) != value:
                     out.append((code, name, key))
     return out
 
@@ -109,9 +123,9 @@ def rebuild(summary: Summary, new: dict[str, Any],
     for light in program.get("projects", []):
         code = light["code"]
         project = dict(light)
-        for name, keyed in summary.digests.get(code, {}).items():
+        for name, (keys, _values) in summary.digests.get(code, {}).items():
             there = index.get(code, {}).get(name, {})
-            project[name] = [picked.get((code, name, key)) or there[key] for key in keyed]
+            project[name] = [picked.get((code, name, key)) or there[key] for key in keys]
         projects.append(project)
     if "projects" in program:
         program["projects"] = projects
