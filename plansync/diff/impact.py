@@ -87,13 +87,18 @@ def scheduled(doc: dict[str, Any]) -> Side:
     """The schedule of a valid document (v1 or v2), read for the impact."""
     from plansync.schedule.cpm import schedule
 
-    try:
-        with no_gc_pauses():
+    with no_gc_pauses():  # a big plan is millions of objects without cycles
+        try:
             result = schedule(final_state(doc))
-    except ValueError as exc:  # a cycle, or dates beyond what a calendar can hold
-        return Side(None, {}, {}, [], [{"kind": "unschedulable", "task": None, "name": None,
-                                        "message": f"the plan cannot be scheduled: {exc}"}],
-                    str(exc))
+        except ValueError as exc:  # a cycle, or dates beyond what a calendar can hold
+            return Side(None, {}, {}, [], [{
+                "kind": "unschedulable", "task": None, "name": None,
+                "message": f"the plan cannot be scheduled: {exc}"}], str(exc))
+        return _side(result)
+
+
+def _side(result: Any) -> Side:
+    """A Schedule (plansync.schedule.report) read into a Side: rows, warnings as records."""
     tasks: dict[TaskKey, Row] = {
         (r.project, r.wbs): Row(r.name, r.early_start, r.early_finish, r.critical, r.summary,
                                 r.total_float) for r in result.tasks}
