@@ -1,7 +1,7 @@
 """Benchmark the semantic diff (issues: semantic diff and its renderers; review of plan
 changes).
 
-    python bench/bench_diff.py [--tasks 100000] [--repeat 3] [--no-whole]
+    python bench/bench_diff.py [--tasks 100000] [--repeat 3] [--no-whole] [--before DIR]
 
 Two versions of an N-task program: bench/generate.py's generate_program(N, seed=1) and a copy
 with 1% of its tasks changed (half renamed, half with a new duration) plus three tasks
@@ -12,10 +12,10 @@ In-process medians of: loading the file (json.loads, the baseline), diff_documen
 and diff_documents + schedule_impact. Then the whole process, as a reviewer runs it (the
 interpreter's start, reading and validating both files, the diff, the output): medians of
 wall time and the peak RSS of the largest process, for `plansync diff OLD NEW` with and
-without the schedule impact, in two processes (the default for big files) and in one
-(PLANSYNC_PARALLEL_BYTES set high), next to `git diff --no-index --no-ext-diff` of the same
-files and `python -c pass`, all in the same run. Goals: under 2 s without the schedule
-impact, under 4 s with it, peak memory under 300 MB.
+without the schedule impact, in two processes and in one (PLANSYNC_PARALLEL_BYTES set low or
+high; by default big files take two when a core is free), next to `git diff --no-index
+--no-ext-diff` of the same files and `python -c pass`, all in the same run. Goals: under 2 s
+without the schedule impact, under 4 s with it, peak memory under 300 MB.
 """
 
 from __future__ import annotations
@@ -116,47 +116,51 @@ print(wall, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, code)
 """
 
 
-def whole(command: list[str], repeat: int, env: dict[str, str]) -> tuple[float, float, int]:
-    """Median wall seconds and peak RSS (MB, the largest process of the run: Linux reports
-    the biggest descendant) of a command run `repeat` times, each from a fresh process."""
-    walls, peaks, code = [], [], 0
-    for _ in range(repeat):
-        out = subprocess.run([sys.executable, "-c", _MEASURE, *command], env=env, check=True,
-                             capture_output=True, text=True).stdout.split()
-        walls.append(float(out[0]))
-        peaks.append(int(out[1]) / 1024)
-        code = int(out[2])
-    return statistics.median(walls), max(peaks), code
+def _once(command: list[str], env: dict[str, str]) -> tuple[float, float, int]:
+    """Wall seconds, peak RSS (MB, of the largest process of the run: Linux reports the
+    biggest descendant) and exit code of one run, from a fresh measuring process."""
+    out = subprocess.run([sys.executable, "-c", _MEASURE, *command], env=env, check=True,
+                         capture_output=True, text=True).stdout.split()
+    return float(out[0]), int(out[1]) / 1024, int(out[2])
 
 
-def whole_process(old: dict[str, Any], new: dict[str, Any], tasks: int, repeat: int) -> None:
+def whole_process(old: dict[str, Any], new: dict[str, Any], tasks: int, repeat: int,
+                  before: str | None) -> None:
     out = HERE / "out"
     out.mkdir(exist_ok=True)
     a, b = out / f"diff-old-{tasks}.seed.json", out / f"diff-new-{tasks}.seed.json"
     a.write_bytes(canonical_bytes(old))
     b.write_bytes(canonical_bytes(new))
     plansync = [sys.executable, "-m", "plansync"]
-    env = {**os.environ}
+    env = {k: v for k, v in os.environ.items() if k != "PLANSYNC_PARALLEL_BYTES"}
     one = {**env, "PLANSYNC_PARALLEL_BYTES": str(1 << 40)}
-    runs = [
+    two = {**env, "PLANSYNC_PARALLEL_BYTES": str(8 << 20)}  # whatever the load
+    old_code = {**env, "PYTHONPATH": before} if before else None
+    diff = [*plansync, "diff", str(a), str(b)]
+    runs: list[tuple[str, list[str], dict[str, str]]] = [
         ("python -c pass", [sys.executable, "-c", "pass"], env),
         ("git diff --no-index --no-ext-diff", ["git", "diff", "--no-index", "--no-ext-diff",
                                                str(a), str(b)], env),
-        ("plansync validate NEW", [*plansync, "validate", str(b)], env),
-        ("diff --no-schedule (2 processes)", [*plansync, "diff", str(a), str(b),
-                                              "--no-schedule"], env),
-        ("diff --no-schedule (1 process)", [*plansync, "diff", str(a), str(b),
-                                            "--no-schedule"], one),
-        ("diff (2 processes)", [*plansync, "diff", str(a), str(b)], env),
-        ("diff (1 process)", [*plansync, "diff", str(a), str(b)], one),
-        ("diff --format markdown", [*plansync, "diff", str(a), str(b), "--format",
-                                    "markdown"], env),
-    ]
-    print(f"whole process, median of {repeat} (load average now "
-          f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)")
-    for name, command, variables in runs:
-        wall, peak, code = whole(command, repeat, variables)
-        print(f"  {name:<36} {wall:6.2f} s  {peak:6.0f} MB  (exit {code})")
+        ("plansync validate NEW", [*plansync, "validate", str(b)], env)]
+    for extra in (["--no-schedule"], []):
+        name = " ".join(["diff", *extra])
+        if old_code:
+            runs.append((f"{name} (before)", [*diff, *extra], old_code))
+        runs += [(f"{name} (1 process)", [*diff, *extra], one),
+                 (f"{name} (2 processes)", [*diff, *extra], two)]
+    runs.append(("diff --format markdown (default)", [*diff, "--format", "markdown"], env))
+    figures: dict[str, list[tuple[float, float, int]]] = {name: [] for name, _, _ in runs}
+    loads = []
+    for _ in range(repeat):  # interleaved: a load that comes and goes hits every command
+        for name, command, variables in runs:
+            figures[name].append(_once(command, variables))
+            loads.append(os.getloadavg()[0])
+    print(f"whole process, median of {repeat} (best in brackets); 1-minute load average "
+          f"{min(loads):.1f} to {max(loads):.1f} on {os.cpu_count()} cores")
+    for name, found in figures.items():
+        walls = [w for w, _, _ in found]
+        print(f"  {name:<44} {statistics.median(walls):6.2f} s ({min(walls):5.2f})  "
+              f"{max(p for _, p, _ in found):5.0f} MB  exit {found[-1][2]}")
 
 
 def main() -> None:
@@ -165,6 +169,9 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--no-whole", dest="whole", action="store_false",
                         help="only the in-process figures")
+    parser.add_argument("--before", metavar="DIR",
+                        help="also run an older plansync from its source folder (e.g. `git "
+                        "archive main | tar -x -C DIR`) on the same files, in the same run")
     args = parser.parse_args()
     old = generate_program(args.tasks, seed=1)
     new = changed_copy(old, 0.01, seed=2)
@@ -189,7 +196,7 @@ def main() -> None:
     for name, value in figures.items():
         print(f"  {name:<24} {value:6.2f} s   ({value / base:4.1f} x load)")
     if args.whole:
-        whole_process(old, new, args.tasks, args.repeat)
+        whole_process(old, new, args.tasks, args.repeat, args.before)
 
 
 if __name__ == "__main__":

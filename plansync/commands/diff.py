@@ -57,8 +57,9 @@ class _Pair:
     before: Any = None
 
 
-# Inputs at least this big (both sides together) are read in two processes: the old side is
-# validated (and scheduled) in a second one while this one validates the new side.
+# Inputs at least this big (both sides together) are read in two processes when a core is
+# free: the old side is validated (and scheduled) in a second one while this one validates
+# the new side. PLANSYNC_PARALLEL_BYTES sets the size, and then a free core is not asked for.
 PARALLEL_BYTES = 8 * 1024 * 1024
 
 
@@ -239,6 +240,8 @@ def _sides(inputs: list[_Input], with_schedule: bool,
     problems: list[Problem] = []
     pairs = []
     threshold = int(os.environ.get("PLANSYNC_PARALLEL_BYTES", PARALLEL_BYTES))
+    if "PLANSYNC_PARALLEL_BYTES" not in os.environ and not _spare_core():
+        stack = None  # on a busy machine a second process only adds work
     inputs.reverse()
     while inputs:  # each file's bytes are dropped once read
         path, old_name, old_data, new_name, new_data = inputs.pop()
@@ -250,6 +253,15 @@ def _sides(inputs: list[_Input], with_schedule: bool,
         pairs.append(_two_processes(path, (old_name, old_data), (new_name, new_data),
                                     with_schedule, stack, problems))
     return pairs, problems
+
+
+def _spare_core() -> bool:
+    """Whether another process would have a core to itself: more cores than the load
+    average of the last minute, by at least one."""
+    try:
+        return os.getloadavg()[0] <= (os.cpu_count() or 1) - 1
+    except OSError:
+        return False
 
 
 def _two_processes(path: str, old_side: tuple[str, bytes | Path],
