@@ -65,6 +65,15 @@ def report_error(ctx: click.Context, code: int, message: str, hint: str = "",
 
 
 class _Group(click.Group):
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(self.commands)  # in COMMANDS order: the order of the docs
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The command list from COMMANDS's summaries, without importing every command."""
+        rows = [(name, COMMANDS[name][1]) for name in self.list_commands(ctx)]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+
     """Maps our errors to exit codes for every way the CLI is run (console script, tests)."""
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
@@ -122,37 +131,59 @@ def cli(traceback: bool) -> None:
     """
 
 
-def _register() -> None:
-    from plansync.commands import (
-        convert,
-        delete,
-        diff,
-        export,
-        fmt,
-        gantt,
-        git,
-        hooks,
-        import_,
-        migrate,
-        programs,
-        pull,
-        roundtrip,
-        schedule,
-        serve,
-        sync,
-        tokens,
-        users,
-        validate,
-        watch,
-    )
-
-    for module in (validate, fmt, convert, import_, export, programs, roundtrip, schedule,
-                   gantt, diff, sync, pull, delete, watch, git, hooks, serve, users, tokens,
-                   migrate):
-        cli.add_command(module.command)
+# Subcommands load when they run (or are asked for): `plansync --help` and every command
+# start without importing the others. name -> (module, the start of its help).
+COMMANDS = {
+    "validate": ("validate", "Check seed files (or the seed files below folders)"),
+    "fmt": ("fmt", "Write seed files in canonical form"),
+    "convert": ("convert", "Convert a plan between seed files and other tools' formats"),
+    "check": ("check", "Everything a commit of seed files needs, in one process"),
+    "import": ("import_", "Import seed files into an instance"),
+    "export": ("export", "Export a program (by code or UUID) as its canonical seed file"),
+    "programs": ("programs", "List the programs on an instance"),
+    "roundtrip": ("roundtrip", "Import each file into an instance"),
+    "schedule": ("schedule", "Schedule a plan with the critical path method"),
+    "diff": ("diff", "Show what changed between two plans"),
+    "gantt": ("gantt", "Draw a program's schedule as a Gantt chart: SVG, HTML or Mermaid"),
+    "sync": ("sync", "Bring the instance in step with the repository's seed files"),
+    "pull": ("pull", "Bring the instance's changes into the seed files"),
+    "delete": ("delete", "Delete a program (by code or id) and everything in it"),
+    "watch": ("watch", "Keep the instance in step with the seed files"),
+    "history": ("history", "A seed file's Git history as a version 2 document"),
+    "git": ("git", "Git integration"),
+    "hooks": ("hooks", "Git hooks that keep seed files valid"),
+    "serve": ("serve", "Serve an instance to a team over REST"),
+    "users": ("users", "Accounts of a team instance"),
+    "tokens": ("tokens", "API tokens of a team instance"),
+    "migrate": ("migrate", "Apply the instance database's pending schema migrations"),
+}
 
 
-_register()
+class _Commands(dict[str, Any]):
+    """cli.commands: the subcommands by name, each module imported on first use."""
+
+    def __getitem__(self, name: str) -> Any:
+        found = dict.__getitem__(self, name)
+        if found is None:
+            from importlib import import_module
+
+            found = import_module(f"plansync.commands.{COMMANDS[name][0]}").command
+            dict.__setitem__(self, name, found)
+        return found
+
+    def get(self, name: str, default: Any = None) -> Any:
+        if name not in self:  # noqa: SIM401 - dict.get would skip the lazy import
+            return default
+        return self[name]
+
+    def values(self) -> list[Any]:  # type: ignore[override]
+        return [self[name] for name in self]
+
+    def items(self) -> list[tuple[str, Any]]:  # type: ignore[override]
+        return [(name, self[name]) for name in self]
+
+
+cli.commands = _Commands.fromkeys(COMMANDS)  # type: ignore[assignment]
 
 
 def main(argv: list[str] | None = None) -> None:

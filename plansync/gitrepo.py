@@ -193,7 +193,7 @@ def identity(start: str | Path = ".") -> tuple[str | None, str]:
     try:
         email = str(repo.config["user.email"])
     except KeyError:
-        email = getpass.getuser()
+        email = f"{getpass.getuser()}@plansync.invalid"
     return first, email
 
 
@@ -283,3 +283,51 @@ class Ignored:
             return bool(self.repo.path_is_ignored(path))
         except Exception:  # noqa: BLE001 - a path Git cannot judge is not ignored
             return False
+
+
+def file_versions(start: str | Path, revisions: str, path: str
+                  ) -> list[tuple[str, int, str, bytes]]:
+    """(commit, commit time, author email, the file's bytes) for each commit on the first-
+    parent line of `revisions` ("REV" or "FROM..TO") where `path` changed, oldest first;
+    with FROM..TO, the file as it was at FROM comes first (when it existed there)."""
+    import pygit2
+
+    repo = _open(start)
+    first, dots, last = revisions.partition("..")
+    if not dots:
+        first, last = "", revisions
+    stop = _commit(repo, first).id if first else None
+    line = []
+    commit = _commit(repo, last or "HEAD")
+    while True:
+        line.append(commit)
+        if commit.id == stop or not commit.parents:
+            break
+        commit = commit.parents[0]
+    if stop is not None and line[-1].id != stop:
+        raise GitError(f"{first} is not on the first-parent line of {last or 'HEAD'}",
+                       hint="give a range along one branch's history, e.g. main~20..main")
+    found: list[tuple[str, int, str, bytes]] = []
+    previous = None
+    for commit in reversed(line):
+        try:
+            blob = commit.tree[path].id
+        except KeyError:
+            blob = None
+        if blob is None or blob == previous:
+            previous = blob
+            continue
+        previous = blob
+        data = repo[blob].peel(pygit2.Blob).data
+        found.append((str(commit.id), commit.commit_time, commit.author.email, data))
+    return found
+
+
+def _commit(repo: Any, rev: str) -> Any:
+    import pygit2
+
+    try:
+        return repo.revparse_single(rev).peel(pygit2.Commit)
+    except (KeyError, ValueError, pygit2.GitError) as exc:
+        raise GitError(f"unknown revision {rev!r}",
+                       hint="use a commit, branch or tag name (git log shows them)") from exc

@@ -111,7 +111,7 @@ def plan_sync(plan: SyncPlan, instance: Instance, *, force: bool = False,
     orphans=False: a plan of some files only, which says nothing of the others. `known`:
     per path, digests of contents the file is known to have held (see find_base)."""
     for path, seed in plan.seeds.items():
-        plan.programs.append(_decide(path, final_state(seed.doc), instance, force, history,
+        plan.programs.append(_decide(path, seed.doc, instance, force, history,
                                      (known or {}).get(path, set())))
     if not orphans:
         return plan
@@ -178,14 +178,17 @@ def _document_at(history: Ancestry, record: SyncRecord) -> dict[str, Any] | None
     return document if content_digest(document) == record.digest else None
 
 
-def _decide(path: str, mine: dict[str, Any], instance: Instance, force: bool,
+def _decide(path: str, source: dict[str, Any], instance: Instance, force: bool,
             history: Ancestry | None, known: Collection[str]) -> ProgramPlan:
+    """`source`: the seed file's document; what it says (mine) is its final state, and what
+    is imported is the document itself (a version 2 file brings its history along)."""
     from plansync.diff import diff_documents
 
+    mine = final_state(source)
     code = mine["program"]["code"]
     data = canonical_bytes(mine)
     item = ProgramPlan(code, path, "create", hashlib.sha256(data).hexdigest(),
-                       document=mine, record=True)
+                       document=source, record=True)
     current = instance.server_version(code)
     item.instance_version = current
     if current is None:
@@ -281,15 +284,18 @@ def _seed_path(item: ProgramPlan) -> str:
     return item.path
 
 
-def write_merged(root: Path, plan: SyncPlan) -> None:
-    """Write each merged document (now on the instance) back over its seed file."""
+def write_merged(root: Path, plan: SyncPlan, instance: Instance) -> None:
+    """Write each merged document (now on the instance) back over its seed file; a version 2
+    file gets the instance's timeline, the merge's changes appended as events."""
     from plansync.fileio import write_atomic
 
     for item in plan.programs:
         if item.action == "merge" and item.report is not None and item.document is not None:
             path = _seed_path(item)
-            write_atomic(root / path, rewrite_seed(root / path, plan.seeds[path],
-                                                   item.document))
+            seed = plan.seeds[path]
+            doc = instance.export_timeline(item.program) if seed.doc.get("version") == 2 \
+                else item.document
+            write_atomic(root / path, rewrite_seed(root / path, seed, doc))
 
 
 def rewrite_seed(target: Path, seed: Seed | None, doc: dict[str, Any]) -> bytes:

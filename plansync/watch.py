@@ -193,7 +193,7 @@ class Watcher:
         plan_sync(plan, target, history=self.history, orphans=False, known=self._known)
         apply_sync(plan, target, commit=None, account=self.account,
                    repository=self.repository)
-        write_merged(self.root, plan)  # the instance has both sides: so does the file now
+        write_merged(self.root, plan, target)  # the instance has both sides: the file too
         for item in plan.programs:
             if item.action in ("create", "update", "merge", "forced", "unchanged"):
                 known = self._known.setdefault(path, set())

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from collections.abc import Sequence
 from typing import Any
 
 from hypothesis import strategies as st
@@ -40,7 +41,7 @@ def wbs_trees(draw: Any) -> list[str]:
 
 @st.composite
 def tasks_for(draw: Any, wbs_list: list[str], resources: list[str],
-              sprints: list[str]) -> list[dict[str, Any]]:
+              sprints: list[str], calendars: Sequence[str] = ()) -> list[dict[str, Any]]:
     parents = {w.rpartition(".")[0] for w in wbs_list}
     tasks = []
     for wbs in wbs_list:
@@ -53,8 +54,17 @@ def tasks_for(draw: Any, wbs_list: list[str], resources: list[str],
                 o, m, p = sorted(draw(st.lists(small_numbers, min_size=3, max_size=3)))
                 task["estimate"] = {"optimistic": o, "likely": m, "pessimistic": p}
             elif choice == 3:
-                task["duration"] = 0
+                task["duration"] = draw(st.sampled_from([0, 0, 2]))  # 2: a flagged task
                 task["milestone"] = True
+            extra = draw(st.integers(0, 9))
+            if extra == 0:
+                task.update(manual=True, start=draw(dates))
+            elif extra == 1 and calendars:
+                task["calendar"] = draw(st.sampled_from(calendars))
+            elif extra == 2:
+                task["elapsed"] = draw(st.booleans())  # false is the default, omitted
+            elif extra == 3:
+                task["manual"] = False
         if draw(st.booleans()):
             task["status"] = draw(st.sampled_from(["todo", "in_progress", "done", "blocked"]))
         if draw(st.booleans()):
@@ -97,6 +107,9 @@ def documents(draw: Any, max_projects: int = 3) -> dict[str, Any]:
         if draw(st.booleans()):
             resource["capacity"] = draw(st.sampled_from([1, 0.5, 2.0]))
         program["resources"].append(resource)
+    if draw(st.integers(0, 3)) == 0:
+        program["scheduling"] = {"conventions": draw(st.sampled_from(["plansync",
+                                                                     "msproject"]))}
     program["members"] = [{"email": e, "role": draw(st.sampled_from(["owner", "viewer"]))}
                           for e in draw(st.lists(emails, unique=True, max_size=2))]
     project_codes = draw(st.lists(codes, unique=True, min_size=1, max_size=max_projects))
@@ -118,7 +131,7 @@ def _project(draw: Any, code: str, resources: list[str],
         project["calendar"] = draw(st.sampled_from(calendars))
     project["sprints"] = [{"code": s, "name": draw(names), "start": "2026-01-05",
                            "finish": "2026-01-16"} for s in sprints]
-    project["tasks"] = draw(tasks_for(wbs_list, resources, sprints))
+    project["tasks"] = draw(tasks_for(wbs_list, resources, sprints, calendars))
     parents = {w.rpartition(".")[0] for w in wbs_list}
     leaves = [w for w in wbs_list if w not in parents]
     pairs = draw(st.lists(st.tuples(st.integers(0, len(leaves) - 1),

@@ -325,7 +325,7 @@ def test_every_command_that_takes_paths_accepts_double_dash(work: Path) -> None:
 # --- item 22: colour
 
 
-COLOURED = ["validate", "fmt", "roundtrip", "import", "schedule", "diff", "sync", "watch"]
+COLOURED = ["validate", "check", "fmt", "roundtrip", "import", "schedule", "diff", "sync", "watch"]
 
 
 def test_every_command_that_colours_has_color_and_no_color() -> None:

@@ -164,3 +164,37 @@ def test_an_unschedulable_plan_is_a_clear_error(tmp_path: Path) -> None:
     code, _, err = run("schedule", str(late))
     assert code == 3
     assert "cannot schedule this plan: the schedule runs past the year 9999" in err
+
+
+def test_conventions_option_overrides_the_plan(tmp_path: Path) -> None:
+    # 1 (3d) SS -2 -> 2: a lead puts 2 before the project start only under msproject.
+    doc = {"version": 1, "program": {"code": "p", "name": "P", "projects": [{
+        "code": "lm", "name": "LM", "start": "2026-01-05",
+        "tasks": [{"wbs": "1", "name": "a", "duration": 3},
+                  {"wbs": "2", "name": "b", "duration": 2}],
+        "dependencies": [{"from": "1", "to": "2", "type": "SS", "lag": -2}]}]}}
+    path = tmp_path / "p.seed.json"
+    path.write_bytes(canonical_bytes(doc))
+
+    def start_of_2(*args: str) -> tuple[str, str]:
+        code, out, err = run("schedule", str(path), "--format", "json", *args)
+        assert code == 0, err
+        data = json.loads(out)
+        return data["conventions"], data["tasks"][1]["early_start"]
+
+    assert start_of_2() == ("plansync", "2026-01-05")
+    assert start_of_2("--conventions", "msproject") == ("msproject", "2026-01-01")
+    doc["program"]["scheduling"] = {"conventions": "msproject"}  # type: ignore[index]
+    path.write_bytes(canonical_bytes(doc))
+    assert start_of_2() == ("msproject", "2026-01-01")
+    assert start_of_2("--conventions", "plansync") == ("plansync", "2026-01-05")
+    code, out, _ = run("schedule", str(path))
+    assert "(msproject conventions)" in out
+    code, _, err = run("schedule", str(path), "--conventions", "primavera")
+    assert code == 2 and "primavera" in err
+    # an instance stores the schedule of the plan's own conventions, and keeps the setting
+    instance = SqliteInstance(str(tmp_path / "i.db"))
+    instance.import_document(doc)
+    assert stored(instance) == expected(doc)
+    assert canonical_bytes(instance.export_program("p")) == canonical_bytes(doc)
+    assert stored(instance)["lm:2"][0] == "2026-01-01"

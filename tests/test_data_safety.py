@@ -20,6 +20,7 @@ from click.testing import CliRunner
 from plansync.cli import cli
 from plansync.instance.sqlite import SqliteInstance
 from plansync.seed.canonical import canonical_bytes
+from plansync.seed.events import final_state
 from plansync.sync import apply_sync, load_seeds, plan_sync
 from tests.gitrepos import commit_all, repo_with_examples
 
@@ -236,17 +237,29 @@ def test_pull_after_a_clean_sync_of_a_v2_file_writes_nothing(repo: Path) -> None
     assert "tl: plans/tl.seed.json is up to date" in out
     assert path.read_bytes() == before
 
-    # The instance moves on: pull refuses to drop the timeline, and writes no file at all.
+    # The instance moves on: pull writes the instance's timeline, still version 2, with the
+    # file's events and the new change after them.
     changed = copy.deepcopy(V2)
     changed["version"] = 1
     del changed["events"]
-    SqliteInstance(str(db(repo))).import_document(changed)
-    apollo_before = (repo / "plans" / "apollo.seed.json").read_bytes()
+    changed["program"]["projects"][0]["tasks"][0]["name"] = "One, renamed"
+    SqliteInstance(str(db(repo))).import_document(final_with(changed, V2))
     code, out, err = run("pull")
-    assert code == 1  # refused, nothing written
-    assert "version 2 timeline" in err
-    assert path.read_bytes() == before
-    assert (repo / "plans" / "apollo.seed.json").read_bytes() == apollo_before
+    assert code == 0, out + err
+    pulled = json.loads(path.read_text())
+    assert pulled["version"] == 2
+    assert pulled["events"][0] == V2["events"][0]
+    assert [e["type"] for e in pulled["events"][1:]] == ["task_updated"]
+    store = SqliteInstance(str(db(repo)))
+    assert canonical_bytes(final_state(pulled)) == canonical_bytes(store.export_program("tl"))
+
+
+def final_with(state: dict[str, Any], timeline: dict[str, Any]) -> dict[str, Any]:
+    """The final state of `timeline`, with `state`'s first task name."""
+    doc = final_state(copy.deepcopy(timeline))
+    doc["program"]["projects"][0]["tasks"][0]["name"] = \
+        state["program"]["projects"][0]["tasks"][0]["name"]
+    return doc
 
 
 def test_pull_says_what_changed_not_new_file(repo: Path) -> None:

@@ -227,4 +227,5 @@ def test_pre_commit_framework_hooks_take_names_starting_with_a_dash(tmp_path: Pa
                              "--all-files"], cwd=work, env=env, capture_output=True, text=True,
                             check=False, timeout=900)
     assert result.returncode == 0, result.stdout + result.stderr
-    assert result.stdout.count("Passed") == 3
+    # plansync-check, plansync-validate, plansync-fmt, plansync-roundtrip
+    assert result.stdout.count("Passed") == 4

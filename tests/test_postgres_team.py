@@ -145,3 +145,21 @@ def test_a_server_killed_in_the_middle_of_an_import_changes_nothing(postgres: Cl
         assert canonical_bytes(store.export_program("big")) == before
     finally:
         store.close()
+
+
+def test_the_server_refuses_an_unmigrated_database(postgres: Cluster) -> None:
+    import subprocess
+
+    address = postgres.address(postgres.database(empty=True))
+    proc = subprocess.run([sys.executable, "-m", "plansync", "serve", "--db", address,
+                           "--port", "0"], capture_output=True, text=True, timeout=60,
+                          check=False)
+    assert proc.returncode == 3
+    assert "plansync migrate --instance" in proc.stderr
+    migrated = subprocess.run([sys.executable, "-m", "plansync", "migrate", "--instance",
+                               address], capture_output=True, text=True, timeout=60,
+                              check=False)
+    assert migrated.returncode == 0 and "schema version" in migrated.stdout
+    again = subprocess.run([sys.executable, "-m", "plansync", "programs", "--instance",
+                            address], capture_output=True, text=True, timeout=60, check=False)
+    assert (again.returncode, again.stdout.strip()) == (0, "no programs")

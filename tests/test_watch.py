@@ -261,3 +261,14 @@ def test_watch_over_http_and_an_unreachable_server_is_retried(repo: Path,
         down.send_signal(signal.SIGTERM)
         down.communicate(timeout=30)
     assert down.returncode == 0
+
+
+def test_a_delete_then_create_save_is_one_sync_of_the_new_file(watching: Watching) -> None:
+    path = watching.repo / "plans" / "apollo.seed.json"
+    path.unlink()
+    path.write_bytes(named("Deleted and written again"))
+    event = watching.wait_for(lambda e: e.get("program") == "apollo"
+                              and e["event"] in ("synced", "deleted"))
+    assert event["event"] == "synced"
+    assert watching.program()["program"]["name"] == "Deleted and written again"  # type: ignore
+    assert watching.version() == 2

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import click
 
 from plansync.commands.common import check_output, limit_options, status
 from plansync.commands.common_instance import instance_option
+from plansync.commands.schedule import conventions_option, with_plan
 from plansync.errors import EXIT_OK, PlansyncError, UsageError
 from plansync.memory import no_gc_pauses
 from plansync.render.safe import escape
@@ -26,18 +29,19 @@ SUFFIXES = {".svg": "svg", ".html": "html", ".htm": "html", ".md": "mermaid", ".
               "Default: from the -o name, else mermaid.")
 @click.option("--project", metavar="CODE", help="Draw only this project's tasks.")
 @click.option("--critical", is_flag=True, help="Draw only the tasks on the critical path.")
+@conventions_option
 @limit_options
 def command(source: str, instance: str | None, output: str | None, fmt: str | None,
-            project: str | None, critical: bool, limits: Limits) -> int:
+            project: str | None, critical: bool, conventions: str | None,
+            limits: Limits) -> int:
     """Draw a program's schedule as a Gantt chart: SVG, HTML or Mermaid.
 
     FILE is a seed file (validated first); PROGRAM is the code (or UUID) of a program on the
     instance. Bars run from early start to early finish; critical tasks are red, summaries
     thin and dark, milestones diamonds. See docs/scheduling.md for the dates.
     """
-    from plansync.commands.schedule import _document
     from plansync.render.gantt import RENDERERS
-    from plansync.schedule.cpm import CycleError, schedule
+    from plansync.schedule.cpm import CycleError, Schedule, schedule
 
     named = _format_of(output) if output else None
     if fmt and named and fmt != named:
@@ -45,18 +49,20 @@ def command(source: str, instance: str | None, output: str | None, fmt: str | No
                          hint=f"name the file {_suffix(fmt)}, or drop --format")
     fmt = fmt or named or "mermaid"
     check_output(output)
-    status(f"loading {source}")
-    doc = _document(source, instance, limits)
-    status("scheduling")
-    try:
-        with no_gc_pauses():
-            result = schedule(doc)
-    except CycleError as exc:
-        raise PlansyncError(str(exc), hint="remove or reverse one of these dependencies") \
-            from exc
-    except ValueError as exc:
-        raise PlansyncError(f"cannot schedule this plan: {exc}",
-                            hint="check the project start dates and durations") from exc
+
+    def scheduled(doc: dict[str, Any]) -> Schedule:
+        status("scheduling")
+        try:
+            with no_gc_pauses():
+                return schedule(doc, conventions)
+        except CycleError as exc:
+            raise PlansyncError(str(exc), hint="remove or reverse one of these dependencies") \
+                from exc
+        except ValueError as exc:
+            raise PlansyncError(f"cannot schedule this plan: {exc}",
+                                hint="check the project start dates and durations") from exc
+
+    result = with_plan(source, instance, limits, scheduled)
     rows = result.tasks
     if project:
         if project not in result.projects:

@@ -159,16 +159,22 @@ def _step(root: Path, target: Any, code: str, path: str | None, seed: Seed | Non
         step.refusal = (f"{step.path} has uncommitted edits; commit or stash them first, or "
                         "pass --force")
         return step
-    if seed.doc.get("version") == 2:
-        step.refusal = (f"{step.path} is a version 2 timeline and the instance's state of "
-                        f"{code!r} differs from its final state; pull writes final states "
-                        "only, which would drop the file's events (to replace the timeline "
-                        f"with the state on purpose: plansync export {code} -o {step.path})")
-        return step
+    written: dict[str, Any] = result
+    if seed.doc.get("version") == 2:  # a timeline stays a timeline: the instance's
+        if step.merge is not None:
+            step.refusal = (f"{step.path} is a version 2 timeline with changes of its own not "
+                            "synced yet, and the instance changed too; sync the file first "
+                            "(its timeline replaces the instance's), or pull with --force to "
+                            "take the instance's timeline")
+            if not force:
+                return step
+            step.refusal, step.merge = "", None
+            result, what = theirs, "took the instance's changes"
+        written = target.export_timeline(code)
     counts = summary(diff_documents(mine, result))
     changed = "; ".join(f"{kind} " + " ".join(f"{op} {n}" for op, n in ops.items() if n)
                         for kind, ops in counts.items())
-    step.data = rewrite_seed(root / step.path, seed, result)
+    step.data = rewrite_seed(root / step.path, seed, written)
     step.line = f"{code}: wrote {step.path} ({what}: {changed})"
     return step
 

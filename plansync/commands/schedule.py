@@ -1,10 +1,11 @@
-"""plansync schedule FILE|PROGRAM [--project CODE] [--critical] [--pert]"""
+"""plansync schedule FILE|PROGRAM [--project CODE] [--critical] [--conventions C] [--pert]"""
 
 from __future__ import annotations
 
 import os
 import re
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import click
 
@@ -14,7 +15,14 @@ from plansync.errors import EXIT_OK, PlansyncError, UsageError
 from plansync.memory import no_gc_pauses
 from plansync.render.safe import escape
 from plansync.seed.load import Limits, is_seed_path
-from plansync.seed.validate import load_valid
+from plansync.seed.validate import valid_then
+
+T = TypeVar("T")
+
+conventions_option = click.option(
+    "--conventions", type=click.Choice(("plansync", "msproject")), default=None,
+    help="Scheduling rules: plansync (the documented CPM rules) or msproject "
+    "(Microsoft Project's answer). Default: the plan's scheduling.conventions, else plansync.")
 
 FORMATS = ("table", "json", "csv")  # plansync.render.schedule.RENDERERS, kept out of start-up
 
@@ -26,6 +34,7 @@ FORMATS = ("table", "json", "csv")  # plansync.render.schedule.RENDERERS, kept o
 @click.option("--critical", is_flag=True, help="Show only the tasks on the critical path.")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table",
               show_default=True, help="Output format.")
+@conventions_option
 @click.option("--pert", is_flag=True, help="Add the PERT view: expected finish, its standard "
               "deviation, and P50/P80/P95 finish dates from a Monte Carlo run.")
 @click.option("--samples", type=click.IntRange(1, 1_000_000), default=1000, show_default=True,
@@ -35,7 +44,8 @@ FORMATS = ("table", "json", "csv")  # plansync.render.schedule.RENDERERS, kept o
 @color_option
 @limit_options
 def command(source: str, instance: str | None, project: str | None, critical: bool, fmt: str,
-            pert: bool, samples: int, seed: int, limits: Limits) -> int:
+            conventions: str | None, pert: bool, samples: int, seed: int,
+            limits: Limits) -> int:
     """Schedule a plan with the critical path method and show the result.
 
     FILE is a seed file (validated first); PROGRAM is the code (or UUID) of a program on the
@@ -46,36 +56,50 @@ def command(source: str, instance: str | None, project: str | None, critical: bo
     from plansync.schedule.cpm import CycleError, schedule
     from plansync.schedule.pert import pert_summary
 
-    status(f"loading {source}")
-    doc = _document(source, instance, limits)
-    status("scheduling")
-    try:
-        with no_gc_pauses():
-            result = schedule(doc)
-            pert_result = pert_summary(doc, samples, seed) if pert else None
-    except CycleError as exc:
-        raise PlansyncError(str(exc), hint="remove or reverse one of these dependencies") \
-            from exc
-    except ValueError as exc:  # dates beyond what a calendar can hold
-        raise PlansyncError(f"cannot schedule this plan: {exc}",
-                            hint="check the project start dates and durations") from exc
-    rows = result.tasks
-    if project:
-        if project not in result.projects:
-            raise PlansyncError(f"no project {project!r} in program {result.program!r}",
-                                hint=f"its projects: {', '.join(result.projects)}")
-        rows = [r for r in rows if r.project == project]
-    if critical:
-        rows = [r for r in rows if r.critical]
-    echo(RENDERERS[fmt](result, rows, pert_result))
+    def output(doc: dict[str, Any]) -> str:
+        status("scheduling")
+        try:
+            with no_gc_pauses():
+                result = schedule(doc, conventions)
+                pert_result = pert_summary(doc, samples, seed, conventions) if pert else None
+        except CycleError as exc:
+            raise PlansyncError(str(exc), hint="remove or reverse one of these dependencies") \
+                from exc
+        except ValueError as exc:  # dates beyond what a calendar can hold
+            raise PlansyncError(f"cannot schedule this plan: {exc}",
+                                hint="check the project start dates and durations") from exc
+        rows = result.tasks
+        if project:
+            if project not in result.projects:
+                raise PlansyncError(f"no project {project!r} in program {result.program!r}",
+                                    hint=f"its projects: {', '.join(result.projects)}")
+            rows = [r for r in rows if r.project == project]
+        if critical:
+            rows = [r for r in rows if r.critical]
+        return RENDERERS[fmt](result, rows, pert_result)
+
+    echo(with_plan(source, instance, limits, output))
     return EXIT_OK
+
+
+def with_plan(source: str, instance: str | None, limits: Limits,
+              work: Callable[[dict[str, Any]], T]) -> T:
+    """`work(the plan's final state)` for FILE|PROGRAM: a file is validated while the work
+    runs (see valid_then), a program is exported from the instance."""
+    status(f"loading {source}")
+    _check_source(source)
+    if os.path.exists(source):
+        from plansync.seed.events import final_state
+
+        return valid_then(source, limits, lambda doc: work(final_state(doc)))
+    return work(_program(source, instance))
 
 
 # What names a program on an instance: its code, or its UUID.
 PROGRAM = re.compile(r"[a-z0-9][a-z0-9_-]{0,62}|[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}")
 
 
-def _document(source: str, instance: str | None, limits: Limits) -> dict[str, Any]:
+def _check_source(source: str) -> None:
     if not os.path.exists(source) and (is_seed_path(source)
                                        or not PROGRAM.fullmatch(source)):
         raise UsageError(f"no such file: {escape(source)}",
@@ -83,11 +107,9 @@ def _document(source: str, instance: str | None, limits: Limits) -> dict[str, An
                          "(`plansync programs` lists them)")
     if os.path.isdir(source):
         raise UsageError(f"{escape(source)} is a folder", hint="name one seed file")
-    if os.path.exists(source):
-        doc: dict[str, Any] = load_valid(source, limits).doc
-        from plansync.seed.events import final_state
 
-        return final_state(doc)
+
+def _program(source: str, instance: str | None) -> dict[str, Any]:
     from plansync.instance.address import opened, resolve_address
 
     with opened(resolve_address(instance)) as target:

@@ -111,7 +111,7 @@ def command(folder: str | None, instance: str | None, dry_run: bool, force: bool
             status("importing the changed programs")
             apply_sync(plan, target, commit=commit, account=account, repository=repository,
                        create_users=create_users)
-            write_merged(root, plan)
+            write_merged(root, plan, target)
     _echo(plan, fmt, dry_run or bool(plan_out))
     return _exit_code(plan, dry_run or bool(plan_out), detailed_exitcode)
 

@@ -158,7 +158,7 @@ def read_plan(path: str, source_format: str, *, program: str | None, project: st
 
         read_bounded(path, limits.max_bytes)  # a FIFO or an oversize file stops here
         doc = mpxj.read(path, program=program, project=project, report=report)
-        return finish_seed(doc, path)
+        return finish_seed(doc, path, report)
     data = read_bounded(path, limits.max_bytes)
     if source_format == "msproject-json":
         from plansync.convert import msproject
@@ -181,7 +181,7 @@ def read_plan(path: str, source_format: str, *, program: str | None, project: st
     else:
         raise UsageError(f"unknown format {source_format}",
                          hint=f"use one of {', '.join(FORMATS)}")
-    return finish_seed(doc, path)
+    return finish_seed(doc, path, report)
 
 
 def convert(source: str, *, source_format: str | None = None, target_format: str,

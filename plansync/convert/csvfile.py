@@ -8,7 +8,7 @@ import io
 from typing import Any
 
 from plansync.convert.report import located
-from plansync.convert.sheet import Cell, Table
+from plansync.convert.sheet import Cell, Table, escape_formula
 from plansync.errors import ConvertError
 
 
@@ -43,8 +43,10 @@ def read(name: str, data: bytes) -> Table:
 
 
 def write(header: list[str], rows: list[list[Cell]]) -> bytes:
+    """RFC 4180 lines (CRLF, so that a field holding a carriage return is quoted too); a
+    text that a spreadsheet would take for a formula is escaped (`'=1+1`)."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(header)
     writer.writerows([[_cell(c) for c in row] for row in rows])
     return out.getvalue().encode("utf-8")
@@ -55,4 +57,6 @@ def _cell(value: Any) -> str:
         return ""
     if isinstance(value, dt.date):
         return value.isoformat()
+    if isinstance(value, str):
+        return escape_formula(value)
     return str(value)

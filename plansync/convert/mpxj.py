@@ -31,6 +31,9 @@ _CONSTRAINTS = {"MUST_START_ON": "must_start_on", "MUST_FINISH_ON": "must_finish
                 "FINISH_NO_LATER_THAN": "finish_no_later_than",
                 "MANDATORY_START": "must_start_on", "MANDATORY_FINISH": "must_finish_on",
                 "START_ON": "must_start_on", "FINISH_ON": "must_finish_on"}
+# Control characters: XML 1.0 cannot hold most of them at all (not even as &#...;), and
+# MPXJ drops the others (DEL and C1) from what it writes.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
 _JAVA_DAYS = ("MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY", "SATURDAY", "SUNDAY")
 
 
@@ -389,8 +392,10 @@ def write_mspdi(doc: dict[str, Any], report: Report) -> bytes:
     """MSPDI XML of the single project of `doc` (a plan Microsoft Project and ProjectLibre
     open); what MSPDI cannot hold is counted in `report`."""
     _jvm()
+    from java.lang import Double as JDouble
     from java.time import DayOfWeek, LocalDate, LocalDateTime, LocalTime
     from org.mpxj import (
+        Availability,
         ConstraintType,
         DayType,
         Duration,
@@ -401,13 +406,29 @@ def write_mspdi(doc: dict[str, Any], report: Report) -> bytes:
         ResourceType,
         TimeUnit,
     )
+    from org.mpxj.common import LocalDateTimeHelper
     from org.mpxj.writer import FileFormat, UniversalProjectWriter
 
     program = doc["program"]
     project = program["projects"][0]
+
+    def xml(value: str, *, name: bool = True) -> str:
+        cleaned = _NOT_XML.sub("", value)
+        if cleaned != value:
+            report.approximate("control characters in names and notes (removed: XML cannot "
+                               "hold them)")
+        if name and re.search(r"[\t\r\n]", cleaned):  # what MPXJ does to names anyway
+            cleaned = re.sub(r"[\t\r\n]", "", cleaned)
+            report.approximate("tabs and line breaks in names (removed: Microsoft Project "
+                               "names are one line)")
+        if name and not cleaned:
+            report.approximate('names left empty (written as "(no name)")')
+            cleaned = "(no name)"
+        return cleaned
+
     pf = ProjectFile()
     props = pf.getProjectProperties()
-    props.setProjectTitle(project["name"])
+    props.setProjectTitle(xml(project["name"]))
     props.setName(project["code"])
     if program["code"] != project["code"] or program["name"] != project["name"]:
         report.drop("program codes and names (MSPDI holds one project)")
@@ -449,10 +470,12 @@ def write_mspdi(doc: dict[str, Any], report: Report) -> bytes:
     resources: dict[str, Any] = {}
     for entry in program.get("resources", []):
         resource = pf.addResource()
-        resource.setName(entry["name"])
-        if any(c in entry["name"] for c in ",[]"):
-            report.approximate("resource names with a comma or brackets (Microsoft Project "
-                               "does not allow them: MPXJ writes ; and ( ) instead)")
+        name = xml(entry["name"])
+        if any(c in name for c in ",[]"):
+            report.approximate("resource names with a comma or square brackets (Microsoft "
+                               "Project does not allow them: written as ; and spaces)")
+            name = name.replace(",", ";").replace("[", " ").replace("]", " ")
+        resource.setName(name)
         resource.setInitials(entry["code"])
         if entry.get("email"):
             resource.setEmailAddress(entry["email"])
@@ -464,8 +487,10 @@ def write_mspdi(doc: dict[str, Any], report: Report) -> bytes:
             resource.setType(ResourceType.WORK)
             if entry["type"] == "generic":
                 resource.setGeneric(True)
-            if "capacity" in entry:
-                resource.setMaxUnits(float(entry["capacity"]) * 100)
+            if "capacity" in entry:  # MaxUnits is the availability of every date
+                resource.getAvailability().add(Availability(
+                    LocalDateTimeHelper.START_DATE_NA, LocalDateTimeHelper.END_DATE_NA,
+                    JDouble(float(entry["capacity"]) * 100)))
         if entry.get("calendar") in calendars:
             resource.setCalendar(calendars[entry["calendar"]])
         resources[entry["code"]] = resource
@@ -482,9 +507,9 @@ def write_mspdi(doc: dict[str, Any], report: Report) -> bytes:
         parent = wbs.rpartition(".")[0]
         task = made[parent].addTask() if parent else pf.addTask()
         made[wbs] = task
-        task.setName(entry["name"])
+        task.setName(xml(entry["name"]))
         if entry.get("notes"):
-            task.setNotes(entry["notes"])
+            task.setNotes(xml(entry["notes"], name=False))
         if entry.get("milestone"):
             task.setMilestone(True)
             task.setDuration(Duration.getInstance(0, TimeUnit.DAYS))
@@ -508,7 +533,10 @@ def write_mspdi(doc: dict[str, Any], report: Report) -> bytes:
         if entry.get("deadline"):
             task.setDeadline(at(entry["deadline"], 17))
         if entry.get("percent_complete"):
-            task.setPercentageComplete(float(entry["percent_complete"]))
+            percent = entry["percent_complete"]
+            if percent != int(percent):
+                report.approximate("percent complete values (MSPDI holds whole numbers)")
+            task.setPercentageComplete(float(percent))
         if entry.get("actual_start"):
             task.setActualStart(at(entry["actual_start"], 8))
         if entry.get("actual_finish"):

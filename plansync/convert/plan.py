@@ -270,10 +270,59 @@ def planned_dates(doc: dict[str, Any], project: dict[str, Any]) -> dict[str, tup
     return out
 
 
+def exported_dates(doc: dict[str, Any], project: dict[str, Any], report: Report
+                   ) -> dict[str, tuple[str, str]]:
+    """`planned_dates` as a sheet or task JSON holds them, where the project start is the
+    earliest planned date: a plan with no dates at all gets the project start as its first
+    task's planned start (so that the file can be read back), and a start that differs from
+    the earliest date is reported."""
+    dates = planned_dates(doc, project)
+    days = [d for pair in dates.values() for d in pair if d]
+    tasks = sorted(project.get("tasks", []), key=lambda t: wbs_key(t["wbs"]))
+    if not days and tasks:
+        first = tasks[0]["wbs"]
+        dates[first] = (project["start"], dates[first][1])
+        report.approximate("the project start (written as the first task's planned start: "
+                           "the plan has no other date)")
+    elif days and min(days) != project["start"]:
+        report.approximate("the project start (read back as the earliest planned date)")
+    renumbered = wbs_renumbered(tasks)
+    report.approximate("task wbs numbers (read back numbered 1, 2, ... in order)", renumbered)
+    return dates
+
+
+def wbs_renumbered(tasks: list[dict[str, Any]]) -> int:
+    """How many tasks (in wbs order) a file without wbs numbers gives back another wbs:
+    it numbers the children of each task 1, 2, ... in order."""
+    counters: dict[str, int] = {}
+    renumber: dict[str, str] = {}
+    changed = 0
+    for task in tasks:
+        parent, _, _ = task["wbs"].rpartition(".")
+        prefix = renumber.get(parent, parent)
+        counters[prefix] = counters.get(prefix, 0) + 1
+        new = f"{prefix}.{counters[prefix]}" if prefix else str(counters[prefix])
+        renumber[task["wbs"]] = new
+        changed += new != task["wbs"]
+    return changed
+
+
 # --- the end of every import
 
 
-def finish_seed(doc: dict[str, Any], source: str) -> dict[str, Any]:
+MAX_MESSAGE = 400  # characters of a problem's message (a cycle of 10,000 tasks is shorter)
+
+
+def _short(message: str) -> str:
+    if len(message) <= MAX_MESSAGE:
+        return message
+    half = MAX_MESSAGE // 2
+    return f"{message[:half]} ... ({len(message) - 2 * half:,} characters) ... " \
+           f"{message[-half:]}"
+
+
+def finish_seed(doc: dict[str, Any], source: str, report: Report | None = None
+                ) -> dict[str, Any]:
     """`doc` validated (schema and rules); a problem is reported against the source file
     with the pointer into the converted plan, and means the source breaks a rule of the
     seed format that the converter could not resolve (a dependency cycle, say)."""
@@ -288,9 +337,35 @@ def finish_seed(doc: dict[str, Any], source: str) -> dict[str, Any]:
         text = orjson.dumps(doc, option=orjson.OPT_INDENT_2).decode("utf-8")
     except TypeError:
         text = json.dumps(doc, indent=2, ensure_ascii=False)
+    from plansync.seed.load import first_surrogate
+
+    found = first_surrogate(doc)  # a NUL no instance can store (the readers refuse most)
+    if found is not None:
+        from plansync.seed import pointer as jp
+
+        raise ConvertError([located(source, "the converted plan holds a NUL character "
+                                    "(\\u0000), which no instance can store",
+                                    "remove it from the source",
+                                    pointer=jp.join(str(p) for p in found[0]))])
     problems = seed_problems(Seed(source, "json", text, doc))
     if problems:
-        raise ConvertError([located(source, f"the converted plan breaks a rule of the seed "
-                                    f"format: {p.message}", p.hint or "fix the source",
-                                    pointer=p.pointer, code=p.code) for p in problems])
+        raise ConvertError([_in_source(source, p, report) for p in problems])
     return doc
+
+
+def _in_source(source: str, problem: Any, report: Report | None) -> Any:
+    """A problem of the converted plan, located in the source where the reader said where
+    that part of the plan comes from (a sheet's row and column, a JSON pointer)."""
+    message = _short(problem.message)
+    sources = report.sources if report else {}
+    pointer = problem.pointer
+    while pointer and pointer not in sources:
+        pointer = pointer.rpartition("/")[0]
+    if pointer:
+        line, column, where, place = sources[pointer]
+        return located(source, f"{place + ': ' if place else ''}the converted plan breaks a "
+                       f"rule of the seed format: {message}", problem.hint or "fix the source",
+                       line=line, column=column, pointer=where, code=problem.code)
+    return located(source, f"the converted plan breaks a rule of the seed format: {message}",
+                   problem.hint or "fix the source", pointer=problem.pointer,
+                   code=problem.code)

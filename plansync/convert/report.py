@@ -18,6 +18,10 @@ class Report:
     dropped: Counter[str] = field(default_factory=Counter)
     recomputed: Counter[str] = field(default_factory=Counter)
     approximated: Counter[str] = field(default_factory=Counter)
+    # Where in the source a part of the converted plan comes from: a pointer into the plan
+    # ("/program/projects/0/dependencies/3") -> (line, column, pointer into the source, what
+    # to say first: "row 5, column 3 (Dependencies)"); problems the plan breaks name it.
+    sources: dict[str, tuple[int, int, str, str]] = field(default_factory=dict)
 
     def drop(self, kind: str, count: int = 1) -> None:
         if count:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -17,8 +18,8 @@ from typing import Any
 from plansync.convert.plan import (
     Codes,
     Workdays,
+    exported_dates,
     parse_day,
-    planned_dates,
     program_doc,
     slug,
 )
@@ -39,6 +40,8 @@ class Table:
     rows: list[tuple[int, list[Cell]]]
     place: Callable[[int, int], str]
     header_row: int = 1
+    epoch: dt.datetime = dt.datetime(1899, 12, 30)  # day 0 of the sheet's serial dates
+    other_sheets: int = 0
 
 
 ALIASES = {"taskname": "task", "predecessors": "dependencies", "start": "plannedstartdate",
@@ -68,6 +71,7 @@ _PHASES = {"initial": "todo", "prepare": "todo", "assign": "todo", "wait": "todo
 _DEPENDENCY = re.compile(r"\s*(\d+)\s*(fs|ss|ff|sf)?\s*", re.IGNORECASE)
 _TASK_LEVEL = re.compile(r"task(\d+)")
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+MAX_DURATION = 100000  # working days, as the seed format allows
 _TRUE = {"true", "yes", "y", "1", "x"}
 _FALSE = {"false", "no", "n", "0", ""}
 
@@ -78,6 +82,7 @@ def normalise(header: str) -> str:
 
 
 def text(cell: Cell) -> str:
+    """The text of a cell, trimmed; a string the exporter escaped (`'=1+1`) unescaped."""
     if cell is None:
         return ""
     if isinstance(cell, bool):
@@ -86,7 +91,27 @@ def text(cell: Cell) -> str:
         return str(int(cell))
     if isinstance(cell, dt.datetime | dt.date):
         return cell.isoformat()
-    return str(cell).strip()
+    return unescape_formula(str(cell).strip())
+
+
+# A cell starting with one of these is a formula in a spreadsheet (OWASP, CSV injection).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def escape_formula(value: str) -> str:
+    """`=1+1` -> `'=1+1` (a spreadsheet shows it as text, as OWASP recommends); a value that
+    already starts with quotes before such a character gets one more, so that
+    `unescape_formula` always gives back the value."""
+    if value[:1] in FORMULA_START or (value[:1] == "'" and
+                                      value.lstrip("'")[:1] in FORMULA_START):
+        return "'" + value
+    return value
+
+
+def unescape_formula(value: str) -> str:
+    if value[:1] == "'" and value.lstrip("'")[:1] in FORMULA_START:
+        return value[1:]
+    return value
 
 
 @dataclass
@@ -169,6 +194,12 @@ def read_table(table: Table, *, program: str | None, project: str | None,
                start: str | None, report: Report) -> dict[str, Any]:
     """A seed document from a task sheet; raises ConvertError with every located problem."""
     reader = _Reader(table, report)
+    for number, cells in [(table.header_row, table.header), *table.rows]:
+        for col, cell in enumerate(cells):
+            if isinstance(cell, str) and "\x00" in cell:
+                reader.fail(number, col, "the cell holds a NUL character (\\u0000), which "
+                            "no instance can store", "remove it")
+    reader.check()
     cols, levels = columns(reader)
     rows = _rows(reader, cols, levels)
     reader.check()
@@ -191,6 +222,7 @@ def read_table(table: Table, *, program: str | None, project: str | None,
         header = text(table.header[col]) or f"column {col + 1}"
         filled = sum(1 for r in rows if text(r.cells.get(key, (0, None))[1]))
         report.drop(f"{header!r} values", filled)
+    report.drop("other worksheets (only the first visible one is read)", table.other_sheets)
     name = _file_stem(table.file)
     project_code = project or slug(name, "project")
     if first is None:
@@ -199,7 +231,15 @@ def read_table(table: Table, *, program: str | None, project: str | None,
                                     line=table.header_row, column=1)])
     seed_project: dict[str, Any] = {
         "code": project_code, "name": name, "start": first.isoformat(),
-        "tasks": [tasks[r.sequence] for r in rows], "dependencies": deps}
+        "tasks": [tasks[r.sequence] for r in rows], "dependencies": [d for d, _ in deps]}
+    at = "/program/projects/0"
+    for i, row in enumerate(rows):
+        col = levels[row.level - 1]
+        report.sources[f"{at}/tasks/{i}"] = (row.number, col + 1, "", table.place(row.number,
+                                                                                  col))
+    for i, (_, (number, col)) in enumerate(deps):
+        report.sources[f"{at}/dependencies/{i}"] = (number, col + 1, "",
+                                                    table.place(number, col))
     return program_doc(program or project_code, name, seed_project, resources)
 
 
@@ -287,7 +327,8 @@ def parse_dependencies(raw: str) -> list[tuple[int, str]] | None:
 
 
 def _dependencies(reader: _Reader, rows: list[_Row], by_seq: dict[int, _Row]
-                  ) -> list[dict[str, Any]]:
+                  ) -> list[tuple[dict[str, Any], tuple[int, int]]]:
+    """The dependencies, each with the (row, column) of the cell it was read from."""
     deps = []
     for row in rows:
         col, cell = row.cells.get("dependencies", (0, None))
@@ -317,7 +358,7 @@ def _dependencies(reader: _Reader, rows: list[_Row], by_seq: dict[int, _Row]
                 dep = {"from": pred.wbs, "to": row.wbs}
                 if kind != "FS":
                     dep["type"] = kind
-                deps.append(dep)
+                deps.append((dep, (row.number, col)))
     return deps
 
 
@@ -327,15 +368,74 @@ def read_date(reader: _Reader, row: _Row, key: str) -> dt.date | None:
         return cell.date()
     if isinstance(cell, dt.date):
         return cell
+    if isinstance(cell, int | float) and not isinstance(cell, bool):
+        day = serial_day(cell, reader.table.epoch)
+        if day is None:
+            reader.fail(row.number, col, f"the number {cell!r} is not a date",
+                        "write the date as YYYY-MM-DD or as a date cell (a number is read "
+                        "as an Excel serial date, 1 to 2958465)")
+        return day
     raw = text(cell)
     if not raw:
         return None
-    day = parse_day(raw)
+    day, why = sheet_day(raw, reader.table.epoch)
     if day is None:
-        reader.fail(row.number, col, f"cannot read the date {raw!r}",
+        reader.fail(row.number, col, f"cannot read the date {raw!r}{why}",
                     "write dates as YYYY-MM-DD (a time after the date is ignored), or as "
                     "date cells in a spreadsheet")
     return day
+
+
+_MONTHS = {m: n for n, names in enumerate(
+    (("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"),
+     ("may",), ("jun", "june"), ("jul", "july"), ("aug", "august"),
+     ("sep", "sept", "september"), ("oct", "october"), ("nov", "november"),
+     ("dec", "december")), 1) for m in names}
+_TEXT_DATES = (  # (pattern, order of the groups: y m d, with "b" a month name)
+    (r"(\d{4})[/.](\d{1,2})[/.](\d{1,2})", "ymd"),
+    (r"(\d{4})(\d{2})(\d{2})", "ymd"),
+    (r"(\d{1,2})\.(\d{1,2})\.(\d{4})", "dmy"),
+    (r"(\d{1,2})[ -]([a-z]+)\.?[ -](\d{4})", "dby"),
+    (r"([a-z]+)\.? (\d{1,2}),? (\d{4})", "bdy"),
+)
+_TIME = r"(?:[T ]+\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?: ?[ap]m)?)?"
+
+
+def sheet_day(raw: str, epoch: dt.datetime = dt.datetime(1899, 12, 30)
+              ) -> tuple[dt.date | None, str]:
+    """A date as people type it in a sheet: YYYY-MM-DD (with a time or not), 2026/03/02,
+    20260302, 02.03.2026 (day first), 2 Mar 2026, 2-Mar-2026, March 2, 2026, or an Excel
+    serial number (46083); (None, why) otherwise. 03/02/2026 is refused: it is the 2nd of
+    March in some countries and the 3rd of February in others."""
+    day = parse_day(raw)
+    if day is not None:
+        return day, ""
+    lower = raw.strip().lower()
+    if re.fullmatch(r"\d{1,2}[/-]\d{1,2}[/-]\d{2,4}" + _TIME, lower):
+        return None, " (day and month could be either way round)"
+    if re.fullmatch(r"\d{5}(\.\d+)?", lower):  # a serial date that lost its date format
+        return serial_day(float(lower), epoch), ""
+    for pattern, order in _TEXT_DATES:
+        match = re.fullmatch(pattern + _TIME, lower)
+        if not match:
+            continue
+        parts = dict(zip(order, match.groups(), strict=True))
+        month = _MONTHS.get(parts["b"]) if "b" in parts else int(parts["m"])
+        if month is None:
+            return None, ""
+        try:
+            return dt.date(int(parts["y"]), month, int(parts["d"])), ""
+        except ValueError:
+            return None, " (no such day)"
+    return None, ""
+
+
+def serial_day(value: float, epoch: dt.datetime = dt.datetime(1899, 12, 30)
+               ) -> dt.date | None:
+    """The day of an Excel serial date (its fraction is the time of day)."""
+    if not 1 <= value <= 2958465:  # 1900-01-01 to 9999-12-31
+        return None
+    return (epoch + dt.timedelta(days=int(value))).date()
 
 
 def _dates(reader: _Reader, rows: list[_Row], tasks: dict[int, dict[str, Any]],
@@ -367,6 +467,11 @@ def _dates(reader: _Reader, rows: list[_Row], tasks: dict[int, dict[str, Any]],
             task["constraint"] = {"type": "start_no_earlier_than", "date": s.isoformat()}
         if s and f and not row.children:
             task["duration"] = workdays.count(s, f)
+            if task["duration"] > MAX_DURATION:
+                reader.fail(row.number, row.cells["plannedfinishdate"][0],
+                            f"from {s} to {f} is {task['duration']:,} working days, more "
+                            f"than a task may last ({MAX_DURATION:,})",
+                            "correct the planned start or finish")
         elif f:
             task["deadline"] = f.isoformat()
     return first
@@ -436,16 +541,23 @@ def parse_people(raw: str) -> list[tuple[str, str]] | None:
     semicolons between; a name with a comma in double quotes); a name alone is a person
     without an email, an address alone a person named by it. None if one is malformed."""
     out = []
-    for part in _PEOPLE_SPLIT.findall(raw + ","):
-        part = part.strip()
+    rest, pos = raw + ",", 0
+    while pos < len(rest):  # part after part, nothing skipped: a stray quote is an error
+        split = _PEOPLE_SPLIT.match(rest, pos)
+        if split is None:
+            return None
+        pos = split.end()
+        part = split[1].strip()
         if not part:
             continue
         match = _PERSON.fullmatch(part)
         if not match:
             return None
-        name = (match["name"] or match["alone"] or "").strip().strip('"').strip()
+        raw_name = (match["name"] or match["alone"] or "").strip()
+        quoted = raw_name.startswith('"')
+        name = _unquote(raw_name) if quoted else raw_name
         email = (match["email"] or "").strip()
-        if not email and "@" in name:
+        if not email and not quoted and "@" in name:
             name, email = "", name
         if email and not _EMAIL.fullmatch(email):
             return None
@@ -453,20 +565,45 @@ def parse_people(raw: str) -> list[tuple[str, str]] | None:
     return out or None
 
 
-_PEOPLE_SPLIT = re.compile(r'((?:"[^"]*"|<[^<>]*>|[^,;"<>])*)[,;]')
-_PERSON = re.compile(r'(?:(?P<name>"[^"]*"|[^<>"]*?)\s*<(?P<email>[^<>]*)>|(?P<alone>[^<>"]+))')
+_QUOTED = r'"(?:[^"\\]|\\[\s\S])*"'
+_PEOPLE_SPLIT = re.compile(rf'((?:{_QUOTED}|<[^<>]*>|[^,;"<>])*)[,;]')
+_PERSON = re.compile(rf'(?:(?P<name>{_QUOTED}|[^<>"]*?)\s*<(?P<email>[^<>]*)>|'
+                     rf'(?P<alone>{_QUOTED}|[^<>"]+))')
+_NEEDS_QUOTES = re.compile(r'[,;<>"\\@]')
+
+
+def _unquote(quoted: str) -> str:
+    """`"Device lab (40 phones, 12 tablets)"` -> the name; `\\"` and `\\\\` are `"` and `\\`."""
+    return re.sub(r"\\([\s\S])", r"\1", quoted[1:-1]).strip()
+
+
+def quote_name(name: str) -> str:
+    """A name as `parse_people` reads it back: in double quotes when it holds a separator,
+    a bracket, a quote, a backslash or an @."""
+    if _NEEDS_QUOTES.search(name):
+        return '"' + name.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return name
 
 
 # --- seed -> sheet
 
 
 def person(resource: dict[str, Any] | None, code: str) -> str:
+    """`Name <email>` (or the name alone) as `parse_people` reads it back."""
     if resource is None:
         return code
-    name = resource.get("name", code)
-    if any(c in name for c in ",;<>"):
-        name = '"' + name.replace('"', "'") + '"'
+    name = quote_name(written_name(resource))
     return f"{name} <{resource['email']}>" if resource.get("email") else name
+
+
+def written_name(resource: dict[str, Any]) -> str:
+    """A resource's name as a sheet holds it: trimmed, its code when that leaves nothing."""
+    return sheet_text(resource.get("name", "")) or resource["code"]
+
+
+def sheet_text(value: str) -> str:
+    """A text as a sheet gives it back: cells are read trimmed."""
+    return value.strip()
 
 
 def export_rows(doc: dict[str, Any], report: Report, *, initial: bool
@@ -487,7 +624,7 @@ def export_rows(doc: dict[str, Any], report: Report, *, initial: bool
         preds.setdefault(dep["to"], []).append((seq[dep["from"]], dep.get("type", "FS")))
         if dep.get("lag", 0):
             report.drop("dependency lags")
-    dates = planned_dates(doc, project)
+    dates = exported_dates(doc, project, report)
     keys = ["sequence", "task"] + [f"task{n}" for n in range(2, depth + 1)] + [
         "description", "status", "dependencies", "plannedstartdate", "plannedfinishdate",
         "actualstartdate", "actualfinishdate", "assignedto"]
@@ -500,8 +637,9 @@ def export_rows(doc: dict[str, Any], report: Report, *, initial: bool
         level = wbs.count(".") + 1
         start, finish = dates[wbs]
         values: dict[str, Cell] = {
-            "sequence": seq[wbs], "task" if level == 1 else f"task{level}": task["name"],
-            "description": task.get("notes", ""),
+            "sequence": seq[wbs],
+            "task" if level == 1 else f"task{level}": _name(task["name"], report),
+            "description": _notes(task.get("notes", ""), report),
             "status": STATUS_LABELS[task.get("status", "todo")],
             "dependencies": ", ".join(f"{n}{kind.lower()}" for n, kind in
                                       sorted(preds.get(wbs, []))),
@@ -515,6 +653,24 @@ def export_rows(doc: dict[str, Any], report: Report, *, initial: bool
         _task_losses(task, report, timed=bool(start and finish), finish=finish)
     _project_losses(doc, report)
     return header, out
+
+
+def _name(name: str, report: Report) -> str:
+    """A task name as a sheet reads it back (cells are trimmed; an empty one is no name)."""
+    trimmed = sheet_text(name)
+    if not trimmed:
+        report.approximate('blank task names (written as "(no name)")')
+        return "(no name)"
+    if trimmed != name:
+        report.approximate("task names with spaces at either end (trimmed)")
+    return trimmed
+
+
+def _notes(notes: str, report: Report) -> str:
+    trimmed = sheet_text(notes)
+    if trimmed != notes:
+        report.approximate("task notes with spaces at either end (trimmed)")
+    return trimmed
 
 
 def _day(value: str) -> dt.date | None:
@@ -550,6 +706,17 @@ def _project_losses(doc: dict[str, Any], report: Report) -> None:
     used = {c for t in project.get("tasks", []) for c in t.get("assignees", [])}
     report.drop("resources no task is assigned to",
                 sum(1 for r in program.get("resources", []) if r["code"] not in used))
+    # An assignee is read back by its email, else by its name: these become one resource.
+    keys = Counter(r["email"].lower() if r.get("email") else "name:" + written_name(r)
+                   for r in program.get("resources", []) if r["code"] in used)
+    report.approximate("blank resource names (written as the resource's code)", sum(
+        1 for r in program.get("resources", [])
+        if r["code"] in used and not sheet_text(r["name"])))
+    report.approximate("resources that share an email (or, without one, a name) with "
+                       "another (read back as one)", sum(n - 1 for n in keys.values()))
+    report.drop("resource codes (read back made from the names)", sum(
+        1 for r in program.get("resources", []) if r["code"] in used and r["code"] != slug(
+            written_name(r), "resource")))
     report.drop("resource types, capacities and calendars (as plain names)", sum(
         1 for r in program.get("resources", []) if r["code"] in used and (
             r["type"] != "person" or "capacity" in r or "calendar" in r)))

@@ -16,14 +16,14 @@ from typing import Any
 from plansync.convert.plan import (
     Codes,
     Workdays,
+    exported_dates,
     parse_day,
-    planned_dates,
     program_doc,
     slug,
     wbs_of_tree,
 )
 from plansync.convert.report import Report, located
-from plansync.convert.sheet import _EMAIL
+from plansync.convert.sheet import _EMAIL, MAX_DURATION
 from plansync.errors import ConvertError, Problem
 from plansync.seed import locate
 from plansync.seed.model import split_ref, wbs_key
@@ -148,6 +148,11 @@ def read(name: str, text: str, doc: Any, *, program: str | None, project: str | 
                 task["constraint"] = {"type": "start_no_earlier_than", "date": s.isoformat()}
             if s and f and number not in parents:
                 task["duration"] = workdays.count(s, f)
+                if task["duration"] > MAX_DURATION:
+                    reader.fail(f"{here}/plannedFinishDate", f"from {s} to {f} is "
+                                f"{task['duration']:,} working days, more than a task may "
+                                f"last ({MAX_DURATION:,})", "correct the planned start or "
+                                "finish")
             elif f:
                 task["deadline"] = f.isoformat()
         assignee = data.get("assignee")
@@ -195,6 +200,9 @@ def read(name: str, text: str, doc: Any, *, program: str | None, project: str | 
                 dep = {"from": wbs[pred], "to": wbs[number]}
                 if kind != "FS":
                     dep["type"] = kind
+                line, col = locate.line_col(text, locate.offset_of(text, at))
+                report.sources[f"/program/projects/0/dependencies/{len(deps)}"] = (
+                    line, col, at, "")
                 deps.append(dep)
     reader.check()
     stem = _stem(name)
@@ -279,7 +287,7 @@ def export(doc: dict[str, Any], report: Report, *, initial: bool) -> bytes:
             {"type": dep.get("type", "FS"), "link": numbers[dep["from"]]})
         if dep.get("lag", 0):
             report.drop("dependency lags")
-    dates = planned_dates(doc, project)
+    dates = exported_dates(doc, project, report)
     out = []
     for task in tasks:
         wbs = task["wbs"]

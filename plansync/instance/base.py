@@ -6,7 +6,7 @@ chosen by address through `plansync.instance.address.open_instance`.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -53,6 +53,11 @@ class ImportReport:
 
 class NotFound(InstanceError):
     """No such program (or project) on the instance."""
+
+
+class StateMoved(InstanceError):
+    """A program known to be unchanged (its state's hash) changed on the instance before the
+    import's transaction began: nothing was written; import the document in full instead."""
 
 
 class VersionConflict(InstanceError):
@@ -142,16 +147,30 @@ class Instance(Protocol):
 
     def import_document(self, doc: dict[str, Any], *, create_users: bool = False,
                         dry_run: bool = False, expected_version: int | None = None,
-                        record: SyncStamp | None = None) -> ImportReport:
-        """Apply one document as one transaction. expected_version (compare-and-swap): the
-        server_version the program must have (0: it must not exist), checked in the same
-        transaction; a mismatch raises VersionConflict and writes nothing. With `record`,
-        the same transaction records the document as the program's last sync."""
+                        record: SyncStamp | None = None, actor: str = "") -> ImportReport:
+        """Apply one document as one transaction (`actor`: who, for the history's events).
+        expected_version (compare-and-swap): the server_version the program must have (0: it
+        must not exist), checked in the same transaction; a mismatch raises VersionConflict
+        and writes nothing. With `record`, the same transaction records the document as the
+        program's last sync."""
         ...
 
     def import_documents(self, docs: Sequence[dict[str, Any]], *, create_users: bool = False,
-                         dry_run: bool = False) -> list[ImportReport]:
+                         dry_run: bool = False, actor: str = "") -> list[ImportReport]:
         """Apply several documents (distinct programs) as ONE transaction: all or nothing."""
+        ...
+
+    def programs_by_digest(self, digests: Collection[str]) -> dict[str, str]:
+        """Hash -> program code, for each of `digests` that is the SHA-256 of a program's
+        current state as canonical bytes (those files need no import: they changed nothing).
+        An instance that cannot tell answers {}."""
+        ...
+
+    def confirm_unchanged(self, programs: Sequence[tuple[str, str]], *,
+                          dry_run: bool = False) -> list[ImportReport]:
+        """The reports of importing documents known to equal programs' states, given as
+        (code, hash), in one transaction: nothing but account links changes. StateMoved
+        when a program's state no longer has that hash."""
         ...
 
     def account_gaps(self, program: str) -> AccountGaps: ...
@@ -178,6 +197,11 @@ class Instance(Protocol):
         ...
 
     def export_program(self, program: str) -> dict[str, Any]: ...
+
+    def export_timeline(self, program: str, since: str | None = None) -> dict[str, Any]:
+        """The program as a version 2 document: the state before its first kept event (at or
+        after `since`) and the events that rebuild the current state."""
+        ...
 
     def export_project(self, program: str, project: str) -> dict[str, Any]: ...
 

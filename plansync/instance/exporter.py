@@ -24,14 +24,16 @@ class Exporter:
         return self.conn.execute(sql, (self.program_id,)).fetchall()
 
     def program(self) -> dict[str, Any]:
-        code, name, description, origin = self.conn.execute(
-            "SELECT code, name, description, origin FROM programs WHERE id = ?",
+        code, name, description, origin, scheduling = self.conn.execute(
+            "SELECT code, name, description, origin, scheduling FROM programs WHERE id = ?",
             (self.program_id,)).fetchone()
         projects, members = self._projects(), self._members()
         program = _present(code=code, name=name, description=description)
         if origin is not None:
             parent, _, project = origin.partition("/")
             program["origin"] = {"program": parent, "project": project}
+        if scheduling is not None:
+            program["scheduling"] = json.loads(scheduling)
         program["calendars"] = [
             _present(code=c, workdays=_load(w), holidays=_load(h))
             for c, w, h in self._rows("SELECT code, workdays, holidays FROM calendars "
@@ -82,14 +84,16 @@ class Exporter:
                 "SELECT t.id, t.project_id, t.wbs, t.name, t.notes, t.duration, t.optimistic, "
                 "t.likely, t.pessimistic, t.status, t.percent_complete, t.milestone, t.sprint, "
                 "t.constraint_type, t.constraint_date, t.deadline, t.actual_start, "
-                "t.actual_finish FROM tasks t JOIN projects p ON t.project_id = p.id "
-                "WHERE p.program_id = ?"):
+                "t.actual_finish, t.manual, t.start, t.calendar, t.elapsed FROM tasks t "
+                "JOIN projects p ON t.project_id = p.id WHERE p.program_id = ?"):
             (tid, pid, wbs, name, notes, duration, o, likely, p, status, pc, milestone, sprint,
-             ctype, cdate, deadline, astart, afinish) = row
+             ctype, cdate, deadline, astart, afinish, manual, start, calendar, elapsed) = row
             task = _present(wbs=wbs, name=name, notes=notes, duration=duration, status=status,
                             percent_complete=pc, milestone=True if milestone else None,
                             sprint=sprint, deadline=deadline, actual_start=astart,
-                            actual_finish=afinish)
+                            actual_finish=afinish, manual=True if manual else None,
+                            start=start, calendar=calendar,
+                            elapsed=True if elapsed else None)
             if o is not None:
                 task["estimate"] = {"optimistic": o, "likely": likely, "pessimistic": p}
             if ctype is not None:
@@ -189,7 +193,8 @@ def project_document(program_doc: dict[str, Any], project_code: str,
     calendars = sorted(program.get("calendars", []), key=lambda c: c["code"])
     # A project without a calendar is scheduled on its program's first calendar: keep that.
     implicit = None if project.get("calendar") or not calendars else calendars[0]["code"]
-    used_calendars = {project.get("calendar"), implicit} | {r.get("calendar") for r in resources}
+    used_calendars = ({project.get("calendar"), implicit} | {r.get("calendar") for r in resources}
+                      | {t.get("calendar") for t in project.get("tasks", [])})
     kept = [c for c in calendars if c["code"] in used_calendars]
     if implicit and kept[0]["code"] != implicit:
         project["calendar"] = implicit
@@ -203,4 +208,6 @@ def project_document(program_doc: dict[str, Any], project_code: str,
     }
     if project.get("description"):
         synthesized["description"] = project["description"]
+    if "scheduling" in program:  # the copy is scheduled as its program is
+        synthesized["scheduling"] = program["scheduling"]
     return normalise({"version": 1, "program": synthesized})

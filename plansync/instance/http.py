@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import os
 import time
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import Any
 
 from plansync.errors import InstanceError, UsageError
@@ -20,6 +20,7 @@ from plansync.instance.base import (
     ImportReport,
     NotFound,
     ProgramSummary,
+    StateMoved,
     SyncRecord,
     SyncStamp,
     VersionConflict,
@@ -160,7 +161,8 @@ class HttpInstance:
 
     def import_document(self, doc: dict[str, Any], *, create_users: bool = False,
                         dry_run: bool = False, expected_version: int | None = None,
-                        record: SyncStamp | None = None) -> ImportReport:
+                        record: SyncStamp | None = None, actor: str = "") -> ImportReport:
+        """(`actor` is not sent: the server names its own account as the history's actor.)"""
         from plansync.seed.canonical import canonical_bytes
 
         if create_users:
@@ -189,7 +191,7 @@ class HttpInstance:
         return _report(response.json())
 
     def import_documents(self, docs: Sequence[dict[str, Any]], *, create_users: bool = False,
-                         dry_run: bool = False) -> list[ImportReport]:
+                         dry_run: bool = False, actor: str = "") -> list[ImportReport]:
         """Over HTTP each program is its own transaction: every document is first tried as a
         dry run (so a refusal of any stops them all before a write), then imported."""
         checked = [self.import_document(doc, create_users=create_users, dry_run=True)
@@ -198,9 +200,22 @@ class HttpInstance:
             return checked
         return [self.import_document(doc, create_users=create_users) for doc in docs]
 
+    def programs_by_digest(self, digests: Collection[str]) -> dict[str, str]:
+        return {}  # the server checks and imports every document it is sent
+
+    def confirm_unchanged(self, programs: Sequence[tuple[str, str]], *,
+                          dry_run: bool = False) -> list[ImportReport]:
+        raise StateMoved("the server confirms nothing unseen", hint="import the documents")
+
     def export_program(self, program: str) -> dict[str, Any]:
         doc: dict[str, Any] = json.loads(
             self._request("GET", f"/api/v1/programs/{_q(program)}/export/").content)
+        return doc
+
+    def export_timeline(self, program: str, since: str | None = None) -> dict[str, Any]:
+        params = {"timeline": "1", **({"since": since} if since else {})}
+        doc: dict[str, Any] = json.loads(self._request(
+            "GET", f"/api/v1/programs/{_q(program)}/export/", params=params).content)
         return doc
 
     def export_project(self, program: str, project: str) -> dict[str, Any]:

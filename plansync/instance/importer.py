@@ -13,6 +13,7 @@ import json
 import os
 import sqlite3
 import time
+import zlib
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -21,6 +22,7 @@ import orjson
 
 from plansync.errors import InstanceError
 from plansync.instance.base import Counts, ImportReport, VersionConflict
+from plansync.seed.canonical import canonical_bytes
 
 Key = tuple[Hashable, ...]
 
@@ -101,7 +103,7 @@ TABLES = {
     "tasks": _Table("tasks", ("project_id", "wbs"), (
         "name", "notes", "duration", "optimistic", "likely", "pessimistic", "status",
         "percent_complete", "milestone", "sprint", "constraint_type", "constraint_date",
-        "deadline", "actual_start", "actual_finish"),
+        "deadline", "actual_start", "actual_finish", "manual", "start", "calendar", "elapsed"),
         "project_id IN (SELECT id FROM projects WHERE program_id = ?)"),
     "assignments": _Table("assignments", ("task_id", "resource_id"), (),
                           "resource_id IN (SELECT id FROM resources WHERE program_id = ?)",
@@ -134,13 +136,20 @@ class _Pending:
 
 class Importer:
     def __init__(self, conn: sqlite3.Connection, doc: dict[str, Any], *,
-                 create_users: bool, events: list[dict[str, Any]] | None = None,
+                 create_users: bool,
+                 timeline: tuple[dict[str, Any], list[dict[str, Any]]] | None = None,
                  expected_version: int | None = None,
-                 authorize: Callable[[str | None], None] | None = None) -> None:
+                 authorize: Callable[[str | None], None] | None = None,
+                 unchanged: bool = False) -> None:
+        """`doc`: the normalised final state. `timeline`: for a version 2 document, its
+        history (the state before its first event, and the events), kept as the program's
+        history. `unchanged`: the caller knows the state equals the stored one (its hash):
+        the rows are not looked at, only the program's row (its checks) and accounts."""
         self.conn = conn
         self.expected_version = expected_version
         self.authorize = authorize
-        self.events = events or []
+        self.timeline = timeline
+        self.unchanged = unchanged
         self.doc = doc
         self.program = doc["program"]
         self.create_users = create_users
@@ -150,6 +159,10 @@ class Importer:
 
     def run(self) -> ImportReport:
         self._program_row()
+        if self.unchanged and self.report.status != "created":
+            self._link_accounts()
+            self.report.pending = self._pending_members()
+            return self.report
         projects = self.program.get("projects", [])
         self._sync("calendars", {(c["code"],): (_json(c.get("workdays")),
                                                 _json(c.get("holidays")))
@@ -221,10 +234,21 @@ class Importer:
 
     # -- the program row and memberships -------------------------------------------------
 
+    def confirm(self) -> ImportReport:
+        """The report of importing a document the caller knows equals the program's stored
+        state (its hash): only the accounts that appeared since are linked."""
+        row = self.conn.execute("SELECT id, server_version FROM programs WHERE code = ?",
+                                (self.program["code"],)).fetchone()
+        self.program_id, self.report.server_version = str(row[0]), int(row[1])
+        self.report.counts["program"] = Counts(unchanged=1)
+        self._link_accounts()
+        self.report.pending = self._pending_members()
+        return self.report
+
     def _program_row(self) -> None:
         code = self.program["code"]
-        row = self.conn.execute("SELECT id, name, description, origin, server_version "
-                                "FROM programs WHERE code = ?", (code,)).fetchone()
+        row = self.conn.execute("SELECT id, name, description, origin, server_version, "
+                                "scheduling FROM programs WHERE code = ?", (code,)).fetchone()
         actual = None if row is None else int(row[4])
         if self.authorize is not None:  # in the transaction: no one slips in between
             self.authorize(None if row is None else row[0])
@@ -232,12 +256,15 @@ class Importer:
             raise VersionConflict(code, self.expected_version, actual)
         values = (self.program["name"], self.program.get("description"),
                   origin_text(self.program.get("origin")))
+        scheduling = self.program.get("scheduling")  # kept as written, as JSON
+        settings = None if scheduling is None else json.dumps(scheduling, sort_keys=True)
         counts = self.report.counts.setdefault("program", Counts())
         if row is None:
             self.program_id = new_id()
             self.conn.execute("INSERT INTO programs (id, code, name, description, origin, "
-                              "server_version, updated_at) VALUES (?, ?, ?, ?, ?, 1, ?)",
-                              (self.program_id, code, *values, now()))
+                              "scheduling, server_version, updated_at) "
+                              "VALUES (?, ?, ?, ?, ?, ?, 1, ?)",
+                              (self.program_id, code, *values, settings, now()))
             counts.created += 1
             self.report.status = "created"
             self.report.server_version = 1
@@ -245,9 +272,9 @@ class Importer:
         if row[3] != values[2]:
             raise ProgramClash(code, row[3], values[2])
         self.program_id, self.report.server_version = row[0], row[4]
-        if tuple(row[1:3]) != values[:2]:
-            self.conn.execute("UPDATE programs SET name = ?, description = ? WHERE id = ?",
-                              (*values[:2], self.program_id))
+        if tuple(row[1:3]) != values[:2] or row[5] != settings:
+            self.conn.execute("UPDATE programs SET name = ?, description = ?, scheduling = ? "
+                              "WHERE id = ?", (*values[:2], settings, self.program_id))
             counts.updated += 1
         else:
             counts.unchanged += 1
@@ -261,8 +288,11 @@ class Importer:
         self.report.pending = sorted({m["email"] for _, m in listed
                                       if m["email"].lower() not in known})
         self._sync("members", {(project, m["email"]): (m["role"],) for project, m in listed})
-        # Which account a membership belongs to is bookkeeping, not content: linking a
-        # membership to an account that appeared since is no change of the program.
+        self._link_accounts()
+
+    def _link_accounts(self) -> None:
+        """Which account a membership belongs to is bookkeeping, not content: linking a
+        membership to an account that appeared since is no change of the program."""
         self.conn.execute(
             "UPDATE memberships SET user_id = (SELECT u.id FROM users u WHERE lower(u.email) "
             "= lower(memberships.email) ORDER BY u.created_at, u.id LIMIT 1) "
@@ -302,16 +332,33 @@ class Importer:
                                   () for p in projects for r in p.get("risks", [])
                                   for w in r.get("tasks", [])})
 
+    def _pending_members(self) -> list[str]:
+        return sorted({row[0] for row in self.conn.execute(
+            "SELECT email FROM memberships WHERE program_id = ? AND lower(email) NOT IN "
+            "(SELECT lower(email) FROM users)", (self.program_id,))})
+
     def _timeline(self) -> None:
-        """Keep the v2 events the document carried (replaced whole when they differ)."""
+        """A version 2 document's history (its base and events) becomes the program's
+        history, replaced whole when it differs; a version 1 import leaves it alone (the
+        store appends the changes the import made)."""
+        if self.timeline is None:
+            return
+        base, events = self.timeline
         counts = self.report.counts.setdefault("events", Counts())
-        stored = [row[0] for row in self.conn.execute(
+        row = self.conn.execute("SELECT document FROM history_base WHERE program_id = ?",
+                                (self.program_id,)).fetchone()
+        stored = [text for (text,) in self.conn.execute(
             "SELECT event FROM timeline_events WHERE program_id = ? ORDER BY position",
             (self.program_id,))]
-        wanted = [json.dumps(e, ensure_ascii=False, sort_keys=True) for e in self.events]
-        if stored == wanted:
+        wanted = [json.dumps(e, ensure_ascii=False, sort_keys=True) for e in events]
+        packed = zlib.compress(canonical_bytes(base), 6)
+        same_base = row is not None and zlib.decompress(bytes(row[0])) == canonical_bytes(base)
+        if same_base and stored == wanted:
             counts.unchanged += len(wanted)
             return
+        self.conn.execute("DELETE FROM history_base WHERE program_id = ?", (self.program_id,))
+        self.conn.execute("INSERT INTO history_base (program_id, document) VALUES (?, ?)",
+                          (self.program_id, packed))
         self.conn.execute("DELETE FROM timeline_events WHERE program_id = ?", (self.program_id,))
         self.conn.executemany("INSERT INTO timeline_events (id, program_id, position, event) "
                               "VALUES (?, ?, ?, ?)", [(new_id(), self.program_id, i, e)
@@ -426,18 +473,28 @@ class Importer:
 
 _SCHEDULE_TASK_FIELDS = ("wbs", "duration", "estimate", "milestone", "constraint", "deadline",
                          "status", "actual_start", "actual_finish")
+_SCHEDULE_TASK_ADDED = ("manual", "start", "calendar", "elapsed")  # issue 16: hashed if set
 
 
 def schedule_input(doc: dict[str, Any]) -> str:
-    """A hash of everything the schedule depends on (not names, notes, people or risks)."""
+    """A hash of everything the schedule depends on (not names, notes, people or risks).
+    (Fields added later count only where they are set, so plans without them keep the hash
+    they had.)"""
     program = doc["program"]
-    projection = {
+    projection: dict[str, Any] = {
         "calendars": program.get("calendars", []),
         "projects": [[p["code"], p["start"], p.get("calendar"),
-                      [[t.get(f) for f in _SCHEDULE_TASK_FIELDS] for t in p.get("tasks", [])],
+                      [[t.get(f) for f in _SCHEDULE_TASK_FIELDS] + _added(t)
+                       for t in p.get("tasks", [])],
                       p.get("dependencies", [])] for p in program.get("projects", [])],
     }
+    if "scheduling" in program:
+        projection["scheduling"] = program["scheduling"]
     return hashlib.sha256(orjson.dumps(projection, option=orjson.OPT_SORT_KEYS)).hexdigest()
+
+
+def _added(task: dict[str, Any]) -> list[Any]:
+    return [[f, task[f]] for f in _SCHEDULE_TASK_ADDED if f in task]
 
 
 def _json(value: Any) -> str | None:
@@ -456,4 +513,6 @@ def _task_values(task: dict[str, Any]) -> tuple[Any, ...]:
             estimate.get("likely"), estimate.get("pessimistic"), task.get("status"),
             task.get("percent_complete"), 1 if task.get("milestone") else None,
             task.get("sprint"), constraint.get("type"), constraint.get("date"),
-            task.get("deadline"), task.get("actual_start"), task.get("actual_finish"))
+            task.get("deadline"), task.get("actual_start"), task.get("actual_finish"),
+            1 if task.get("manual") else None, task.get("start"), task.get("calendar"),
+            1 if task.get("elapsed") else None)

@@ -10,17 +10,19 @@ are.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator, Sequence
+import re
+from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import AbstractContextManager
 from typing import Any
 
 from plansync.errors import InstanceError, UsageError
-from plansync.instance import records
+from plansync.instance import records, timeline
 from plansync.instance.base import (
     AccountGaps,
     ImportReport,
     NotFound,
     ProgramSummary,
+    StateMoved,
     SyncRecord,
     SyncStamp,
     VersionConflict,
@@ -42,6 +44,15 @@ def lock_timeout() -> float:
         raise UsageError(f"PLANSYNC_LOCK_TIMEOUT={raw!r} is not a number of seconds",
                          hint="use a number from 0 to 86400, e.g. PLANSYNC_LOCK_TIMEOUT=60")
     return value
+
+
+DEFAULT_ACTOR = "unknown@plansync.invalid"  # who changed a program when nobody says
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+
+
+def actor_of(who: str | None) -> str:
+    """An email for the history's events: `who` if it is one, else the unknown actor."""
+    return who if who and _EMAIL.fullmatch(who) else DEFAULT_ACTOR
 
 
 class _DryRun(Exception):
@@ -108,43 +119,39 @@ class SqlStore:
     def import_document(self, doc: dict[str, Any], *, create_users: bool = False,
                         dry_run: bool = False, expected_version: int | None = None,
                         record: SyncStamp | None = None,
-                        authorize: Callable[[str | None], None] | None = None
-                        ) -> ImportReport:
+                        authorize: Callable[[str | None], None] | None = None,
+                        actor: str = "") -> ImportReport:
         """Apply a valid document as one transaction (rolled back when dry_run); with
         `record`, record it as the program's last sync in that transaction.
 
         `authorize(program id or None when new)` runs inside the transaction, before any
         write: it raises to refuse (the server's permission check)."""
         return self._import([doc], create_users, dry_run, [expected_version], authorize,
-                            record)[0]
+                            record, actor)[0]
 
     def import_documents(self, docs: Sequence[dict[str, Any]], *, create_users: bool = False,
-                         dry_run: bool = False) -> list[ImportReport]:
+                         dry_run: bool = False, actor: str = "") -> list[ImportReport]:
         """Apply valid documents of distinct programs as one transaction: all or nothing."""
-        return self._import(docs, create_users, dry_run, [None] * len(docs))
+        return self._import(docs, create_users, dry_run, [None] * len(docs), None, None,
+                            actor)
 
     def _import(self, docs: Sequence[dict[str, Any]], create_users: bool, dry_run: bool,
                 expected: Sequence[int | None],
                 authorize: Callable[[str | None], None] | None = None,
-                record: SyncStamp | None = None) -> list[ImportReport]:
+                record: SyncStamp | None = None, actor: str = "") -> list[ImportReport]:
         from plansync.seed.events import final_state
 
+        actor = actor_of(actor or (record.account if record is not None else None))
         reports: list[ImportReport] = []
         with no_gc_pauses():
-            states = [normalise(final_state(doc), sort=False) for doc in docs]
+            finals = [final_state(doc) for doc in docs]
             try:
                 with self.transaction() as conn:
-                    for doc, state, version in zip(docs, states, expected, strict=True):
-                        self.lock_program(conn, state["program"]["code"])
-                        importer = Importer(conn, state, create_users=create_users,
-                                            events=doc.get("events"), expected_version=version,
-                                            authorize=authorize)
-                        report = importer.run()
+                    for doc, final, version in zip(docs, finals, expected, strict=True):
+                        report = self._import_one(conn, doc, final, version, create_users,
+                                                  authorize, record, actor)
                         report.dry_run = dry_run
                         reports.append(report)
-                        if record is not None:
-                            records.write(conn, importer.program_id, report.server_version,
-                                          final_state(doc), record)
                     if dry_run:
                         raise _DryRun
             except _DryRun:
@@ -153,6 +160,95 @@ class SqlStore:
                 raise self.describe(exc, "import failed and was rolled back",
                                   "nothing was changed; fix the cause and retry") from exc
         return reports
+
+    def programs_by_digest(self, digests: Collection[str]) -> dict[str, str]:
+        wanted = sorted(set(digests))
+        found: dict[str, str] = {}
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start:start + 500]
+            found.update(self.conn.execute(
+                "SELECT state_digest, code FROM programs WHERE state_digest IN ("
+                + ", ".join("?" * len(chunk)) + ")", chunk).fetchall())
+        return found
+
+    def confirm_unchanged(self, programs: Sequence[tuple[str, str]], *,
+                          dry_run: bool = False) -> list[ImportReport]:
+        reports: list[ImportReport] = []
+        try:
+            with self.transaction() as conn:
+                for code, digest in programs:
+                    self.lock_program(conn, code)
+                    if timeline.state_digest(conn, code) != digest:
+                        raise StateMoved(f"program {code!r} changed on the instance meanwhile",
+                                         hint="import the file again")
+                    report = Importer(conn, {"program": {"code": code}},
+                                      create_users=False).confirm()
+                    report.dry_run = dry_run
+                    reports.append(report)
+                if dry_run:
+                    raise _DryRun
+        except _DryRun:
+            pass
+        except self.database_errors as exc:
+            raise self.describe(exc, "import failed and was rolled back",
+                                "nothing was changed; fix the cause and retry") from exc
+        return reports
+
+    def _import_one(self, conn: Any, doc: dict[str, Any], final: dict[str, Any],
+                    version: int | None, create_users: bool,
+                    authorize: Callable[[str | None], None] | None,
+                    record: SyncStamp | None, actor: str) -> ImportReport:
+        """One document, inside the transaction: the rows, then the program's state and
+        history (a version 1 import that changed something appends its changes as events,
+        dated now, by `actor`), then the sync record."""
+        from plansync.history import events_between
+        from plansync.instance.importer import now
+
+        code = final["program"]["code"]
+        self.lock_program(conn, code)
+        new_digest = timeline.digest(final)
+        old_digest, old_state = timeline.state(conn, code)
+        program_id = self._maybe_id(code)
+        if program_id is not None and old_state is None:  # kept since before its history
+            old_state = Exporter(conn, program_id).program()
+        v2 = doc.get("version") == 2
+        history = (normalise({"version": 1, "program": doc["program"]}),
+                   doc.get("events", [])) if v2 else None
+        importer = Importer(conn, normalise(final, sort=False), create_users=create_users,
+                            timeline=history, expected_version=version, authorize=authorize,
+                            unchanged=not v2 and not create_users and old_digest == new_digest)
+        report = importer.run()
+        program_id = importer.program_id
+        if report.status == "created" and not v2:
+            timeline.start(conn, program_id, final)
+        elif report.status == "updated" and not v2 and old_state is not None \
+                and old_digest != new_digest:
+            if not timeline.has_base(conn, program_id):
+                timeline.start(conn, program_id, old_state)
+            timeline.append(conn, program_id, events_between(old_state, final, now(), actor))
+        if old_digest != new_digest:
+            timeline.set_state(conn, program_id, final)
+        if record is not None:
+            records.write(conn, program_id, report.server_version, final, record)
+        return report
+
+    def export_timeline(self, program: str, since: str | None = None) -> dict[str, Any]:
+        """The program as a version 2 document: the state before its first kept event (the
+        first at or after `since`, an ISO date or time, when given) and the events that
+        rebuild the current state. Import it into a fresh instance, export the timeline
+        again: the same bytes."""
+        from plansync.seed.events import replay
+
+        with no_gc_pauses(), self.snapshot() as conn:
+            program_id = self.program_id(program)
+            base, events = timeline.history(conn, program_id)
+            if base is None:  # no history recorded: the state is its own base
+                base = Exporter(conn, program_id).program()
+        if since is not None:
+            earlier = [e for e in events if e["at"] < since]
+            base = {"version": 1, "program": replay(base["program"], earlier)}
+            events = events[len(earlier):]
+        return normalise({"version": 2, "program": base["program"], "events": events})
 
     def _maybe_id(self, program: str) -> str | None:
         row = self.conn.execute("SELECT id FROM programs WHERE code = ? OR id = ?",

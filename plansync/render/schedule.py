@@ -17,6 +17,7 @@ from plansync.schedule.report import Schedule, ScheduleRow
 
 ROW_FIELDS = ("project", "wbs", "name", "early_start", "early_finish", "late_start",
               "late_finish", "total_float", "free_float", "critical")
+assert ScheduleRow._fields[:len(ROW_FIELDS)] == ROW_FIELDS
 
 
 def as_data(schedule: Schedule, rows: list[ScheduleRow],
@@ -27,8 +28,9 @@ def as_data(schedule: Schedule, rows: list[ScheduleRow],
         "projects": {code: {"start": p.start, "finish": p.finish,
                             "critical_path": p.critical_path}
                      for code, p in schedule.projects.items()},
-        "tasks": [{f: getattr(row, f) for f in ROW_FIELDS} for row in rows],
+        "tasks": [dict(zip(ROW_FIELDS, row, strict=False)) for row in rows],  # first fields
         "warnings": schedule.warnings,
+        "conventions": schedule.conventions,
     }
     if pert is not None:
         data["pert"] = {"expected_finish": pert.expected_finish,
@@ -97,7 +99,9 @@ def to_table(schedule: Schedule, rows: list[ScheduleRow], pert: PertResult | Non
                      f"{r.early_finish:<10} {r.late_finish:<10} {_days(r.total_float):>6} "
                      f"{_days(r.free_float):>5}")
     lines.append("")
-    lines.append(f"program {escape(schedule.program)}: {schedule.start} -> {schedule.finish}")
+    rules = " (msproject conventions)" if schedule.conventions == "msproject" else ""
+    lines.append(f"program {escape(schedule.program)}: {schedule.start} -> {schedule.finish}"
+                 f"{rules}")
     for code, project in schedule.projects.items():
         lines.append(f"  project {escape(code)}: {project.start} -> {project.finish}")
     lines.append("critical path (*): " + escape(" -> ".join(schedule.critical_path) or "none"))

@@ -1,132 +1,66 @@
 """Turn a validated seed document into a `Plan`: the network arrays plus what the report needs.
 
-Leaf tasks are nodes. A summary task is represented, only where a dependency or constraint
-touches it, by zero-duration virtual nodes ("ports") wired to its descendant leaves:
-in_start (its leaves start no earlier), in_finish (its leaves finish no earlier),
-out_start (the earliest start of its leaves) and out_finish (the latest finish of its leaves).
+Leaf tasks are nodes, each on its own calendar (the task's, else its project's; calendar days
+for an elapsed duration). A summary task is represented, only where a dependency or
+constraint touches it, by zero-duration virtual nodes ("ports") on its project's calendar,
+wired to its descendant leaves: in_start (its leaves start no earlier), in_finish (its leaves
+finish no earlier), out_start (the earliest start of its leaves) and out_finish (the latest
+finish of its leaves). A leaf on another calendar than the port is wired through dates, like
+a dependency between calendars.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import partial
-from typing import Any, NamedTuple
+from typing import Any
 
 from plansync.schedule.calendar import (
     MON_FRI,
+    WEEKDAYS,
     WorkCalendar,
     carry_back,
     carry_forward,
-    last_day,
 )
 from plansync.schedule.network import Edge, Link, Network
+from plansync.schedule.plan import CONVENTIONS, INF, Plan, ProjectRef, RowRef
+from plansync.schedule.rules import LeafRules, ordinal
+
+__all__ = ["CONVENTIONS", "Plan", "ProjectRef", "RowRef", "build_plan", "conventions_of",
+           "task_duration"]
 
 Key = tuple[str, str]  # (project code, wbs)
 
 
-class RowRef(NamedTuple):
-    """One task of the document, in document order, and the leaf nodes it stands for.
-    (A named tuple: one is made per task, and tuples are the cheapest records to make.)"""
-
-    project: str
-    wbs: str
-    name: str
-    leaves: tuple[int, ...]
-    summary: bool
-    milestone: bool
-    done: bool
-    deadline: int | None  # day ordinal
-    constraint: tuple[str, int] | None  # (type, day ordinal)
+def conventions_of(doc: dict[str, Any]) -> str:
+    """The document's scheduling conventions: "plansync" (the default) or "msproject"."""
+    return str(doc["program"].get("scheduling", {}).get("conventions", "plansync"))
 
 
-@dataclass(frozen=True)
-class ProjectRef:
-    """One project: its calendar, start offset and rows (indices into Plan.rows)."""
-
-    code: str
-    calendar: WorkCalendar
-    start: int
-    rows: tuple[int, ...]
-    leaves: tuple[int, ...]
-
-
-@dataclass(frozen=True)
-class Plan:
-    """A document compiled for scheduling: the network and per-node metadata."""
-
-    program: str
-    network: Network
-    names: list[str]  # "proj:wbs" per node (a port is named after its summary)
-    virtual: list[bool]
-    calendars: list[WorkCalendar]
-    origin: list[int]  # per node, its project's start offset
-    rows: list[RowRef]
-    projects: list[ProjectRef]
-    estimates: dict[int, tuple[float, float, float]]  # leaf scheduled on its PERT mean
-    groups: list[tuple[WorkCalendar, list[int]]]  # leaf nodes per calendar
-
-    def finish_ordinal(self, es: list[float], d: Sequence[float]) -> int | None:
-        """Day ordinal of the program finish: the latest finish date of any leaf."""
-        best: int | None = None
-        for cal, nodes in self.groups:
-            day = max(last_day(es[j], d[j], self.origin[j]) for j in nodes)
-            ordinal = cal.ordinal_at(day)
-            best = ordinal if best is None or ordinal > best else best
-        return best
-
-    def end_bounds(self, es: list[float], d: Sequence[float]) -> list[float]:
-        """Per node, the exclusive finish offset every node must meet: the program finish.
-
-        On a calendar whose own latest finish falls on the program finish date that bound is
-        its exact largest early finish; other calendars end with the program finish date.
-        """
-        n = len(es)
-        if len(self.groups) <= 1:
-            return [max((es[j] + d[j] for j in range(n)), default=0.0)] * n
-        finish = self.finish_ordinal(es, d)
-        bound: dict[int, float] = {}
-        for cal, nodes in self.groups:
-            top = max(nodes, key=lambda j: es[j] + d[j])
-            own = es[top] + d[top]
-            on_finish = cal.ordinal_at(last_day(es[top], d[top], self.origin[top])) == finish
-            bound[id(cal)] = own if on_finish else float(cal.offset_on_or_after((finish or 0) + 1))
-        return [bound.get(id(self.calendars[j]), max(es[j] + d[j], 0.0)) for j in range(n)]
-
-
-def build_plan(doc: dict[str, Any]) -> Plan:
-    """Compile a validated seed document (references resolve) into a Plan."""
+def build_plan(doc: dict[str, Any], conventions: str | None = None) -> Plan:
+    """Compile a validated seed document (references resolve) into a Plan, under the given
+    conventions (default: the document's own)."""
     program = doc["program"]
-    builder = _Builder(program)
+    chosen = conventions_of(doc) if conventions is None else conventions
+    if chosen not in CONVENTIONS:
+        raise ValueError(f"unknown scheduling conventions {chosen!r}")
+    builder = _Builder(program, chosen == "msproject")
     for project in program.get("projects", []):
         builder.add_project(project)
     for project in program.get("projects", []):
         builder.add_dependencies(project["code"], project.get("dependencies", []))
-    return builder.plan(program["code"])
-
-
-def _calendars(
-    program: dict[str, Any], anchor: date
-) -> tuple[dict[str, WorkCalendar], WorkCalendar]:
-    """Calendars by code (equal definitions share one object) and the program default."""
-    by_key: dict[Any, WorkCalendar] = {}
-    by_code: dict[str, WorkCalendar] = {}
-    for spec in sorted(program.get("calendars", []), key=lambda c: c["code"]):
-        cal = WorkCalendar(spec.get("workdays", MON_FRI), spec.get("holidays", ()), anchor)
-        by_code[spec["code"]] = by_key.setdefault(cal.key, cal)
-    default = next(iter(by_code.values()), None) or WorkCalendar(anchor=anchor)
-    return by_code, default
+    return builder.plan(program["code"], chosen)
 
 
 def task_duration(task: dict[str, Any]) -> float:
-    """Working days of a leaf: 0 for a milestone, else `duration`, else the PERT mean of
+    """Working days of a leaf: `duration`, else 0 for a milestone, else the PERT mean of
     `estimate`, else 0."""
-    if task.get("milestone"):
-        return 0.0
     if "duration" in task:
         return float(task["duration"])
+    if task.get("milestone"):
+        return 0.0
     if "estimate" in task:
         e = task["estimate"]
         return float(e["optimistic"] + 4 * e["likely"] + e["pessimistic"]) / 6
@@ -134,8 +68,9 @@ def task_duration(task: dict[str, Any]) -> float:
 
 
 @dataclass
-class _Builder:
+class _Builder(LeafRules):
     program: dict[str, Any]
+    msproject: bool
     durations: list[float] = field(default_factory=list)
     release: list[float] = field(default_factory=list)
     names: list[str] = field(default_factory=list)
@@ -144,12 +79,19 @@ class _Builder:
     origin: list[int] = field(default_factory=list)
     edges: list[Edge] = field(default_factory=list)
     links: list[Link] = field(default_factory=list)
+    no_earlier: dict[int, float] = field(default_factory=dict)  # start constraints (release)
     finish_release: dict[int, float] = field(default_factory=dict)
     start_deadline: dict[int, float] = field(default_factory=dict)
     finish_deadline: dict[int, float] = field(default_factory=dict)
+    start_cap: dict[int, float] = field(default_factory=dict)
+    finish_cap: dict[int, float] = field(default_factory=dict)
     pinned: dict[int, float] = field(default_factory=dict)
+    finish_pinned: dict[int, float] = field(default_factory=dict)
     frozen: set[int] = field(default_factory=set)
+    done: set[int] = field(default_factory=set)
+    overrides: dict[int, tuple[str, int]] = field(default_factory=dict)
     min_nodes: dict[int, list[int]] = field(default_factory=dict)
+    min_links: dict[tuple[int, int], Link] = field(default_factory=dict)
     estimates: dict[int, tuple[float, float, float]] = field(default_factory=dict)
     leaf: dict[str, dict[str, int]] = field(default_factory=dict)  # project -> wbs -> node
     leaves_of: dict[str, dict[str, list[int]]] = field(default_factory=dict)  # of summaries
@@ -160,58 +102,112 @@ class _Builder:
 
     def __post_init__(self) -> None:
         starts = [date.fromisoformat(p["start"]) for p in self.program.get("projects", [])]
-        self.by_code, self.default = _calendars(self.program, min(starts, default=date(2000, 1, 3)))
+        self.anchor = min(starts, default=date(2000, 1, 3))
+        self.shared: dict[Any, WorkCalendar] = {}  # equal definitions share one object
+        self.by_code: dict[str, WorkCalendar] = {}
+        for spec in sorted(self.program.get("calendars", []), key=lambda c: c["code"]):
+            self.by_code[spec["code"]] = self._calendar(spec.get("workdays", MON_FRI),
+                                                        spec.get("holidays", ()))
+        self.default = next(iter(self.by_code.values()), None) or self._calendar(MON_FRI, ())
+        self.every_day = self._calendar(WEEKDAYS, ())  # elapsed durations: calendar days
         self.project_of: dict[str, ProjectRef] = {}
+        self.origins: dict[tuple[int, int], int] = {}  # (calendar, start day) -> offset
 
-    def plan(self, code: str) -> Plan:
+    def _calendar(self, workdays: Any, holidays: Any) -> WorkCalendar:
+        cal = WorkCalendar(workdays, holidays, self.anchor)
+        return self.shared.setdefault(cal.key, cal)
+
+    def plan(self, code: str, conventions: str) -> Plan:
+        if self.msproject:
+            self._msproject_release()
+        else:
+            for j, value in self.no_earlier.items():
+                self.release[j] = max(self.release[j], value)
         net = Network(
             self.durations, self.edges, self.release, self.finish_release,
             self.start_deadline, self.finish_deadline, self.pinned, frozenset(self.frozen),
-            self.min_nodes, self.links,
+            self.min_nodes, self.links, self.start_cap, self.finish_cap, self.finish_pinned,
+            self.min_links, frozenset(self.done) if self.msproject else frozenset(),
         )
         return Plan(code, net, self.names, self.virtual, self.calendars, self.origin,
-                    self.rows, self.projects, self.estimates, list(self.groups.values()))
+                    self.rows, self.projects, self.estimates, list(self.groups.values()),
+                    conventions, frozenset(self.done), self.overrides)
 
-    def add_node(self, project: ProjectRef, wbs: str, duration: float, virtual: bool) -> int:
-        return self.add_nodes(project, [wbs], [duration], virtual)[0]
+    def _msproject_release(self) -> None:
+        """Microsoft Project starts at the project start only the tasks that nothing else
+        places: a task with dependencies starts where they put it (a lead may put it before
+        the project start), one with a "no earlier than" constraint on its date."""
+        placed = {s for _, s, _, _ in self.edges} | {link.succ for link in self.links}
+        release, no_earlier = self.release, self.no_earlier
+        for j in placed | no_earlier.keys() | self.finish_release.keys():
+            release[j] = no_earlier.get(j, -INF)
+
+    def origin_on(self, cal: WorkCalendar, day: int) -> int:
+        key = (id(cal), day)
+        found = self.origins.get(key)
+        if found is None:
+            found = self.origins[key] = cal.offset_on_or_after(day)
+        return found
 
     def add_nodes(self, project: ProjectRef, wbs: list[str], durations: list[float],
-                  virtual: bool) -> range:
-        """Append one node per wbs (virtual ones are ports); returns their indices."""
+                  virtual: bool, cals: list[WorkCalendar] | None = None) -> range:
+        """Append one node per wbs (virtual ones are ports; on the project's calendar unless
+        `cals` says otherwise); returns their indices."""
         first, n, start = len(self.durations), len(wbs), project.start
         self.durations += durations
-        self.release += [float(start)] * n
         self.names += [f"{project.code}:{w}" for w in wbs]
         self.virtual += [virtual] * n
-        self.calendars += [project.calendar] * n
-        self.origin += [start] * n
+        if cals is None:
+            self.calendars += [project.calendar] * n
+            self.origin += [start] * n
+        else:
+            self.calendars += cals
+            self.origin += [self.origin_on(c, project.day) for c in cals]
+        if virtual:  # a port has no start of its own: only what it connects places it
+            self.release += [-INF] * n
+        else:
+            self.release += [float(o) for o in self.origin[first:]]
         return range(first, first + n)
 
     def add_project(self, spec: dict[str, Any]) -> None:
         cal = self.by_code.get(spec.get("calendar", ""), self.default)
-        start = cal.start_offset(date.fromisoformat(spec["start"]))
+        day = date.fromisoformat(spec["start"]).toordinal()
+        start = self.origin_on(cal, day)
         code = spec["code"]
         tasks = spec.get("tasks", [])
         parents = {t["wbs"].rpartition(".")[0] for t in tasks}
         first = len(self.rows)
-        project = ProjectRef(code, cal, start, (), ())
+        project = ProjectRef(code, cal, start, (), (), day)
         self.project_of[code] = project  # ports of summary constraints need it below
         leaves = self._add_leaves(project, [t for t in tasks if t["wbs"] not in parents])
         self._add_rows(project, tasks, parents)
-        ref = ProjectRef(code, cal, start, tuple(range(first, len(self.rows))), tuple(leaves))
+        ref = ProjectRef(code, cal, start, tuple(range(first, len(self.rows))), tuple(leaves),
+                         day)
         self.projects.append(ref)
         self.project_of[code] = ref
-        if leaves:
-            self.groups.setdefault(id(cal), (cal, []))[1].extend(leaves)
+        for j in leaves:
+            c = self.calendars[j]
+            self.groups.setdefault(id(c), (c, []))[1].append(j)
+
+    def _leaf_calendars(self, project: ProjectRef, tasks: list[dict[str, Any]]
+                        ) -> list[WorkCalendar] | None:
+        """Each leaf's calendar, or None when all are on the project's (the common case)."""
+        if not any("calendar" in t or "elapsed" in t for t in tasks):
+            return None
+        every_day = self.every_day
+        return [every_day if t.get("elapsed") else self.by_code.get(t.get("calendar", ""),
+                                                                     project.calendar)
+                for t in tasks]
 
     def _add_leaves(self, project: ProjectRef, tasks: list[dict[str, Any]]) -> range:
         """Nodes for a project's leaf tasks, in document order (one pass with local names:
         this runs once per leaf)."""
         wbs_list = [t["wbs"] for t in tasks]
-        nodes = self.add_nodes(project, wbs_list, [task_duration(t) for t in tasks], False)
+        nodes = self.add_nodes(project, wbs_list, [task_duration(t) for t in tasks], False,
+                               self._leaf_calendars(project, tasks))
         self.leaf[project.code] = dict(zip(wbs_list, nodes, strict=True))
         leaves_of: defaultdict[str, list[int]] = defaultdict(list)
-        cal = project.calendar
+        cals = self.calendars
         for j, task in zip(nodes, tasks, strict=True):
             wbs = task["wbs"]
             k = wbs.find(".")
@@ -221,104 +217,90 @@ class _Builder:
             if "estimate" in task and "duration" not in task and not task.get("milestone"):
                 e = task["estimate"]
                 self.estimates[j] = (e["optimistic"], e["likely"], e["pessimistic"])
-            if "actual_start" in task or "actual_finish" in task:
-                self._apply_actuals(cal, j, task)
-            if "constraint" in task:
-                self._leaf_constraint(cal, j, task["constraint"])
+            if not _BOUND_KEYS.isdisjoint(task):
+                self._leaf_bounds(cals[j], j, task)
         self.leaves_of[project.code] = dict(leaves_of)  # a plain dict: no wbs is made up later
         return nodes
-
-    def _leaf_constraint(self, cal: WorkCalendar, j: int, spec: dict[str, Any]) -> None:
-        self._apply_constraint(cal, lambda _port: j, spec)  # a leaf is every port of itself
 
     def _add_rows(self, project: ProjectRef, tasks: list[dict[str, Any]],
                   parents: set[str]) -> None:
         """A RowRef per task, in document order (hot, like _add_leaves)."""
         code, durations, append = project.code, self.durations, self.rows.append
-        leaf, leaves_of = self.leaf[code], self.leaves_of[code]
+        leaf, leaves_of, cals = self.leaf[code], self.leaves_of[code], self.calendars
         for task in tasks:
             wbs = task["wbs"]
             summary = wbs in parents
             c = task.get("constraint")
             if summary:
                 leaves = tuple(leaves_of[wbs])
-                if "constraint" in task:
-                    port = partial(self._port, code, wbs)
-                    self._apply_constraint(project.calendar, port, task["constraint"])
+                cal = self._port_calendar(code, wbs)
+                if c is not None:
+                    self._summary_constraint(code, wbs, c)
                 milestone = False
             else:
                 leaves = (leaf[wbs],)
                 milestone = bool(task.get("milestone")) or durations[leaves[0]] == 0
+                cal = cals[leaves[0]]
             deadline = task.get("deadline")  # mostly absent: no call for None
             append(RowRef(
                 code, wbs, task.get("name", ""), leaves, summary, milestone,
-                task.get("status") == "done", deadline if deadline is None else _day(deadline),
-                (c["type"], _day(c["date"]) or 0) if c else None,
+                task.get("status") == "done",
+                deadline if deadline is None else ordinal(deadline),
+                None if c is None else _constraint_day(cal, c["type"], ordinal(c["date"])),
             ))
 
-    def _apply_actuals(self, cal: WorkCalendar, j: int, task: dict[str, Any]) -> None:
-        """Done work keeps its actual dates; started work keeps its actual start. A zero-length
-        task is an instant at the end of its actual day."""
-        start, finish = _day(task.get("actual_start")), _day(task.get("actual_finish"))
-        done = task.get("status") == "done"
-        finish = finish if done else None
-        if start is None and finish is None:
-            return
-        d = self.durations[j]
-        if start is not None and finish is not None and not task.get("milestone"):
-            self.pinned[j] = float(cal.offset_on_or_after(start))
-            self.durations[j] = max(cal.offset_on_or_after(finish + 1) - self.pinned[j], 0.0)
-        elif d == 0:
-            self.pinned[j] = float(cal.offset_on_or_after((finish or start or 0) + 1))
-        elif start is not None:
-            self.pinned[j] = float(cal.offset_on_or_after(start))
-        else:
-            self.pinned[j] = cal.offset_on_or_after((finish or 0) + 1) - d
-        if done:
-            self.frozen.add(j)
-            self.estimates.pop(j, None)
-
-    def _apply_constraint(
-        self, cal: WorkCalendar, node: Callable[[str], int], spec: dict[str, Any]
-    ) -> None:
-        """Turn a constraint into bounds; `node(port)` names the node each bound applies to
-        (a leaf is its own node for every port)."""
-        kind, day = spec["type"], _day(spec["date"]) or 0
-        start, finish = cal.offset_on_or_after(day), cal.offset_on_or_after(day + 1)
-        if kind in ("start_no_earlier_than", "must_start_on"):
-            j = node("in_start")
-            self.release[j] = max(self.release[j], float(start))
+    def _summary_constraint(self, code: str, wbs: str, spec: dict[str, Any]) -> None:
+        """A summary's constraint: "no earlier than" and a finish bound apply to every leaf on
+        its own calendar; a latest start bounds the earliest start of its leaves (a port)."""
+        kind = spec["type"]
+        for m in self.leaves_of[code][wbs]:
+            self._apply_constraint(self.calendars[m], partial(_itself, m),
+                                   {"type": _PER_LEAF[kind], "date": spec["date"]}, leaf=False)
         if kind in ("start_no_later_than", "must_start_on"):
-            j = node("out_start")
-            self.start_deadline[j] = min(self.start_deadline.get(j, finish), finish - 1)
-        if kind in ("finish_no_earlier_than", "must_finish_on"):
-            j = node("in_finish")
-            self.finish_release[j] = max(self.finish_release.get(j, finish), finish)
-        if kind in ("finish_no_later_than", "must_finish_on"):
-            j = node("out_finish")
-            self.finish_deadline[j] = min(self.finish_deadline.get(j, finish), finish)
+            port = self._port(code, wbs, "out_start")
+            self._apply_constraint(self.calendars[port], lambda _port: port,
+                                   {"type": "start_no_later_than", "date": spec["date"]},
+                                   leaf=False)
 
     def add_dependencies(self, code: str, deps: list[dict[str, Any]]) -> None:
         """Edges (or cross-calendar links) for one project's dependencies."""
-        cals, edge, own = self.calendars, self.edges.append, self.leaf[code]
+        own, cals, edge = self.leaf[code], self.calendars, self.edges.append
         for dep in deps:
             kind, lag = dep.get("type", "FS"), float(dep.get("lag", 0))
             pred = own.get(dep["from"])  # mostly a leaf of the same project: one lookup
             if pred is None:
                 pred = self._endpoint(code, dep["from"], _OUT[kind[0]])
             succ = own.get(dep["to"])
-            if succ is None:
-                succ = self._endpoint(code, dep["to"], _IN[kind[1]])
-            if cals[pred] is cals[succ]:
-                edge((pred, succ, kind, lag))
+            if succ is not None:
+                if cals[pred] is cals[succ]:  # _connect, inlined: the common case
+                    edge((pred, succ, kind, lag))
+                else:
+                    self._connect(pred, succ, kind, lag)
+                continue
+            project, wbs = _resolve(code, dep["to"])
+            succ = self.leaf[project].get(wbs)
+            if succ is not None:
+                self._connect(pred, succ, kind, lag)
+            elif self._port_calendar(project, wbs) is self.every_day:  # mixed calendars:
+                for m in self.leaves_of[project][wbs]:  # into each leaf, lag in its days
+                    self._connect(pred, m, kind, lag)
             else:
-                self._add_link(pred, succ, kind, lag)
+                self._connect(pred, self._port(project, wbs, _IN[kind[1]]), kind, lag)
 
-    def _add_link(self, pred: int, succ: int, kind: str, lag: float) -> None:
+    def _connect(self, pred: int, succ: int, kind: str, lag: float,
+                 dates: bool = False) -> None:
+        """An edge between nodes on one calendar, else (or when `dates`) a link converted
+        through dates."""
+        if self.calendars[pred] is self.calendars[succ] and not dates:
+            self.edges.append((pred, succ, kind, lag))
+        else:
+            self.links.append(self._link(pred, succ, kind, lag))
+
+    def _link(self, pred: int, succ: int, kind: str, lag: float) -> Link:
         a, c = self.calendars[pred], self.calendars[succ]
         forward = partial(carry_forward, a, c, finish=kind[0] == "F")
         backward = partial(carry_back, a, c, finish=kind[0] == "F")
-        self.links.append(Link(pred, succ, kind, lag, forward, backward))
+        return Link(pred, succ, kind, lag, forward, backward)
 
     def _endpoint(self, code: str, ref: str, port: str) -> int:
         """The node a dependency end `ref` of project `code` names: a leaf, else the port of a
@@ -327,31 +309,62 @@ class _Builder:
         j = self.leaf[project].get(wbs)
         return j if j is not None else self._port(project, wbs, port)
 
+    def _port_calendar(self, code: str, wbs: str) -> WorkCalendar:
+        """The calendar of a summary's ports: its leaves' one calendar (plain arithmetic),
+        else calendar days (every conversion through it then keeps dates exactly)."""
+        leaves = self.leaves_of[code][wbs]
+        first = self.calendars[leaves[0]]
+        if all(self.calendars[m] is first for m in leaves):
+            return first
+        return self.every_day
+
     def _port(self, code: str, wbs: str, port: str) -> int:
         found = self.ports.get((code, wbs, port))
         if found is not None:
             return found
-        v = self.add_node(self.project_of[code], wbs, 0.0, True)
+        v = self.add_nodes(self.project_of[code], [wbs], [0.0], True,
+                           [self._port_calendar(code, wbs)])[0]
         self.ports[(code, wbs, port)] = v
         leaves = self.leaves_of[code][wbs]
+        cal = self.calendars[v]
+        dates = cal is self.every_day and any(self.calendars[m] is not cal for m in leaves)
         if port == "out_start":
             self.min_nodes[v] = list(leaves)
-        else:
-            kind = {"in_start": "SS", "in_finish": "SF", "out_finish": "FF"}[port]
-            out = port.startswith("out")
-            self.edges.extend((leaf, v, kind, 0.0) if out else (v, leaf, kind, 0.0)
-                              for leaf in leaves)
+            for m in leaves:
+                if dates or self.calendars[m] is not cal:
+                    self.min_links[(m, v)] = self._link(m, v, "SS", 0.0)
+            return v
+        kind = {"in_start": "SS", "in_finish": "SF", "out_finish": "FF"}[port]
+        for m in leaves:
+            if port.startswith("out"):
+                self._connect(m, v, kind, 0.0, dates)
+            else:
+                self._connect(v, m, kind, 0.0, dates)
         return v
 
 
 _OUT = {"S": "out_start", "F": "out_finish"}  # the port a predecessor side leaves from
 _IN = {"S": "in_start", "F": "in_finish"}  # the port a successor side enters
+_PER_LEAF = {  # what a summary's constraint means for each of its leaves
+    "start_no_earlier_than": "start_no_earlier_than", "must_start_on": "start_no_earlier_than",
+    "finish_no_earlier_than": "finish_no_earlier_than", "must_finish_on": "must_finish_on",
+    "finish_no_later_than": "finish_no_later_than", "start_no_later_than": "",
+}
+_BOUND_KEYS = frozenset({"constraint", "deadline", "manual", "actual_start", "actual_finish"})
+
+
+def _constraint_day(cal: WorkCalendar, kind: str, day: int) -> tuple[str, int, int]:
+    """(type, date, the working day the bound means): a start bound's first working day on or
+    after the date, a finish bound's last working day on or before it."""
+    if kind.startswith("finish") or kind == "must_finish_on":
+        return kind, day, cal.ordinal_at(cal.offset_on_or_after(day + 1) - 1)
+    return kind, day, cal.ordinal_at(cal.offset_on_or_after(day))
+
+
+def _itself(node: int, _port: str) -> int:
+    return node
 
 
 def _resolve(code: str, ref: str) -> Key:
     project, _, wbs = ref.rpartition(":")
     return (project or code, wbs)
-
-
-def _day(value: str | None) -> int | None:
-    return None if value is None else date.fromisoformat(value).toordinal()

@@ -12,6 +12,7 @@ from typing import Any
 from plansync.graph import find_cycle, topological_order
 from plansync.schedule.build import Plan, build_plan
 from plansync.schedule.network import Incoming, Link, Network, Timing, Topology
+from plansync.schedule.paths import member_start
 from plansync.schedule.report import (
     ProjectSchedule,
     Schedule,
@@ -26,6 +27,7 @@ __all__ = [
 ]
 
 _EPS = 1e-9
+_INF = float("inf")
 
 
 class CycleError(ValueError):
@@ -36,12 +38,13 @@ class CycleError(ValueError):
         self.cycle = cycle
 
 
-def schedule(doc: dict[str, Any]) -> Schedule:
-    """Schedule a validated seed document: dates, floats, critical paths and warnings.
+def schedule(doc: dict[str, Any], conventions: str | None = None) -> Schedule:
+    """Schedule a validated seed document: dates, floats, critical paths and warnings, under
+    the given conventions ("plansync" or "msproject"; default: the document's own).
 
     Raises CycleError if the dependencies (summary links included) form a cycle.
     """
-    plan = build_plan(doc)
+    plan = build_plan(doc, conventions)
     topo = prepare(plan.network, plan.names)
     return assemble(plan, topo, solve(plan, topo))
 
@@ -56,7 +59,7 @@ def solve(plan: Plan, topo: Topology, durations: Sequence[float] | None = None) 
     """Both passes over a plan's network, the backward pass ending at the program finish."""
     d = plan.network.durations if durations is None else durations
     es = forward_pass(plan.network, topo, d)
-    return _finish_passes(plan.network, topo, d, es, plan.end_bounds(es, d))
+    return _finish_passes(plan.network, topo, d, es, plan.end_bounds(es, d), plan.virtual)
 
 
 def cpm_passes(
@@ -71,12 +74,15 @@ def cpm_passes(
 
 
 def _finish_passes(
-    net: Network, topo: Topology, d: Sequence[float], es: list[float], end: list[float]
+    net: Network, topo: Topology, d: Sequence[float], es: list[float], end: list[float],
+    virtual: Sequence[bool] | None = None,
 ) -> Timing:
     ls = backward_pass(net, topo, d, es, end)
     ef = [s + dj for s, dj in zip(es, d, strict=True)]
     lf = [s + dj for s, dj in zip(ls, d, strict=True)]
-    return Timing(es, ef, ls, lf, free_floats(net, topo, d, es, end), end, max(ef, default=0.0))
+    real = ef if virtual is None else [f for f, v in zip(ef, virtual, strict=True) if not v]
+    return Timing(es, ef, ls, lf, free_floats(net, topo, d, es, end, virtual), end,
+                  max(real, default=0.0))
 
 
 def prepare(net: Network, names: Sequence[str] | None = None) -> Topology:
@@ -100,8 +106,10 @@ def prepare(net: Network, names: Sequence[str] | None = None) -> Topology:
     order = topological_order(succs)
     if len(order) < n:
         raise CycleError(_cycle_names(find_cycle(succs, order), names))
-    slow_f = frozenset(net.pinned) | set(net.min_nodes) | set(net.finish_release) | set(links_in)
-    slow_b = net.frozen | set(net.min_nodes) | set(links_in)
+    slow_f = (frozenset(net.pinned) | set(net.finish_pinned) | set(net.min_nodes)
+              | set(net.finish_release) | set(net.start_cap) | set(net.finish_cap)
+              | set(links_in))
+    slow_b = net.frozen | net.loose | set(net.min_nodes) | set(links_in)
     return Topology(order, incoming, links_in, slow_f, frozenset(slow_b))
 
 
@@ -135,8 +143,10 @@ def forward_pass(net: Network, topo: Topology, d: Sequence[float]) -> list[float
 def _slow_start(net: Network, topo: Topology, d: Sequence[float], es: list[float], j: int) -> float:
     if j in net.pinned:
         return float(net.pinned[j])
+    if j in net.finish_pinned:
+        return net.finish_pinned[j] - d[j]
     if j in net.min_nodes:
-        return min(es[m] for m in net.min_nodes[j])
+        return min(member_start(net, es, m, j) for m in net.min_nodes[j])
     dj = d[j]
     best = es[j]
     for i, lag, pf, sf in topo.incoming[j]:
@@ -146,6 +156,10 @@ def _slow_start(net: Network, topo: Topology, d: Sequence[float], es: list[float
         best = max(best, link.forward(value) + link.lag - (dj if link.kind[1] == "F" else 0.0))
     if j in net.finish_release:
         best = max(best, net.finish_release[j] - dj)
+    if j in net.start_cap:
+        best = min(best, net.start_cap[j])
+    if j in net.finish_cap:
+        best = min(best, net.finish_cap[j] - dj)
     return best
 
 
@@ -162,8 +176,8 @@ def backward_pass(
         ls[j] = min(ls[j], bound - d[j])
     incoming, slow = topo.incoming, topo.slow_backward
     for j in reversed(topo.order):
-        if j in slow:
-            _slow_push(net, topo, d, es, ls, j)
+        if j in slow and _slow_push(net, topo, d, es, ls, j):
+            continue
         lj, dj = ls[j], d[j]
         for i, lag, pf, sf in incoming[j]:
             v = lj - lag
@@ -178,38 +192,85 @@ def backward_pass(
 
 def _slow_push(
     net: Network, topo: Topology, d: Sequence[float], es: list[float], ls: list[float], j: int
-) -> None:
+) -> bool:
+    """Node j's own late rules and its min members and links; True when j passes nothing to
+    its predecessors."""
     if j in net.frozen:
         ls[j] = es[j]
+    if ls[j] == _INF or j in net.loose:  # nothing to pass on
+        return True
     for m in net.min_nodes.get(j, ()):
-        if abs(es[m] - es[j]) < _EPS:  # only the members that make the earliest start
-            ls[m] = min(ls[m], ls[j])
+        if abs(member_start(net, es, m, j) - es[j]) < _EPS:  # the members making the start
+            link = net.min_links.get((m, j)) if net.min_links else None
+            ls[m] = min(ls[m], ls[j] if link is None else float(link.backward(ls[j])))
     for link in topo.links_in.get(j, ()):
         bound = ls[j] + (d[j] if link.kind[1] == "F" else 0.0) - link.lag
         i = link.pred
         ls[i] = min(ls[i], link.backward(bound) - (d[i] if link.kind[0] == "F" else 0.0))
+    return False
 
 
 def free_floats(
-    net: Network, topo: Topology, d: Sequence[float], es: list[float], end: Sequence[float]
+    net: Network, topo: Topology, d: Sequence[float], es: list[float], end: Sequence[float],
+    virtual: Sequence[bool] | None = None,
 ) -> list[float]:
-    """Per node, the least slack of its outgoing constraints in the early schedule; a node
-    with no successor gets its slack to `end`. (Not clamped; the report clamps.)"""
-    inf = float("inf")
-    free = [inf] * len(d)
+    """Per node, the least slack of its outgoing constraints in the early schedule, measured
+    against the real successors: through an internal (virtual) node, against what that node's
+    own successors allow. A node with no real successor gets its slack to `end`. (Not
+    clamped; the report clamps.)
+
+    One pass in reverse topological order: `limit[v]` is the latest start of virtual node v
+    that moves no real successor's early start (infinity when v leads to none).
+    """
+    n = len(d)
+    if not (virtual and any(virtual)) and not topo.links_in and not net.min_nodes:
+        return _plain_free_floats(topo, d, es, end)
+    free = [_INF] * n
+    limit = [_INF] * n
+    has_succ = [False] * n
+    fake = virtual if virtual is not None else [False] * n
+    incoming, links_in, min_nodes = topo.incoming, topo.links_in, net.min_nodes
+    for j in reversed(topo.order):
+        value = limit[j] if fake[j] else es[j]
+        if value == _INF:
+            continue
+        dj = d[j]
+        for i, lag, pf, sf in incoming[j]:
+            bound = value + (dj if sf else 0.0) - lag - (d[i] if pf else 0.0)
+            if fake[i]:
+                limit[i] = min(limit[i], bound)
+            else:
+                free[i] = min(free[i], bound - es[i])
+                has_succ[i] = True
+        for link in links_in.get(j, ()):
+            i = link.pred
+            side = link.backward(value + (dj if link.kind[1] == "F" else 0.0) - link.lag)
+            bound = side - (d[i] if link.kind[0] == "F" else 0.0)
+            if fake[i]:
+                limit[i] = min(limit[i], bound)
+            else:
+                free[i] = min(free[i], bound - es[i])
+                has_succ[i] = True
+        for m in min_nodes.get(j, ()):  # only the members that make the summary's start
+            if abs(member_start(net, es, m, j) - es[j]) < _EPS:
+                member = net.min_links.get((m, j)) if net.min_links else None
+                bound = value if member is None else float(member.backward(value))
+                free[m] = min(free[m], bound - es[m])
+                has_succ[m] = True
+    return [f if s else e - st - dj
+            for f, s, e, st, dj in zip(free, has_succ, end, es, d, strict=True)]
+
+
+def _plain_free_floats(topo: Topology, d: Sequence[float], es: list[float],
+                       end: Sequence[float]) -> list[float]:
+    """free_floats of a network of plain edges between real nodes (the common case, fast)."""
+    free = [_INF] * len(d)
     for j, edges in enumerate(topo.incoming):
+        if not edges:
+            continue
+        at, dj = es[j], d[j]
         for i, lag, pf, sf in edges:
-            slack = es[j] + (d[j] if sf else 0.0) - es[i] - lag - (d[i] if pf else 0.0)
+            slack = at + (dj if sf else 0.0) - es[i] - lag - (d[i] if pf else 0.0)
             if slack < free[i]:
                 free[i] = slack
-    for j, links in topo.links_in.items():
-        for link in links:
-            i = link.pred
-            bound = es[j] + (d[j] if link.kind[1] == "F" else 0.0) - link.lag
-            slack = link.backward(bound) - es[i] - (d[i] if link.kind[0] == "F" else 0.0)
-            free[i] = min(free[i], slack)  # in the predecessor's working days
-    for node, members in net.min_nodes.items():
-        for m in members:  # only the members that make the summary's start can delay it
-            if abs(es[m] - es[node]) < _EPS:
-                free[m] = min(free[m], free[node])
-    return [f if f != inf else e - s - dj for f, e, s, dj in zip(free, end, es, d, strict=True)]
+    return [f if f != _INF else e - s - dj for f, e, s, dj in zip(free, end, es, d, strict=True)]

@@ -38,11 +38,17 @@ class Link:
 class Network:
     """Durations, dependencies and bounds of n nodes (indices 0..n-1).
 
-    release: earliest start per node (default 0). finish_release: earliest finish.
+    release: earliest start per node (default 0; -inf where only the node's dependencies
+    place it). finish_release: earliest finish.
+    start_cap / finish_cap: the early start (finish) never later than this, whatever the
+    dependencies say (Microsoft Project's "no later than" constraints, honoured over links).
     start_deadline / finish_deadline: latest start / finish (may make float negative).
-    pinned: start fixed, predecessors ignored. frozen: late dates equal early dates (done work).
+    pinned: start fixed, predecessors ignored. finish_pinned: likewise, by its exclusive finish
+    (the start follows from the duration). frozen: late dates equal early dates.
     min_nodes: node -> members; its start is the earliest start of the members (a summary's
-    start as a predecessor). links: cross-calendar dependencies.
+    start as a predecessor); min_links: the conversion of a member on another calendar.
+    links: cross-calendar dependencies. loose: nodes that bound no predecessor's late dates
+    (done work under Microsoft Project's conventions).
     """
 
     durations: Sequence[float]
@@ -55,6 +61,11 @@ class Network:
     frozen: frozenset[int] = frozenset()
     min_nodes: Mapping[int, Sequence[int]] = field(default_factory=dict)
     links: Sequence[Link] = ()
+    start_cap: Mapping[int, float] = field(default_factory=dict)
+    finish_cap: Mapping[int, float] = field(default_factory=dict)
+    finish_pinned: Mapping[int, float] = field(default_factory=dict)
+    min_links: Mapping[tuple[int, int], Link] = field(default_factory=dict)
+    loose: frozenset[int] = frozenset()
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,25 @@ from dataclasses import dataclass
 
 from plansync.schedule.network import Network, Topology
 
+
+def member_start(net: Network, es: Sequence[float], m: int, j: int) -> float:
+    """The start of member m of min node j (a summary's start), on j's calendar."""
+    link = net.min_links.get((m, j)) if net.min_links else None
+    return es[m] if link is None else float(link.forward(es[m]))
+
+
+def link_start(net: Network, topo: Topology, d: Sequence[float], es: Sequence[float],
+               j: int) -> float:
+    """The early start node j's incoming dependencies alone require (-inf without any)."""
+    best = -float("inf")
+    for i, lag, pf, sf in topo.incoming[j]:
+        best = max(best, es[i] + lag + (d[i] if pf else 0.0) - (d[j] if sf else 0.0))
+    for link in topo.links_in.get(j, ()):
+        i = link.pred
+        v = link.forward(es[i] + (d[i] if link.kind[0] == "F" else 0.0)) + link.lag
+        best = max(best, v - (d[j] if link.kind[1] == "F" else 0.0))
+    return best
+
 _EPS = 1e-9
 
 
@@ -19,10 +38,11 @@ def driving_preds(
     net: Network, topo: Topology, d: Sequence[float], es: Sequence[float], j: int
 ) -> list[int]:
     """The predecessors whose dependency sets node j's early start, ascending."""
-    if j in net.pinned:
+    if j in net.pinned or j in net.finish_pinned:
         return []
     if j in net.min_nodes:
-        return sorted(m for m in net.min_nodes[j] if abs(es[m] - es[j]) < _EPS)
+        return sorted(m for m in net.min_nodes[j]
+                      if abs(member_start(net, es, m, j) - es[j]) < _EPS)
     found = set()
     for i, lag, pf, sf in topo.incoming[j]:
         v = es[i] + lag + (d[i] if pf else 0.0) - (d[j] if sf else 0.0)

@@ -36,13 +36,14 @@ class PertResult:
     seed: int
 
 
-def pert_summary(doc: dict[str, Any], samples: int = 1000, seed: int = 0) -> PertResult:
+def pert_summary(doc: dict[str, Any], samples: int = 1000, seed: int = 0,
+                 conventions: str | None = None) -> PertResult:
     """PERT summary of a validated document; the same (doc, samples, seed) gives the same result.
 
     Each sample draws every estimated task's duration from a PERT-Beta distribution
     (random.Random(seed)), reruns the forward pass and records the program finish date.
     """
-    plan = build_plan(doc)
+    plan = build_plan(doc, conventions)
     topo = prepare(plan.network, plan.names)
     result = assemble(plan, topo, solve(plan, topo))
     index = {name: j for j, name in enumerate(plan.names) if not plan.virtual[j]}

@@ -4,19 +4,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache, partial
+from typing import NamedTuple
 
-from plansync.schedule.build import Plan, ProjectRef, RowRef
-from plansync.schedule.calendar import WorkCalendar, day_span, iso_date
+from plansync.schedule.calendar import WorkCalendar, day_span, first_day, iso_date
 from plansync.schedule.network import Timing, Topology
-from plansync.schedule.paths import chains, driving_preds
+from plansync.schedule.paths import chains, driving_preds, link_start
+from plansync.schedule.plan import Plan, ProjectRef, RowRef
 
 MAX_PATHS = 10
 Number = int | float
 
 
-@dataclass(frozen=True)
-class ScheduleRow:
-    """One task's computed schedule; dates "YYYY-MM-DD", floats in working days."""
+class ScheduleRow(NamedTuple):
+    """One task's computed schedule; dates "YYYY-MM-DD", floats in working days. (A named
+    tuple: a frozen record that is cheap to make, one per task.)"""
 
     project: str
     wbs: str
@@ -54,6 +55,7 @@ class Schedule:
     projects: dict[str, ProjectSchedule]
     tasks: list[ScheduleRow]
     warnings: list[str]
+    conventions: str = "plansync"
 
 
 _Leaf = tuple[int, int, int, int, Number, Number, bool]
@@ -82,7 +84,8 @@ def assemble(plan: Plan, topo: Topology, timing: Timing) -> Schedule:
                   if leaf[_EF] == last and iso_date(last) == finish)
     paths = _paths(plan, topo, timing, ends, MAX_PATHS)
     return Schedule(plan.program, start, finish, paths[0] if paths else [], paths, projects,
-                    rows, _warnings(plan.rows, rows))
+                    rows, _warnings(plan.rows, rows) + _override_warnings(plan, topo, timing),
+                    plan.conventions)
 
 
 def task_rows(plan: Plan, timing: Timing) -> list[ScheduleRow]:
@@ -105,11 +108,28 @@ def _group_leaves(plan: Plan, t: Timing, cal: WorkCalendar, nodes: list[int],
     (This runs per leaf, so names are local and `snap` is inlined.)"""
     d, origin, es, ls = plan.network.durations, plan.origin, t.es, t.ls
     offsets: list[int] = []
+    append = offsets.append
     for j in nodes:
-        early = day_span(es[j], d[j], origin[j])
-        offsets += early + (early if ls[j] == es[j] else day_span(ls[j], d[j], origin[j]))
+        s, dj, late = es[j], d[j], ls[j]
+        k, n = int(s), int(dj)
+        if k == s and n == dj and n > 0:  # whole days (the common case): day_span, inlined
+            append(k)
+            append(k + n - 1)
+            if late == s:
+                append(k)
+                append(k + n - 1)
+                continue
+            m = int(late)
+            if m == late:
+                append(m)
+                append(m + n - 1)
+                continue
+            offsets += day_span(late, dj, origin[j])
+            continue
+        early = day_span(s, dj, origin[j])
+        offsets += early + (early if late == s else day_span(late, dj, origin[j]))
     days = cal.ordinals_at(offsets)
-    frozen, free = plan.network.frozen, t.free
+    done, free = plan.done, t.free
     for j, early_start, early_finish, late_start, late_finish in zip(
             nodes, days[0::4], days[1::4], days[2::4], days[3::4], strict=True):
         x, y = ls[j] - es[j], free[j]
@@ -117,7 +137,7 @@ def _group_leaves(plan: Plan, t: Timing, cal: WorkCalendar, nodes: list[int],
         total = float(r) if -1e-9 < x - r < 1e-9 else x  # snap(x)
         slack = min(float(q) if -1e-9 < y - q < 1e-9 else y, total)  # min(snap(y), total)
         out[j] = (early_start, early_finish, late_start, late_finish, number(total),
-                  number(max(0.0, slack)), total <= 0 and j not in frozen)
+                  number(max(0.0, slack)), total <= 0 and j not in done)
 
 
 def _rows(refs: list[RowRef], leaves: dict[int, _Leaf]) -> list[ScheduleRow]:
@@ -182,10 +202,36 @@ def _warnings(refs: list[RowRef], rows: list[ScheduleRow]) -> list[str]:
     return out
 
 
-def _constraint_warning(name: str, row: ScheduleRow, kind: str, day: int) -> list[str]:
-    limit = iso_date(day)
-    if kind in ("start_no_later_than", "must_start_on") and row.early_start > limit:
+def _constraint_warning(name: str, row: ScheduleRow, kind: str, day: int,
+                        meant: int) -> list[str]:
+    """A "no later than" or "must" constraint the early dates miss. `meant` is the working
+    day the bound means (a start date on a non-working day means the next working day)."""
+    limit, bound = iso_date(day), iso_date(meant)
+    if kind in ("start_no_later_than", "must_start_on") and row.early_start > bound:
         return [f"{name} cannot meet {kind} {limit}: its early start is {row.early_start}"]
-    if kind in ("finish_no_later_than", "must_finish_on") and row.early_finish > limit:
+    if kind in ("finish_no_later_than", "must_finish_on") and row.early_finish > bound:
         return [f"{name} cannot meet {kind} {limit}: its early finish is {row.early_finish}"]
     return []
+
+
+def _override_warnings(plan: Plan, topo: Topology, t: Timing) -> list[str]:
+    """Tasks started against their dependencies: manual dates, and under Microsoft Project's
+    conventions constraints honoured over links. In task order."""
+    if not plan.overrides:
+        return []
+    out: list[tuple[int, str]] = []
+    d = plan.network.durations
+    for j, (what, day) in plan.overrides.items():
+        wanted = link_start(plan.network, topo, d, t.es, j)
+        if wanted <= t.es[j] + 1e-9:
+            continue
+        cal = plan.calendars[j]
+        would = iso_date(cal.ordinal_at(first_day(wanted, d[j], plan.origin[j])))
+        if what == "manual":
+            text = (f"{plan.names[j]} is scheduled manually from {iso_date(day)}; its "
+                    f"dependencies would start it on {would}")
+        else:
+            text = (f"{plan.names[j]} {what} {iso_date(day)} is honoured over its "
+                    f"dependencies, which would start it on {would}")
+        out.append((j, text))
+    return [text for _, text in sorted(out)]

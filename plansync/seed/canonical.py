@@ -96,22 +96,30 @@ def _free(value: Any, state: _State) -> Any:
 
 
 def _object(obj: dict[str, Any], kind: Kind, state: _State) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    lists, objects, numbers, defaults = kind.lists, kind.objects, kind.numbers, kind.defaults
-    for key, value in obj.items():
+    """One object's canonical data. Only the keys that can need work are looked at (a valid
+    document holds plain strings and booleans everywhere else): one copy, a few lookups."""
+    out = obj.copy()
+    numbers, lists, objects = kind.numbers, kind.lists, kind.objects
+    for key in kind.special.intersection(out):
+        value = out[key]
         if key in numbers:
-            value = _number(value, state)
+            if type(value) is float:
+                out[key] = _number(value, state)
         elif key in lists:
-            value = _list(key, value, kind, state)
+            out[key] = _list(key, value, kind, state)
         elif key in objects:
-            value = _object(value, objects[key], state)
+            out[key] = _object(value, objects[key], state)
         elif type(value) in (dict, list) or type(value) is float:
-            value = _free(value, state)
-        if not kind.keep_empty and (value == "" or value == []):
-            continue
-        if key in defaults and value == defaults[key] and type(value) is type(defaults[key]):
-            continue
-        out[key] = value
+            out[key] = _free(value, state)
+    values = out.values()
+    if not kind.keep_empty and ("" in values or [] in values):
+        for key in [k for k, v in out.items() if v == "" or v == []]:
+            del out[key]
+    defaults = kind.defaults
+    for key in defaults.keys() & out.keys():
+        value, default = out[key], defaults[key]
+        if value == default and type(value) is type(default):
+            del out[key]
     return out
 
 
@@ -120,5 +128,5 @@ def _list(key: str, items: list[Any], kind: Kind, state: _State) -> list[Any]:
     if child is not None:
         items = [_object(item, child, state) for item in items]
     if key in kind.ordered_lists or not state.sort:
-        return items
+        return items if child is not None else list(items)
     return sorted(items, key=sort_key)

@@ -132,7 +132,8 @@ def _check_project(project: dict[str, Any], base: str, calendars: set[str],
             report.add(f"{base}/sprints/{i}/finish", "dates",
                        f"sprint {sprint.get('code')!r} finishes ({finish}) before it "
                        f"starts ({start})", "swap or correct the dates")
-    _check_tasks(_entities(project, "tasks"), f"{base}/tasks", sprints, resources, report)
+    _check_tasks(_entities(project, "tasks"), f"{base}/tasks", sprints, resources, calendars,
+                 report)
     code = _text(project, "code")
     if code is not None:
         _check_dependencies(project, code, base, tasks_by_project, report, links)
@@ -157,9 +158,10 @@ def _check_project(project: dict[str, Any], base: str, calendars: set[str],
 
 
 def _check_tasks(tasks: list[tuple[int, dict[str, Any]]], base: str, sprints: set[str],
-                 resources: set[str], report: _Report) -> None:
+                 resources: set[str], calendars: set[str], report: _Report) -> None:
     all_wbs = _unique(_codes(tasks, "wbs"), base, "wbs", "task wbs", report)
     parents = {w.rpartition(".")[0] for w in all_wbs}
+    optional = _OPTIONAL
     for i, task in tasks:
         wbs = task.get("wbs")
         if type(wbs) is not str:
@@ -170,38 +172,71 @@ def _check_tasks(tasks: list[tuple[int, dict[str, Any]]], base: str, sprints: se
                        f"{parent}", f"add a summary task with wbs {parent!r}, or renumber "
                        "this task")
         if wbs in parents:
-            for field in ("duration", "estimate"):
+            for field in _LEAF_ONLY:
                 if field in task:
                     report.add(f"{base}/{i}/{field}", "summary-work",
                                f"summary task {wbs} has its own {field}",
                                "a summary task's dates roll up from its children; "
                                f"remove its {field} or give it to a child task", key=True)
-        if task.get("milestone") is True and (task.get("duration", 0) != 0 or
-                                               "estimate" in task):
-            report.add(f"{base}/{i}/milestone", "milestone-work",
-                       f"milestone {wbs} has work (a duration or an estimate)",
-                       "a milestone is an instant: set duration 0 and drop the estimate, "
-                       "or make it a normal task", key=True)
-        estimate = task.get("estimate")
-        if estimate is not None and isinstance(estimate, dict) and all(
-                _number(estimate.get(k)) for k in ("optimistic", "likely", "pessimistic")) \
-                and not (estimate["optimistic"] <= estimate["likely"] <= estimate["pessimistic"]):
-            report.add(f"{base}/{i}/estimate", "estimate-order",
-                       "estimate must satisfy optimistic <= likely <= pessimistic",
-                       "reorder the three values")
-        sprint = task.get("sprint")
-        if type(sprint) is str and sprint not in sprints:
-            _resolve(sprint, sprints, f"{base}/{i}/sprint", "sprint", report)
-        assignees = task.get("assignees")
-        if type(assignees) is list:
-            for j, code in enumerate(assignees):
-                if type(code) is str and code not in resources:
-                    _resolve(code, resources, f"{base}/{i}/assignees/{j}", "resource", report)
-        started, finished = task.get("actual_start"), task.get("actual_finish")
-        if type(started) is str and type(finished) is str and started > finished:
-            report.add(f"{base}/{i}/actual_finish", "dates",
-                       f"task {wbs} actually finished before it actually started",
-                       "correct actual_start or actual_finish")
+        present = optional.intersection(task)  # most tasks have few of these
+        if present:
+            _check_task_fields(task, wbs, present, f"{base}/{i}", sprints, resources,
+                               calendars, report)
+
+
+_OPTIONAL = frozenset({"milestone", "manual", "start", "calendar", "estimate", "sprint",
+                       "assignees", "actual_start", "actual_finish"})
+
+
+def _check_task_fields(task: dict[str, Any], wbs: str, present: frozenset[str], here: str,
+                       sprints: set[str], resources: set[str], calendars: set[str],
+                       report: _Report) -> None:
+    if task.get("milestone") is True and "estimate" in task:
+        report.add(f"{here}/milestone", "milestone-work",
+                   f"milestone {wbs} has an estimate",
+                   "a milestone takes its duration (none: an instant); drop the "
+                   "estimate, or make it a normal task", key=True)
+    if "manual" in present or "start" in present:
+        _check_manual(task, wbs, here, report)
+    calendar = task.get("calendar")
+    if type(calendar) is str and calendar not in calendars:
+        _resolve(calendar, calendars, f"{here}/calendar", "calendar", report)
+    estimate = task.get("estimate")
+    if estimate is not None and isinstance(estimate, dict) and all(
+            _number(estimate.get(k)) for k in ("optimistic", "likely", "pessimistic")) \
+            and not (estimate["optimistic"] <= estimate["likely"] <= estimate["pessimistic"]):
+        report.add(f"{here}/estimate", "estimate-order",
+                   "estimate must satisfy optimistic <= likely <= pessimistic",
+                   "reorder the three values")
+    sprint = task.get("sprint")
+    if type(sprint) is str and sprint not in sprints:
+        _resolve(sprint, sprints, f"{here}/sprint", "sprint", report)
+    assignees = task.get("assignees")
+    if type(assignees) is list:
+        for j, code in enumerate(assignees):
+            if type(code) is str and code not in resources:
+                _resolve(code, resources, f"{here}/assignees/{j}", "resource", report)
+    started, finished = task.get("actual_start"), task.get("actual_finish")
+    if type(started) is str and type(finished) is str and started > finished:
+        report.add(f"{here}/actual_finish", "dates",
+                   f"task {wbs} actually finished before it actually started",
+                   "correct actual_start or actual_finish")
+
+
+_LEAF_ONLY = ("duration", "estimate", "manual", "start", "calendar", "elapsed")
+
+
+def _check_manual(task: dict[str, Any], wbs: Any, here: str, report: _Report) -> None:
+    """A manually scheduled task needs its start; a start belongs to a manual task only."""
+    manual = task.get("manual") is True
+    if manual and "start" not in task:
+        report.add(f"{here}/manual", "manual-start", f"manual task {wbs} has no start",
+                   "a manually scheduled task starts on its `start` date: add one", key=True)
+    elif "start" in task and task.get("manual", False) is False:
+        report.add(f"{here}/start", "manual-start",
+                   f"task {wbs} has a start but is not manually scheduled",
+                   "set `manual: true` to fix its start there, or drop the start (its "
+                   "dependencies and constraints place it)", key=True)
 
 
 _Link = tuple[tuple[str, str], tuple[str, str], str]
@@ -222,13 +257,17 @@ def _check_dependencies(project: dict[str, Any], own: str, base: str,
     """Check every dependency of a project; add the resolvable ones to `links`."""
     own_tasks = tasks_by_project.get(own, set())
     seen = links.seen  # the program's pairs, so far
+    found = links.links
     for i, dep in _entities(project, "dependencies"):
         start, end = dep.get("from"), dep.get("to")
         if type(start) is not str or type(end) is not str:
             continue
         here = f"{base}/dependencies/{i}"
-        src = _endpoint(start, own, own_tasks, tasks_by_project, f"{here}/from", report)
-        dst = _endpoint(end, own, own_tasks, tasks_by_project, f"{here}/to", report)
+        # the common case inline: both ends are tasks of this project
+        src = (own, start) if start in own_tasks else _endpoint(
+            start, own, own_tasks, tasks_by_project, f"{here}/from", report)
+        dst = (own, end) if end in own_tasks else _endpoint(
+            end, own, own_tasks, tasks_by_project, f"{here}/to", report)
         if src is None or dst is None:
             continue
         pair = (src, dst)
@@ -241,7 +280,7 @@ def _check_dependencies(project: dict[str, Any], own: str, base: str,
                        "between two projects is listed in one of them only")
             continue
         seen[pair] = here
-        links.links.append((src, dst, here))
+        found.append((src, dst, here))
 
 
 def _endpoint(ref: str, own: str, own_tasks: set[str], tasks_by_project: dict[str, set[str]],

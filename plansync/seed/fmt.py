@@ -51,6 +51,11 @@ def format_bytes(name: str, data: bytes, limits: Limits | None = None) -> Format
     return _formatted(validate_bytes(name, data, limits))
 
 
+def formatted(result: FileResult) -> FormatResult:
+    """What fmt makes of a file already validated (its FileResult)."""
+    return _formatted(result)
+
+
 def _formatted(result: FileResult) -> FormatResult:
     if result.problems or result.seed is None:
         return FormatResult(result.path, problems=result.problems)

@@ -9,14 +9,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _WEEKDAY_INDEX = {d: i for i, d in enumerate(WEEKDAYS)}
 
 
+@lru_cache(maxsize=1 << 17)
 def wbs_key(wbs: str) -> tuple[int, ...]:
-    """Compare wbs paths as integer tuples: 1.2 < 1.10 < 2."""
+    """Compare wbs paths as integer tuples: 1.2 < 1.10 < 2. (Cached: a plan names the same
+    paths in its tasks, dependencies, baselines and risks; the cache is bounded.)"""
     return tuple(map(int, wbs.split(".")))
 
 
@@ -26,8 +29,9 @@ def split_ref(ref: str) -> tuple[str, str]:
     return project, wbs
 
 
+@lru_cache(maxsize=1 << 17)
 def ref_key(ref: str) -> tuple[str, tuple[int, ...]]:
-    project, wbs = split_ref(ref)
+    project, _, wbs = ref.rpartition(":")
     return project, wbs_key(wbs)
 
 
@@ -62,6 +66,15 @@ class Kind:
     defaults: dict[str, Any] = field(default_factory=dict)
     ordered_lists: frozenset[str] = frozenset()  # lists whose order is data (kept as written)
     keep_empty: bool = False  # free-form payloads keep "" and [] (they may mean something)
+    free: frozenset[str] = frozenset()  # keys whose value is free JSON (numbers normalised)
+
+    # The keys whose values normalising looks into (every other key of a valid document
+    # holds a string or a boolean, kept as it is); set from the fields above.
+    special: frozenset[str] = field(init=False, default=frozenset())
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "special", self.numbers | frozenset(self.lists)
+                           | frozenset(self.objects) | self.free)
 
 
 ESTIMATE = Kind("estimate", numbers=frozenset({"optimistic", "likely", "pessimistic"}))
@@ -71,7 +84,8 @@ TASK = Kind(
     lists={"assignees": (_identity, None)},
     objects={"estimate": ESTIMATE, "constraint": CONSTRAINT},
     numbers=frozenset({"duration", "percent_complete"}),
-    defaults={"status": "todo", "milestone": False, "percent_complete": 0},
+    defaults={"status": "todo", "milestone": False, "percent_complete": 0, "manual": False,
+              "elapsed": False},
 )
 DEPENDENCY = Kind("dependency", numbers=frozenset({"lag"}), defaults={"lag": 0, "type": "FS"})
 SPRINT = Kind("sprint")
@@ -94,8 +108,11 @@ PROJECT = Kind(
 )
 CALENDAR = Kind("calendar", lists={"workdays": (weekday_key, None), "holidays": (_identity, None)})
 RESOURCE = Kind("resource", numbers=frozenset({"capacity"}))
+SCHEDULING = Kind("scheduling")  # {"conventions": ...}: kept as written
 PROGRAM = Kind(
     "program",
+    objects={"scheduling": SCHEDULING},
+    free=frozenset({"origin"}),
     lists={
         "calendars": (_by("code"), CALENDAR),
         "resources": (_by("code"), RESOURCE),
@@ -104,7 +121,7 @@ PROGRAM = Kind(
     },
 )
 # Event payloads are free JSON: numbers inside are normalised, nothing is dropped.
-EVENT = Kind("event", keep_empty=True)
+EVENT = Kind("event", keep_empty=True, free=frozenset({"value"}))
 DOCUMENT = Kind(
     "document",
     lists={"events": (_identity, EVENT)},

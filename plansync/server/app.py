@@ -138,7 +138,11 @@ def create_app(address: str, limits: Limits | None = None) -> Starlette:
         return JSONResponse(await work(request, _program, request.path_params["id"]))
 
     async def export_program(request: Request) -> Response:
-        return _attachment(*await work(request, _export_program, request.path_params["id"]))
+        timeline = _flag(request.query_params.get("timeline", "0"), "timeline")
+        since = _text_param(request, "since",
+                            r"[0-9]{4}-[0-9]{2}-[0-9]{2}(T[0-9]{2}:[0-9]{2}:[0-9]{2}Z)?")
+        return _attachment(*await work(request, _export_program, request.path_params["id"],
+                                       timeline, since, query=("timeline", "since")))
 
     async def export_project(request: Request) -> Response:
         return _attachment(*await work(request, _export_project, request.path_params["id"]))
@@ -289,14 +293,15 @@ def _program(store: Any, account: Account | None, ref: str) -> dict[str, Any]:
             "accounts_missing": gaps.all}
 
 
-def _export_program(store: Any, account: Account | None, ref: str
-                    ) -> tuple[str, bytes, int]:
+def _export_program(store: Any, account: Account | None, ref: str, timeline: bool = False,
+                    since: str | None = None) -> tuple[str, bytes, int]:
     who = _required(account)
     program_id = store.program_id(ref)
     if not accounts.can_read_program(store.conn, who, program_id):
         raise accounts.Forbidden(f"exporting program {ref!r} needs a role in the program "
                                  f"(viewer or above); {who.email} has none")
-    doc = store.export_program(program_id)
+    doc = store.export_timeline(program_id, since) if timeline \
+        else store.export_program(program_id)
     return doc["program"]["code"], canonical_bytes(doc), store.server_version(program_id)
 
 
@@ -373,7 +378,7 @@ def _import(store: Any, account: Account | None, doc: dict[str, Any], dry_run: b
                                                 repository or None)
     report = store.import_document(doc, create_users=False, dry_run=dry_run,
                                    expected_version=expected, record=stamp,
-                                   authorize=authorize)
+                                   authorize=authorize, actor=who.email)
     result: dict[str, Any] = report.as_dict()
     return result
 
@@ -448,9 +453,9 @@ def _text_param(request: Request, name: str, pattern: str) -> str | None:
     return value
 
 
-def _flag(value: str) -> bool:
+def _flag(value: str, name: str = "dry_run") -> bool:
     if value not in ("0", "1", "true", "false"):
-        raise ApiError(400, "bad-parameter", f"dry_run is 0, 1, true or false, not {value!r}")
+        raise ApiError(400, "bad-parameter", f"{name} is 0, 1, true or false, not {value!r}")
     return value in ("1", "true")
 
 

@@ -153,7 +153,7 @@ def test_xlsx_reads_date_and_boolean_cells(tmp_path: Path) -> None:
 @pytest.mark.parametrize(("rows", "says"), [
     ([["Sequence", "Task", "Dependencies", "Start"], [1, "A", None, dt.date(2026, 3, 2)],
       [2, "B", "7", dt.date(2026, 3, 2)]], "cell C3 (Dependencies): unknown predecessor 7"),
-    ([["Sequence", "Task", "Start"], [1, "A", 45000]], "cell C2 (Start): cannot read the date"),
+    ([["Sequence", "Task", "Start"], [1, "A", True]], "cell C2 (Start): cannot read the date"),
     ([["Sequence", "Task", "Start"], [1, "A", dt.date(2026, 3, 2)], [1, "B", None]],
      "cell A3 (Sequence): sequence 1 is used twice"),
     ([["Sequence", "Task", "Dependencies", "Start"], [1, "A", "1 2", dt.date(2026, 3, 2)]],

@@ -226,3 +226,20 @@ def test_postgres_migrations_are_explicit_and_newer_databases_refused(postgres: 
     store.close()
     with pytest.raises(InstanceError, match="newer than this plansync knows"):
         PostgresInstance(address)
+
+
+def test_a_project_export_keeps_its_task_calendars_and_the_conventions() -> None:
+    from plansync.instance.exporter import project_document
+    from plansync.schedule.cpm import schedule
+
+    doc = {"version": 1, "program": {
+        "code": "p", "name": "P", "scheduling": {"conventions": "msproject"},
+        "calendars": [{"code": "a"}, {"code": "nights", "workdays": ["sat", "sun"]}],
+        "projects": [{"code": "x", "name": "X", "start": "2026-01-05", "calendar": "a",
+                      "tasks": [{"wbs": "1", "name": "n", "duration": 2,
+                                 "calendar": "nights"}]},
+                     {"code": "y", "name": "Y", "start": "2026-01-05"}]}}
+    copy_of_x = project_document(doc, "x")
+    assert [c["code"] for c in copy_of_x["program"]["calendars"]] == ["a", "nights"]
+    assert copy_of_x["program"]["scheduling"] == {"conventions": "msproject"}
+    assert schedule(copy_of_x).tasks[0].early_finish == schedule(doc).tasks[0].early_finish

@@ -91,3 +91,43 @@ def test_yaml_to_json_equals_canonical_json(tmp_path_factory: Any, doc: dict[str
     assert format_file(source).changed is False
     assert converted_bytes(source, "json") == canonical_bytes(doc)
     assert source.read_bytes() == formatted
+
+
+def _every_key(obj: dict[str, Any], kind: Any, sort: bool = True) -> dict[str, Any]:
+    """The canonical data by its first definition: every key looked at (the fast path in
+    canonical.py looks only at the keys a Kind names; this pins that it misses none)."""
+    from plansync.seed.canonical import _free, _number, _State
+
+    state = _State(sort)
+    out: dict[str, Any] = {}
+    for key, value in obj.items():
+        if key in kind.numbers:
+            value = _number(value, state)
+        elif key in kind.lists:
+            by, child = kind.lists[key]
+            value = [_every_key(v, child, sort) if child is not None else v for v in value]
+            if key not in kind.ordered_lists and sort:
+                value = sorted(value, key=by)
+        elif key in kind.objects:
+            value = _every_key(value, kind.objects[key], sort)
+        elif type(value) in (dict, list, float):
+            value = _free(value, state)
+        if not kind.keep_empty and (value == "" or value == []):
+            continue
+        if key in kind.defaults and value == kind.defaults[key] and \
+                type(value) is type(kind.defaults[key]):
+            continue
+        out[key] = value
+    return out
+
+
+@given(documents(), st.randoms(use_true_random=False))
+def test_normalise_looks_at_every_key_that_can_need_it(doc: dict[str, Any],
+                                                       rng: random.Random) -> None:
+    from plansync.seed.model import DOCUMENT
+
+    messy = shuffled(doc, rng)
+    assert normalise(messy) == _every_key(messy, DOCUMENT)
+    assert canonical_bytes(messy) == (json.dumps(_every_key(messy, DOCUMENT), indent=2,
+                                                 ensure_ascii=False, sort_keys=True)
+                                      + "\n").encode()

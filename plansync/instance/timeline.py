@@ -1,0 +1,88 @@
+"""A program's current state and history, kept in the instance (migration 0006).
+
+Plain functions over a store's connection, called inside the transaction of the import they
+belong to. The state is the canonical document (zlib) with its hash; the history is a base
+document (the state before the first kept event) and the events, in order.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import zlib
+from typing import Any
+
+import orjson
+
+from plansync.instance.importer import new_id
+from plansync.seed.canonical import canonical_bytes
+
+
+def _pack(doc: dict[str, Any]) -> tuple[bytes, str]:
+    data = canonical_bytes(doc)
+    return zlib.compress(data, 6), hashlib.sha256(data).hexdigest()
+
+
+def _unpack(blob: Any) -> dict[str, Any]:
+    doc: dict[str, Any] = orjson.loads(zlib.decompress(bytes(blob)))
+    return doc
+
+
+def digest(doc: dict[str, Any]) -> str:
+    return hashlib.sha256(canonical_bytes(doc)).hexdigest()
+
+
+def state(conn: Any, code: str) -> tuple[str | None, dict[str, Any] | None]:
+    """(hash, document) of a program's current state as last recorded; (None, None) when the
+    program does not exist or has none recorded yet."""
+    row = conn.execute("SELECT state_digest, state FROM programs WHERE code = ?",
+                       (code,)).fetchone()
+    if row is None or row[1] is None:
+        return None, None
+    return row[0], _unpack(row[1])
+
+
+def state_digest(conn: Any, code: str) -> str | None:
+    row = conn.execute("SELECT state_digest FROM programs WHERE code = ?", (code,)).fetchone()
+    return None if row is None else row[0]
+
+
+def set_state(conn: Any, program_id: str, doc: dict[str, Any]) -> None:
+    blob, hashed = _pack(doc)
+    conn.execute("UPDATE programs SET state = ?, state_digest = ? WHERE id = ?",
+                 (blob, hashed, program_id))
+
+
+def history(conn: Any, program_id: str) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
+    """(base document or None, events in order) of a program."""
+    row = conn.execute("SELECT document FROM history_base WHERE program_id = ?",
+                       (program_id,)).fetchone()
+    events = [json.loads(text) for (text,) in conn.execute(
+        "SELECT event FROM timeline_events WHERE program_id = ? ORDER BY position",
+        (program_id,))]
+    return (None if row is None else _unpack(row[0])), events
+
+
+def start(conn: Any, program_id: str, base: dict[str, Any]) -> None:
+    """Start a program's history at `base` (its first state, or its state when it had
+    none kept), with no events."""
+    conn.execute("DELETE FROM history_base WHERE program_id = ?", (program_id,))
+    conn.execute("INSERT INTO history_base (program_id, document) VALUES (?, ?)",
+                 (program_id, _pack(base)[0]))
+    conn.execute("DELETE FROM timeline_events WHERE program_id = ?", (program_id,))
+
+
+def append(conn: Any, program_id: str, events: list[dict[str, Any]]) -> None:
+    (last,) = conn.execute("SELECT coalesce(max(position), -1) FROM timeline_events "
+                           "WHERE program_id = ?", (program_id,)).fetchone()
+    first = int(last) + 1
+    conn.executemany("INSERT INTO timeline_events (id, program_id, position, event) "
+                     "VALUES (?, ?, ?, ?)",
+                     [(new_id(), program_id, first + i,
+                       json.dumps(e, ensure_ascii=False, sort_keys=True))
+                      for i, e in enumerate(events)])
+
+
+def has_base(conn: Any, program_id: str) -> bool:
+    return conn.execute("SELECT 1 FROM history_base WHERE program_id = ?",
+                        (program_id,)).fetchone() is not None

@@ -1,0 +1,99 @@
+"""A document compiled for scheduling: the network and what the report needs per task."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import NamedTuple
+
+from plansync.schedule.calendar import WorkCalendar, last_day
+from plansync.schedule.network import Network
+
+CONVENTIONS = ("plansync", "msproject")
+INF = float("inf")
+
+
+class RowRef(NamedTuple):
+    """One task of the document, in document order, and the leaf nodes it stands for.
+    (A named tuple: one is made per task, and tuples are the cheapest records to make.)"""
+
+    project: str
+    wbs: str
+    name: str
+    leaves: tuple[int, ...]
+    summary: bool
+    milestone: bool
+    done: bool
+    deadline: int | None  # day ordinal
+    constraint: tuple[str, int, int] | None  # (type, date ordinal, the working day it means)
+
+
+@dataclass(frozen=True)
+class ProjectRef:
+    """One project: its calendar, start offset and rows (indices into Plan.rows)."""
+
+    code: str
+    calendar: WorkCalendar
+    start: int
+    rows: tuple[int, ...]
+    leaves: tuple[int, ...]
+    day: int = 0  # ordinal of the project's start date as written
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A document compiled for scheduling: the network and per-node metadata.
+
+    done: leaves of done work (never critical). overrides: leaf -> (what, date ordinal) for a
+    leaf whose start is set against its dependencies ("manual", or a constraint type under
+    Microsoft Project's conventions): a warning names it when its dependencies would start it
+    later.
+    """
+
+    program: str
+    network: Network
+    names: list[str]  # "proj:wbs" per node (a port is named after its summary)
+    virtual: list[bool]
+    calendars: list[WorkCalendar]
+    origin: list[int]  # per node, its project's start offset on the node's calendar
+    rows: list[RowRef]
+    projects: list[ProjectRef]
+    estimates: dict[int, tuple[float, float, float]]  # leaf scheduled on its PERT mean
+    groups: list[tuple[WorkCalendar, list[int]]]  # leaf nodes per calendar
+    conventions: str = "plansync"
+    done: frozenset[int] = frozenset()
+    overrides: dict[int, tuple[str, int]] | None = None
+
+    def finish_ordinal(self, es: list[float], d: Sequence[float]) -> int | None:
+        """Day ordinal of the program finish: the latest finish date of any leaf."""
+        best: int | None = None
+        for cal, nodes in self.groups:
+            day = max(last_day(es[j], d[j], self.origin[j]) for j in nodes)
+            ordinal = cal.ordinal_at(day)
+            best = ordinal if best is None or ordinal > best else best
+        return best
+
+    def end_bounds(self, es: list[float], d: Sequence[float]) -> list[float]:
+        """Per node, the exclusive finish offset every node must meet: the program finish.
+
+        On a calendar with a task finishing on the program finish date that bound is its exact
+        largest early finish; other calendars end with the program finish date.
+        Internal summary nodes have no bound of their own (infinity): only the tasks they
+        connect to give them late dates.
+        """
+        virtual = self.virtual
+        if len(self.groups) <= 1:
+            nodes = self.groups[0][1] if self.groups else []
+            top = max((es[j] + d[j] for j in nodes), default=0.0)
+            return [INF if v else top for v in virtual]
+        origin = self.origin
+        last = [(cal, nodes, cal.ordinal_at(max(last_day(es[j], d[j], origin[j]) for j in nodes)))
+                for cal, nodes in self.groups]
+        finish = max(day for _, _, day in last)
+        bound: dict[int, float] = {}
+        for cal, nodes, day in last:
+            on_finish = day == finish
+            bound[id(cal)] = (max(es[j] + d[j] for j in nodes) if on_finish
+                              else float(cal.offset_on_or_after(finish + 1)))
+        cals = self.calendars
+        return [INF if virtual[j] else bound[id(cals[j])] for j in range(len(es))]
