@@ -144,6 +144,7 @@ COMMANDS = {
     "roundtrip": ("roundtrip", "Import each file into an instance"),
     "schedule": ("schedule", "Schedule a plan with the critical path method"),
     "diff": ("diff", "Show what changed between two plans"),
+    "gantt": ("gantt", "Draw a program's schedule as a Gantt chart: SVG, HTML or Mermaid"),
     "sync": ("sync", "Bring the instance in step with the repository's seed files"),
     "pull": ("pull", "Bring the instance's changes into the seed files"),
     "delete": ("delete", "Delete a program (by code or id) and everything in it"),

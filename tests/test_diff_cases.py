@@ -8,7 +8,8 @@ import json
 from typing import Any
 
 from plansync.diff import Change, apply_changes, diff_documents, schedule_impact, summary
-from plansync.render.diff import RENDERERS, markdown, text
+from plansync.diff.context import describe
+from plansync.render.diff import json_, markdown, text
 from plansync.seed.canonical import canonical_bytes, normalise
 
 
@@ -201,22 +202,26 @@ def test_schedule_impact_of_a_longer_task() -> None:
     new = impact_doc()
     task(new, "lm", "1.4")["duration"] = 10
     impact = schedule_impact(old, new, diff_documents(old, new))
+    gantt = impact.pop("gantt")
     assert impact == {
         "program": {"finish": ["2026-03-13", "2026-03-16"]},
         "projects": {"lm": {"finish": ["2026-03-13", "2026-03-16"]}},
-        "joined_critical": ["lm:1.4"],
-        "left_critical": ["lm:1.1", "lm:1.2", "lm:1.3"],
-        "moved": [
+        "warnings": {"new": [], "resolved": []},
+        "joined_critical": [{"task": "lm:1.4", "name": "Test rig"}],
+        "left_critical": [{"task": "lm:1.1", "name": "Requirements"},
+                          {"task": "lm:1.2", "name": "Structure"},
+                          {"task": "lm:1.3", "name": "Review"}],
+        "moved": [  # leaf tasks only: summary 1 repeats its leaves
             {"task": "lm:1.4", "name": "Test rig", "old_start": "2026-03-03",
              "new_start": "2026-03-03", "old_finish": "2026-03-12",
              "new_finish": "2026-03-16", "days": 4},
-            {"task": "lm:1", "name": "Design", "old_start": "2026-03-03",
-             "new_start": "2026-03-03", "old_finish": "2026-03-13",
-             "new_finish": "2026-03-16", "days": 3},
         ],
+        "moved_total": 1,
     }
-    assert schedule_impact(old, new, diff_documents(old, new), top=1)["moved"] == \
-        impact["moved"][:1]  # type: ignore[index]
+    assert gantt == [{"task": "lm:1.4", "name": "Test rig", "critical": True,
+                      "before": ["2026-03-03", "2026-03-12"],
+                      "after": ["2026-03-03", "2026-03-16"]}]
+    assert schedule_impact(old, new, diff_documents(old, new), top=0)["moved"] == []
 
 
 def test_schedule_impact_compares_a_renumbered_task_with_itself() -> None:
@@ -232,13 +237,18 @@ def test_schedule_impact_compares_a_renumbered_task_with_itself() -> None:
     impact = schedule_impact(old, new, diff_documents(old, new))
     assert impact is not None
     assert impact["moved"] == [] and impact["left_critical"] == []
-    assert impact["joined_critical"] == ["lm:1.1"]
+    assert impact["joined_critical"] == [{"task": "lm:1.1", "name": "Kick-off"}]
 
 
-def test_schedule_impact_is_none_when_a_document_cannot_be_scheduled() -> None:
+def test_a_plan_that_cannot_be_scheduled_is_a_new_warning_and_then_a_resolved_one() -> None:
     old, new = impact_doc(), impact_doc()
     project(new, "lm")["dependencies"].append({"from": "1.3", "to": "1.1"})
-    assert schedule_impact(old, new, diff_documents(old, new)) is None
+    impact = schedule_impact(old, new, diff_documents(old, new))
+    assert impact["program"]["finish"] == ["2026-03-13", None]
+    [warning] = impact["warnings"]["new"]
+    assert warning["kind"] == "unschedulable" and "cycle" in warning["message"]
+    back = schedule_impact(new, old, diff_documents(new, old))
+    assert [w["kind"] for w in back["warnings"]["resolved"]] == ["unschedulable"]
 
 
 def renumbered_pair() -> tuple[dict[str, Any], dict[str, Any]]:
@@ -250,15 +260,16 @@ def renumbered_pair() -> tuple[dict[str, Any], dict[str, Any]]:
     return old, new
 
 
-def test_markdown_has_the_summary_table_and_folds_long_groups() -> None:
+def test_markdown_has_the_summary_line_and_folds_long_tables() -> None:
     old, new = renumbered_pair()
     changes = diff_documents(old, new)
-    out = markdown(changes, schedule_impact(old, new, changes), color=False)
-    assert "| kind | added | removed | changed | moved |" in out
-    assert "| task | 12 | 0 | 2 | 0 |" in out
-    assert "<details><summary>14 task changes</summary>" in out
-    assert "#### Schedule impact" in out and "| program | 2026-03-17 | 2026-03-19 | +2 d |" in out
-    assert "| `lm:1.3` | Review \\| sign-off |" in out  # a | in a table cell is escaped
+    out = markdown(changes, schedule_impact(old, new, changes), color=False,
+                   context=describe(old, new, changes))
+    assert "## Plan changes: 12 added, 2 changed in 1 program" in out
+    assert "<details><summary>14 changes in apollo</summary>" in out
+    assert "#### Schedule impact" in out
+    assert "| program | 2026-03-17 | 2026-03-19 | +2 days |" in out
+    assert "| `lm:1.3` | Review \\| sign-off | name |" in out  # a | in a cell is escaped
 
 
 def test_text_without_color_has_no_escape_codes() -> None:
@@ -280,25 +291,26 @@ def test_text_shows_moves_removes_and_cut_values() -> None:
     project(new, "lm")["dependencies"] = [{"from": "1.1", "to": "1.2"}]
     project(new, "gs")["dependencies"] = []
     task(new, "lm", "1.1")["notes"] = "x" * 100
-    lines = text(diff_documents(old, new), None, color=False).splitlines()
+    changes = diff_documents(old, new)
+    lines = text(changes, None, color=False, context=describe(old, new, changes)).splitlines()
     assert "  - dependency gs:lm:1.3 -> 1 (SS)" in lines
-    assert "  > task lm:1.3 -> 1.4 (moved)" in lines
+    assert "  > task lm:1.3 -> 1.4 \"Review\" (moved)" in lines
     assert "  - dependency lm:1.2 -> 1.3" in lines
-    assert f'  ~ task lm:1.1 notes: (none) -> "{"x" * 58}…' in lines
+    assert f'  ~ task lm:1.1 "Requirements" notes: (none) -> "{"x" * 57}…"' in lines
 
 
 def test_json_parses_and_has_the_documented_keys() -> None:
     old, new = renumbered_pair()
     changes = diff_documents(old, new)
-    data = json.loads(RENDERERS["json"](changes, schedule_impact(old, new, changes),
+    data = json.loads(json_(changes, schedule_impact(old, new, changes),
                                         color=False))
     assert set(data) == {"changes", "schedule"}
     assert data["changes"][0] == {"op": "change", "kind": "task", "program": "apollo",
                                   "project": "lm", "key": "1.2", "field": "duration",
                                   "old": 5, "new": 7}
-    assert set(data["schedule"]) == {"program", "projects", "joined_critical",
-                                     "left_critical", "moved"}
-    assert json.loads(RENDERERS["json"]([], None, color=False)) == {"changes": [],
+    assert set(data["schedule"]) == {"program", "projects", "warnings", "joined_critical",
+                                     "left_critical", "moved", "moved_total", "gantt"}
+    assert json.loads(json_([], None, color=False)) == {"changes": [],
                                                                     "schedule": None}
 
 
@@ -306,4 +318,5 @@ def test_no_changes_render_as_such() -> None:
     doc = base()
     changes = diff_documents(doc, copy.deepcopy(doc))
     assert text(changes, schedule_impact(doc, doc, changes), color=False) == "no changes"
-    assert "No changes." in markdown(changes, None, color=False)
+    assert markdown(changes, None, color=False) == "<!-- plansync-diff:1 -->\n\n" \
+        "**No plan changes**\n"

@@ -10,9 +10,16 @@ from typing import Any
 from hypothesis import given
 from hypothesis import strategies as st
 
-from plansync.diff import apply_changes, diff_documents, schedule_impact, summary
+from plansync.diff import (
+    apply_changes,
+    diff_documents,
+    diff_normalised,
+    schedule_impact,
+    share,
+    summary,
+)
 from plansync.schedule.cpm import schedule
-from plansync.seed.canonical import canonical_bytes
+from plansync.seed.canonical import canonical_bytes, normalise
 from tests.strategies import documents, shuffled
 
 
@@ -111,8 +118,8 @@ def test_schedule_impact_agrees_with_the_schedules(a: dict[str, Any], b: dict[st
         assert value["finish"] == [old.projects[code].finish if code in old.projects else None,
                                    new.projects[code].finish if code in new.projects else None]
     new_rows = {f"{r.project}:{r.wbs}": r for r in new.tasks}
-    for name in impact["joined_critical"]:
-        assert new_rows[name].critical
+    for entry in impact["joined_critical"]:
+        assert new_rows[entry["task"]].critical and not new_rows[entry["task"]].summary
     for entry in impact["moved"]:
         row = new_rows[entry["task"]]
         assert (entry["new_start"], entry["new_finish"]) == (row.early_start, row.early_finish)
@@ -134,7 +141,7 @@ def test_schedule_impact_follows_renumbered_tasks(doc: dict[str, Any],
     for (p, wbs), row in old_rows.items():
         head, _, tail = wbs.partition(".")
         now = f"{p}:{int(head) + 1}" + ("." + tail if tail else "") if p == code else f"{p}:{wbs}"
-        changed = new_rows[now].early_finish != row.early_finish
+        changed = new_rows[now].early_finish != row.early_finish and not row.summary
         assert (now in moved) == changed
         if changed:
             assert moved[now]["old_finish"] == row.early_finish
@@ -153,14 +160,15 @@ def test_schedule_impact_of_new_durations_is_exact(doc: dict[str, Any],
     impact = schedule_impact(doc, new, diff_documents(doc, new), top=10_000)
     assert impact is not None
     old = {f"{r.project}:{r.wbs}": r for r in schedule(doc).tasks}
-    now = {f"{r.project}:{r.wbs}": r for r in schedule(new).tasks}
-    assert set(impact["joined_critical"]) == {k for k, r in now.items()
-                                              if r.critical and not old[k].critical}
-    assert set(impact["left_critical"]) == {k for k, r in old.items()
-                                            if r.critical and not now[k].critical}
+    now = {f"{r.project}:{r.wbs}": r for r in schedule(new).tasks if not r.summary}
+    assert {e["task"] for e in impact["joined_critical"]} == {
+        k for k, r in now.items() if r.critical and not old[k].critical}
+    assert {e["task"] for e in impact["left_critical"]} == {
+        k for k, r in now.items() if old[k].critical and not r.critical}
     assert {e["task"]: (e["old_finish"], e["new_finish"]) for e in impact["moved"]} == {
         k: (old[k].early_finish, r.early_finish) for k, r in now.items()
         if r.early_finish != old[k].early_finish}
+    assert impact["moved_total"] == len(impact["moved"])
 
 
 @given(documents(), st.data())
@@ -181,3 +189,53 @@ def test_applying_the_diff_survives_shuffled_numbers_and_deletions(
         project["tasks"] = [t for t, k in zip(tasks, keep, strict=True) if k]
     changes = diff_documents(doc, new)
     assert canonical_bytes(apply_changes(doc, changes)) == canonical_bytes(new)
+
+
+@given(documents().map(_distinct), st.data())
+def test_sharing_equal_entities_gives_the_diff_of_the_normalised_documents(
+        doc: dict[str, Any], data: st.DataObject) -> None:
+    """diff_documents skips normalising the entities equal on both sides: the changes are
+    exactly those of the two fully normalised documents, and neither input changes."""
+    new = copy.deepcopy(doc)
+    for project in new["program"]["projects"]:
+        for t in project["tasks"]:
+            pick = data.draw(st.integers(0, 5))
+            if pick == 0:
+                t["name"] += " (renamed)"
+            elif pick == 1:
+                t["status"] = "todo"  # the default: no change
+            elif pick == 2 and "duration" in t:
+                t["duration"] = float(t["duration"])  # 3 -> 3.0: no change
+        if project.get("dependencies") and data.draw(st.booleans()):
+            project["dependencies"][0]["lag"] = 0  # the default
+        if data.draw(st.booleans()):
+            new["program"]["projects"] = [p for p in new["program"]["projects"] if p is not project]
+            break
+    if data.draw(st.booleans()):
+        new = _renumbered(new, 0) if new["program"]["projects"] else new
+    before_old, before_new = copy.deepcopy(doc), copy.deepcopy(new)
+    reference = diff_normalised(normalise(doc, sort=False), normalise(new, sort=False))
+    assert diff_documents(doc, new) == reference
+    assert (doc, new) == (before_old, before_new)
+
+
+@given(documents().map(_distinct), documents(), st.data())
+def test_the_old_side_rebuilt_from_its_summary_is_the_old_side(
+        doc: dict[str, Any], other: dict[str, Any], data: st.DataObject) -> None:
+    """share: the old document summarised, the differing entities picked, the rest taken from
+    the new side, is the old document again, and diffs the same."""
+    new = copy.deepcopy(doc)
+    for project in new["program"]["projects"]:
+        for t in project["tasks"]:
+            if data.draw(st.integers(0, 3)) == 0:
+                t["name"] += " (renamed)"
+        if project.get("dependencies") and data.draw(st.booleans()):
+            project["dependencies"].pop()
+    if data.draw(st.booleans()):
+        new = _renumbered(new, 0) if new["program"]["projects"] else new
+    if data.draw(st.integers(0, 4)) == 0:
+        new = other  # a different plan altogether
+    summary = share.summarise(doc)
+    rebuilt = share.rebuild(summary, new, share.pick(doc, share.wanted(summary, new)))
+    assert canonical_bytes(rebuilt) == canonical_bytes(doc)
+    assert diff_documents(rebuilt, new) == diff_documents(doc, new)

@@ -76,7 +76,7 @@ def test_diff_revisions_and_working_tree(repo: Path) -> None:
     assert run("diff")[0] == 0
     code, out, _ = run("diff", first[:10] + "~1", first[:10], "--format", "markdown")
     assert code == 1
-    assert out.startswith("#") and "| task |" in out
+    assert out.startswith("<!-- plansync-diff:1 -->") and "| ✏️ changed | task |" in out
     code, out, _ = run("diff", "HEAD~1", "--", "elsewhere")
     assert (code, out) == (0, "")
 
@@ -108,6 +108,38 @@ def test_git_setup_makes_plain_git_diff_semantic(repo: Path) -> None:
     log = subprocess.run(["git", "log", "-p", "--ext-diff", "-1"], cwd=repo, env=ENV,
                          capture_output=True, text=True, check=False)
     assert "Go-to-market, revised" in log.stdout
+    for alias in (["plog", "-1"], ["pshow"]):  # the aliases git setup adds
+        shown = subprocess.run(["git", *alias], cwd=repo, env=ENV, capture_output=True,
+                               text=True, check=False)
+        assert shown.returncode == 0, shown.stderr
+        assert "plansync diff a/apollo.seed.json" in shown.stdout
+        assert "Go-to-market, revised" in shown.stdout
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="needs the git command")
+def test_an_invalid_side_shows_its_problems_then_the_line_diff(repo: Path) -> None:
+    assert run("git", "setup")[0] == 0
+    broken = edited().replace(b'"code": "apollo"', b'"code": "Apollo!"', 1)
+    (repo / "apollo.seed.json").write_bytes(broken)
+    shown = subprocess.run(["git", "diff"], cwd=repo, env=ENV, capture_output=True, text=True,
+                           check=False)
+    assert shown.returncode == 0, shown.stderr
+    out = shown.stdout
+    assert "plansync diff a/apollo.seed.json b/apollo.seed.json" in out
+    assert "b/apollo.seed.json:" in out and "error:" in out  # the problem, located
+    assert out.index("error:") < out.index("--- a/apollo.seed.json")
+    assert "+++ b/apollo.seed.json" in out
+    assert '-    "code": "apollo",' in out and '+    "code": "Apollo!",' in out
+    assert "Go-to-market, revised" in out  # the other edit, as a line
+
+
+def test_git_setup_keeps_an_alias_that_does_something_else(repo: Path) -> None:
+    pygit2.Repository(str(repo)).config["alias.plog"] = "log --oneline"
+    code, out, _ = run("git", "setup")
+    assert code == 0 and "alias.plog kept as log --oneline" in out
+    config = pygit2.Repository(str(repo)).config
+    assert config["alias.plog"] == "log --oneline"
+    assert config["alias.pshow"] == "show --ext-diff"
 
 
 def test_git_setup_global_writes_the_users_config(repo: Path, tmp_path: Path,

@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from markdown_it import MarkdownIt
 
 from plansync.cli import cli
 from plansync.instance.address import open_instance
@@ -195,6 +196,12 @@ def test_the_same_field_changed_two_ways_is_a_conflict(team: tuple[Person, Perso
     assert code == 1
     assert "REFUSED: changed both in the files and on the instance" in out
     assert "duration: base" in out and "mine 7" in out and "theirs 41" in out
+    code, out, _ = ada.run("sync", "--format", "markdown")
+    assert code == 1
+    html = MarkdownIt("commonmark", {"html": True}).enable("table").render(out)
+    assert "<th>mine (the file)</th>" in html and "<th>theirs (the instance)</th>" in html
+    assert "<td>duration</td>" in html and "<td><code>7</code></td>" in html
+    assert "<td><code>41</code></td>" in html and "<ul>" not in html
     assert (ada.clone / APOLLO).read_bytes() == before
     assert task(instance(ada).export_program("apollo"))["duration"] == 41
     code, out, _ = ada.run("pull")
@@ -341,7 +348,8 @@ def test_dry_run_shows_fields_and_exit_codes_follow_terraform(
     assert code == 2
     assert "duration: " in out and "-> 13" in out
     code, out, _ = ada.run("sync", "--dry-run", "--format", "markdown")
-    assert code == 1 and out.startswith("### `apollo`") and "**Changed in the files**" in out
+    assert code == 1 and out.startswith("**✅ Dry run: 1 updated") and "### `apollo`" in out
+    assert "**Changed in the files \\(1\\)**" in out and "| ✏️ changed | task |" in out
     code, out, _ = ada.run("sync", "--dry-run", "--format", "json")
     [apollo] = [p for p in json.loads(out)["programs"] if p["program"] == "apollo"]
     assert apollo["action"] == "update"

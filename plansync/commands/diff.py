@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 import os
+from contextlib import ExitStack
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import click
 
-from plansync.commands.common import color_option, echo, echo_problems, use_color
+from plansync.commands.common import (
+    check_output,
+    color_option,
+    echo,
+    echo_problems,
+    use_color,
+)
 from plansync.errors import (
     EXIT_FINDINGS,
     EXIT_OK,
@@ -40,28 +48,45 @@ class _DiffCommand(click.Command):
 
 @dataclass
 class _Pair:
-    """One seed file on both sides (a side is None where the file does not exist)."""
+    """One seed file on both sides (a side is None where the file does not exist); `before`
+    is the old side's schedule when it was computed beside the validation (big files)."""
 
     path: str
     old: dict[str, Any] | None
     new: dict[str, Any] | None
+    before: Any = None
 
 
-FORMATS = ("text", "markdown", "json")
+# Inputs at least this big (both sides together) are read in two processes when a core is
+# free: the old side is validated (and scheduled) in a second one while this one validates
+# the new side. PLANSYNC_PARALLEL_BYTES sets the size, and then a free core is not asked for.
+PARALLEL_BYTES = 8 * 1024 * 1024
+
+
+FORMATS = ("text", "markdown", "markdown-json", "json")
+GITHUB_LIMIT = 65_536  # plansync.render.comment.GITHUB_LIMIT, kept out of start-up
+MIN_COMMENT_CHARS = 2_000  # plansync.render.comment.MIN_CHARS
 
 
 @click.command("diff", cls=_DiffCommand)
 @click.argument("args", nargs=-1)
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="text",
-              show_default=True, help="Output format (markdown: for a pull-request comment).")
+              show_default=True, help="Output format. markdown: a pull-request comment "
+              "(several when it is too long); markdown-json: those comments as a JSON array.")
 @click.option("--schedule/--no-schedule", "with_schedule", default=True, show_default=True,
-              help="Include the schedule impact (finish dates, critical path).")
+              help="Include the schedule impact (finish dates, warnings, critical path).")
+@click.option("--max-comment-chars", type=click.IntRange(MIN_COMMENT_CHARS), default=GITHUB_LIMIT,
+              show_default=True, help="Cut the markdown into numbered comments of at most this "
+              "many characters (GitHub refuses longer comments).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
+              help="Write to this file instead of stdout; markdown cut into several comments "
+              "goes to numbered files (comment.md: comment.1.md, comment.2.md, ...).")
 @color_option
 @click.option("--git-external", is_flag=True, hidden=True,
               help="Called by git as diff.plansync.command (see `plansync git setup`).")
 @click.pass_context
 def command(ctx: click.Context, args: tuple[str, ...], fmt: str, with_schedule: bool,
-            git_external: bool) -> int:
+            max_comment_chars: int, output: str | None, git_external: bool) -> int:
     """Show what changed between two plans, by natural keys, not by lines.
 
     `plansync diff OLD NEW` compares two seed files. `plansync diff [REV [REV]] [-- PATH...]`
@@ -74,24 +99,63 @@ def command(ctx: click.Context, args: tuple[str, ...], fmt: str, with_schedule: 
     """
     if git_external:
         return _git_external(args, with_schedule)
+    check_output(output)
     paths: list[str] = ctx.meta.get("plansync.paths", [])
     if len(args) > 2:
         raise UsageError("too many arguments", hint="plansync diff OLD NEW, or "
                          "plansync diff [REV [REV]] [-- PATH...]")
-    if not paths and any(_is_file_argument(a) for a in args):
-        if len(args) != 2:
-            raise UsageError(f"{escape(args[0])} is a file: diff compares two files",
-                             hint="plansync diff OLD NEW; to compare a file with HEAD: "
-                             "plansync diff -- FILE")
-        pairs, problems = _file_pairs(args[0], args[1])
+    files = not paths and any(_is_file_argument(a) for a in args)
+    if files and len(args) != 2:
+        raise UsageError(f"{escape(args[0])} is a file: diff compares two files",
+                         hint="plansync diff OLD NEW; to compare a file with HEAD: "
+                         "plansync diff -- FILE")
+    with ExitStack() as stack:  # the second process of big files, if any
+        if files:
+            pairs, problems = _file_pairs(args[0], args[1], with_schedule, stack)
+        else:
+            pairs, problems = _git_pairs(list(args), paths, with_schedule, stack)
+        if problems:
+            raise InputError(problems)
+        sections = compare(pairs, with_schedule, git=not files)
+    changed = any(s.changes for s in sections)
+    color = use_color() and output is None
+    if fmt in ("markdown", "markdown-json"):
+        from plansync.render.comment import comments
+
+        parts = comments(sections, max_comment_chars)
+        if fmt == "markdown-json":
+            from plansync.render.json_out import dumps
+
+            _emit([dumps(parts)], output)
+        else:
+            _emit(parts, output)
     else:
-        pairs, problems = _git_pairs(list(args), paths)
-    if problems:
-        raise InputError(problems)
-    output, changed = render(pairs, fmt, with_schedule, use_color())
-    if output:
-        echo(output)
+        from plansync.render.diff import RENDERERS
+
+        text = RENDERERS[fmt](sections, color)
+        if text or output:
+            _emit([text + "\n" if text else ""], output)
     return EXIT_FINDINGS if changed else EXIT_OK
+
+
+def _emit(parts: list[str], output: str | None) -> None:
+    """Print the parts, or write them to `output` (several: numbered files)."""
+    if output is None:
+        echo("\n".join(p.rstrip("\n") for p in parts))
+        return
+    from plansync.fileio import write_atomic
+
+    if len(parts) == 1:
+        names = [output]
+    else:
+        stem, dot, suffix = output.rpartition(".")
+        names = [f"{stem}.{n}.{suffix}" if dot else f"{output}.{n}"
+                 for n in range(1, len(parts) + 1)]
+    for name, part in zip(names, parts, strict=True):
+        write_atomic(name, part.encode("utf-8"))
+    if len(parts) > 1:
+        click.echo(f"wrote {len(parts)} comments: {', '.join(escape(n) for n in names)}",
+                   err=True)
 
 
 def _is_file_argument(arg: str) -> bool:
@@ -120,7 +184,8 @@ def _read(path: str) -> bytes:
                             hint=exc.problems[0].hint) from exc
 
 
-def _file_pairs(old: str, new: str) -> tuple[list[_Pair], list[Problem]]:
+def _file_pairs(old: str, new: str, with_schedule: bool = False,
+                stack: ExitStack | None = None) -> tuple[list[_Pair], list[Problem]]:
     for path in (old, new):
         if not os.path.exists(path):
             raise UsageError(f"no such file: {escape(path)}",
@@ -129,12 +194,11 @@ def _file_pairs(old: str, new: str) -> tuple[list[_Pair], list[Problem]]:
             raise UsageError(f"{escape(path)} is a folder: diff compares two seed files",
                              hint="to compare folders in Git: plansync diff [REV [REV]] "
                              "-- FOLDER")
-    problems: list[Problem] = []
-    pair = _Pair(new, _side(old, _read(old), problems), _side(new, _read(new), problems))
-    return [pair], problems
+    return _sides([(new, old, Path(old), new, Path(new))], with_schedule, stack)
 
 
-def _git_pairs(revs: list[str], paths: list[str]) -> tuple[list[_Pair], list[Problem]]:
+def _git_pairs(revs: list[str], paths: list[str], with_schedule: bool = False,
+               stack: ExitStack | None = None) -> tuple[list[_Pair], list[Problem]]:
     from plansync import gitrepo
 
     root = gitrepo.workdir(".")
@@ -146,11 +210,120 @@ def _git_pairs(revs: list[str], paths: list[str]) -> tuple[list[_Pair], list[Pro
         new, new_label = gitrepo.seed_blobs(root, revs[1], prefixes), revs[1] + ":"
     else:
         new, new_label = gitrepo.worktree_seed_files(root, prefixes, problems=refused), ""
-    problems: list[Problem] = refused
-    pairs = [_Pair(path, _side(f"{old_rev}:{path}", old.get(path), problems),
-                   _side(f"{new_label}{path}", new.get(path), problems))
-             for path in sorted(old.keys() | new.keys())]
+    pairs, problems = _sides([(path, f"{old_rev}:{path}", old.get(path),
+                               f"{new_label}{path}", new.get(path))
+                              for path in sorted(old.keys() | new.keys())], with_schedule, stack)
+    return pairs, refused + problems
+
+
+# path, old name and content, new name and content; a content that is a Path is read when
+# needed (and by the second process itself, for a big old side)
+_Input = tuple[str, str, "bytes | Path | None", str, "bytes | Path | None"]
+
+
+def _size(source: bytes | Path | None) -> int:
+    if source is None:
+        return 0
+    return len(source) if isinstance(source, bytes) else source.stat().st_size
+
+
+def _content(source: bytes | Path | None) -> bytes | None:
+    return _read(str(source)) if isinstance(source, Path) else source
+
+
+def _sides(inputs: list[_Input], with_schedule: bool,
+           stack: ExitStack | None = None) -> tuple[list[_Pair], list[Problem]]:
+    """Each file on both sides validated. A big file is read in two processes at once: a
+    second process validates the old side and keeps it, this one validates the new side;
+    the old side is then rebuilt here from its summary, the entities that differ and the
+    new side's equal ones (plansync.diff.share), and scheduled there meanwhile."""
+    problems: list[Problem] = []
+    pairs = []
+    threshold = int(os.environ.get("PLANSYNC_PARALLEL_BYTES", PARALLEL_BYTES))
+    if "PLANSYNC_PARALLEL_BYTES" not in os.environ and not _spare_core():
+        stack = None  # on a busy machine a second process only adds work
+    inputs.reverse()
+    while inputs:  # each file's bytes are dropped once read
+        path, old_name, old_data, new_name, new_data = inputs.pop()
+        size = _size(old_data) + _size(new_data)
+        if old_data is None or new_data is None or size < threshold or stack is None:
+            pairs.append(_Pair(path, _side(old_name, _content(old_data), problems),
+                               _side(new_name, _content(new_data), problems)))
+            continue
+        pairs.append(_two_processes(path, (old_name, old_data), (new_name, new_data),
+                                    with_schedule, stack, problems))
     return pairs, problems
+
+
+def _spare_core() -> bool:
+    """Whether another process would have a core to itself: more cores than the load
+    average of the last minute, by at least one."""
+    try:
+        return os.getloadavg()[0] <= (os.cpu_count() or 1) - 1
+    except OSError:
+        return False
+
+
+def _two_processes(path: str, old_side: tuple[str, bytes | Path],
+                   new_side: tuple[str, bytes | Path], with_schedule: bool, stack: ExitStack,
+                   problems: list[Problem]) -> _Pair:
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    from plansync.diff import share
+
+    pool = stack.enter_context(ProcessPoolExecutor(
+        1, mp_context=multiprocessing.get_context("spawn")))
+    loaded = pool.submit(worker_load, *old_side)
+    del old_side
+    new_name, new_data = new_side
+    del new_side
+    new = _side(new_name, _content(new_data), problems)
+    ours = share.digests_of(new) if new is not None else None  # while the old is summarised
+    old_problems, summary = loaded.result()
+    problems.extend(old_problems)
+    if summary is None or new is None:
+        return _Pair(path, None, new)
+    picked = pool.submit(worker_pick, share.wanted(summary, new, ours), with_schedule).result()
+    old = share.rebuild(summary, new, picked)
+    before = pool.submit(worker_schedule) if with_schedule else None
+    return _Pair(path, old, new, before)
+
+
+# The second process's old side (plansync diff runs one file at a time there).
+_OLD: dict[str, Any] = {}
+
+
+def worker_load(name: str, data: bytes | Path) -> tuple[list[Problem], Any]:
+    """In the second process: validate the old side and keep it; its problems, and its
+    summary (plansync.diff.share.Summary) when it is valid."""
+    from plansync.diff import share
+
+    problems: list[Problem] = []
+    doc = _side(name, _content(data), problems)
+    _OLD.clear()
+    if doc is None:
+        return problems, None
+    _OLD["doc"] = doc
+    return problems, share.summarise(doc)
+
+
+def worker_pick(keys: list[Any], keep: bool = True) -> Any:
+    """The old side's entities named by `keys`; the document is let go unless it is still to
+    be scheduled."""
+    from plansync.diff import share
+
+    picked = share.pick(_OLD["doc"], keys)
+    if not keep:
+        _OLD.clear()
+    return picked
+
+
+def worker_schedule() -> Any:
+    """The old side's schedule for the impact (plansync.diff.impact.Side)."""
+    from plansync.diff.impact import scheduled
+
+    return scheduled(_OLD.pop("doc"))
 
 
 def changes_of(pair: _Pair) -> list[Any]:
@@ -168,54 +341,77 @@ def changes_of(pair: _Pair) -> list[Any]:
     return []
 
 
-def render(pairs: list[_Pair], fmt: str, with_schedule: bool, color: bool) -> tuple[str, bool]:
-    """The output for all pairs, and whether anything differs."""
+def compare(pairs: list[_Pair], with_schedule: bool, git: bool = True) -> list[Any]:
+    """One plansync.render.diff.Section per pair that differs: changes, schedule impact,
+    context."""
     from plansync.diff import schedule_impact
-    from plansync.render.diff import RENDERERS
+    from plansync.diff.context import describe
+    from plansync.render.diff import Section
 
-    results = []
+    sections = []
     for pair in pairs:
         changes = changes_of(pair)
         if not changes:
             continue
         impact = None
+        context = describe(pair.old, pair.new, changes)
         if with_schedule and pair.old is not None and pair.new is not None:
-            impact = schedule_impact(pair.old, pair.new, changes)
-        results.append((pair, changes, impact))
-    if fmt == "json":
-        data = {"changes": [c.as_dict() for _, changes, _ in results for c in changes],
-                "schedule": {(p.new or p.old or {})["program"]["code"]: impact
-                             for p, _, impact in results if impact is not None}}
-        from plansync.render.json_out import dumps
+            if pair.before is None:
+                impact = schedule_impact(pair.old, pair.new, changes)
+            else:  # the old side is being scheduled in the second process meanwhile
+                from plansync.diff.impact import compare as compare_sides
+                from plansync.diff.impact import scheduled, touches_schedule
 
-        return dumps(data), bool(results)
-    parts = []
-    for pair, changes, impact in results:
-        body = RENDERERS[fmt](changes, impact, color=color)
-        parts.append(body if len(pairs) == 1 else _file_header(pair.path, fmt) + body)
-    return "\n".join(parts), bool(results)
+                after = scheduled(pair.new) if any(map(touches_schedule, changes)) else None
+                before = pair.before.result()
+                impact = compare_sides(before, after or before, changes)
+        program = (pair.new or pair.old or {})["program"]["code"]
+        sections.append(Section(pair.path if git else None, program, changes, impact, context))
+    return sections
 
 
-def _file_header(path: str, fmt: str) -> str:
-    from plansync.render.diff import md_code
+def render(pairs: list[_Pair], fmt: str, with_schedule: bool, color: bool) -> tuple[str, bool]:
+    """The text or JSON output for all pairs, and whether anything differs."""
+    from plansync.render.diff import RENDERERS
 
-    return f"### {md_code(path)}\n\n" if fmt == "markdown" else f"diff {escape(path)}\n"
+    sections = compare(pairs, with_schedule, git=False)
+    return RENDERERS[fmt](sections, color), bool(sections)
 
 
 def _git_external(args: tuple[str, ...], with_schedule: bool) -> int:
     """git's external diff protocol: path old-file old-hex old-mode new-file new-hex new-mode.
-    Always exits 0 (a non-zero exit makes git stop the whole diff)."""
+    Always exits 0 (a non-zero exit makes git stop the whole diff). A side that is not a
+    valid plan: its problems, then the plain line diff, so the change is still shown."""
     if len(args) < 7:
         raise UsageError("--git-external expects the 7 arguments git passes")
     path, old_file, new_file = args[0], args[1], args[4]
     problems: list[Problem] = []
-    old = None if old_file == "/dev/null" else _side(f"a/{path}", _read(old_file), problems)
-    new = None if new_file == "/dev/null" else _side(f"b/{path}", _read(new_file), problems)
+    old_data = b"" if old_file == "/dev/null" else _read(old_file)
+    new_data = b"" if new_file == "/dev/null" else _read(new_file)
+    old = None if old_file == "/dev/null" else _side(f"a/{path}", old_data, problems)
+    new = None if new_file == "/dev/null" else _side(f"b/{path}", new_data, problems)
     click.echo(f"plansync diff a/{escape(path)} b/{escape(path)}")
     if problems:
         echo_problems(problems, [path], "text")
+        click.echo("(not a valid plan on one side: the line diff follows)")
+        echo(_line_diff(path, old_data, new_data, old_file == "/dev/null",
+                        new_file == "/dev/null"))
         return EXIT_OK
     color = click.get_current_context().meta.get("plansync.color", False)
     output, _ = render([_Pair(path, old, new)], "text", with_schedule, bool(color))
     echo(output or "(no semantic change)")
     return EXIT_OK
+
+
+def _line_diff(path: str, old: bytes, new: bytes, added: bool, removed: bool) -> str:
+    """A unified line diff, as `git diff --no-ext-diff` would show it (text escaped)."""
+    import difflib
+
+    from plansync.render.safe import escape_text
+
+    a = old.decode("utf-8", "replace").splitlines(keepends=True)
+    b = new.decode("utf-8", "replace").splitlines(keepends=True)
+    lines = difflib.unified_diff(a, b, "/dev/null" if added else f"a/{path}",
+                                 "/dev/null" if removed else f"b/{path}")
+    return escape_text("".join(line if line.endswith("\n") else line + "\n"
+                               for line in lines)).rstrip("\n")

@@ -16,6 +16,8 @@ PATTERNS = ("*.seed.json", "*.seed.yaml", "*.seed.yml")
 ATTRIBUTES = tuple(f"{p} diff=plansync" for p in PATTERNS) + tuple(
     f"{p} merge=plansync" for p in PATTERNS)
 MERGE_NAME = "plansync: semantic merge of seed files"
+# `git log -p` and `git show` run no external diff driver without --ext-diff: these aliases do.
+ALIASES = {"alias.plog": "log -p --ext-diff", "alias.pshow": "show --ext-diff"}
 
 
 def driver_command() -> str:
@@ -38,14 +40,18 @@ def command() -> None:
 @click.option("--global", "global_", is_flag=True,
               help="Set it up for every repository of this user (global config and "
               "attributes file) instead of this repository.")
-def setup(global_: bool) -> int:
-    """Make `git diff` show plansync's semantic diff for seed files (`git log -p` and
-    `git show` need --ext-diff: they run no external diff driver without it), and Git
-    merge seed files by entities and fields instead of lines.
+@click.option("--aliases/--no-aliases", default=True, show_default=True,
+              help="Also add `git plog` (log -p --ext-diff) and `git pshow` (show "
+              "--ext-diff); an alias of that name that does something else is kept.")
+def setup(global_: bool, aliases: bool) -> int:
+    """Make `git diff` show plansync's semantic diff for seed files, and Git merge seed
+    files by entities and fields instead of lines.
 
     Adds `*.seed.json diff=plansync` and `*.seed.json merge=plansync` (and .yaml, .yml) to
     .gitattributes and sets diff.plansync.command, merge.plansync.name and
-    merge.plansync.driver in the Git config. Running it again changes nothing.
+    merge.plansync.driver in the Git config. `git log -p` and `git show` run no external
+    diff driver unless given --ext-diff: the aliases `git plog` and `git pshow` do that.
+    Running it again changes nothing.
     """
     from plansync import gitrepo
 
@@ -60,6 +66,14 @@ def setup(global_: bool) -> int:
     added = _ensure_lines(path, ATTRIBUTES)
     settings = {"diff.plansync.command": driver_command(), "merge.plansync.name": MERGE_NAME,
                 "merge.plansync.driver": merge_driver_command()}
+    kept = []
+    if aliases:
+        for key, value in ALIASES.items():
+            current = gitrepo.get_config(".", key, global_=global_)
+            if current is None or current == value:
+                settings[key] = value
+            else:
+                kept.append((key, current))
     for key, value in settings.items():
         gitrepo.set_config(".", key, value, global_=global_)
     click.echo(f"{escape(path)}: "
@@ -67,6 +81,9 @@ def setup(global_: bool) -> int:
     where = "global" if global_ else "repository"
     for key, value in settings.items():
         click.echo(f"{key} = {escape(value)} ({where} config)")
+    for key, value in kept:
+        click.echo(f"{key} kept as {escape(value)}: it was set to something else; "
+                   f"`git log -p --ext-diff` and `git show --ext-diff` show the semantic diff")
     return EXIT_OK
 
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import os
 import re
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import click
 
@@ -16,6 +17,13 @@ from plansync.render.safe import escape
 from plansync.seed.load import Limits, is_seed_path
 from plansync.seed.validate import valid_then
 
+T = TypeVar("T")
+
+conventions_option = click.option(
+    "--conventions", type=click.Choice(("plansync", "msproject")), default=None,
+    help="Scheduling rules: plansync (the documented CPM rules) or msproject "
+    "(Microsoft Project's answer). Default: the plan's scheduling.conventions, else plansync.")
+
 FORMATS = ("table", "json", "csv")  # plansync.render.schedule.RENDERERS, kept out of start-up
 
 
@@ -26,10 +34,7 @@ FORMATS = ("table", "json", "csv")  # plansync.render.schedule.RENDERERS, kept o
 @click.option("--critical", is_flag=True, help="Show only the tasks on the critical path.")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table",
               show_default=True, help="Output format.")
-@click.option("--conventions", type=click.Choice(("plansync", "msproject")), default=None,
-              help="Scheduling rules: plansync (the documented CPM rules) or msproject "
-              "(Microsoft Project's answer). Default: the plan's scheduling.conventions, "
-              "else plansync.")
+@conventions_option
 @click.option("--pert", is_flag=True, help="Add the PERT view: expected finish, its standard "
               "deviation, and P50/P80/P95 finish dates from a Monte Carlo run.")
 @click.option("--samples", type=click.IntRange(1, 1_000_000), default=1000, show_default=True,
@@ -73,15 +78,21 @@ def command(source: str, instance: str | None, project: str | None, critical: bo
             rows = [r for r in rows if r.critical]
         return RENDERERS[fmt](result, rows, pert_result)
 
+    echo(with_plan(source, instance, limits, output))
+    return EXIT_OK
+
+
+def with_plan(source: str, instance: str | None, limits: Limits,
+              work: Callable[[dict[str, Any]], T]) -> T:
+    """`work(the plan's final state)` for FILE|PROGRAM: a file is validated while the work
+    runs (see valid_then), a program is exported from the instance."""
     status(f"loading {source}")
     _check_source(source)
-    if os.path.exists(source):  # validated while it is scheduled (see valid_then)
+    if os.path.exists(source):
         from plansync.seed.events import final_state
 
-        echo(valid_then(source, limits, lambda doc: output(final_state(doc))))
-    else:
-        echo(output(_program(source, instance)))
-    return EXIT_OK
+        return valid_then(source, limits, lambda doc: work(final_state(doc)))
+    return work(_program(source, instance))
 
 
 # What names a program on an instance: its code, or its UUID.

@@ -93,36 +93,64 @@ def _where(conflict: Any) -> str:
 
 
 def markdown(plan: Any, dry_run: bool) -> str:
-    out = []
+    """A job summary (or a pull-request comment of a dry run) as GitHub renders it: one line
+    of counts, then per program its outcome, tables of what changed in the files and on the
+    instance (words and emoji, task names, full values; folded past ten rows) and, for a
+    conflict, the three-way view: base / mine (the file) / theirs (the instance)."""
+    from plansync.diff.context import Context
+    from plansync.render.comment import (
+        CHANGE_HEADER,
+        cell,
+        change_row,
+        md_code,
+        md_text,
+        value_cell,
+    )
+
+    counts: dict[str, int] = {}
+    for item in plan.programs:
+        counts[item.action] = counts.get(item.action, 0) + 1
+    words = {"create": "created", "update": "updated", "merge": "merged", "forced": "forced",
+             "unchanged": "unchanged", "prune": "pruned", "orphan": "orphaned"}
+    parts = [f"{n} {words.get(action, 'refused')}" for action, n in counts.items()]
+    refused = sum(n for action, n in counts.items() if action in HINTS)
+    head = ("Dry run: " if dry_run else "") + (", ".join(parts) or "no programs")
+    out = [f"**{'⛔ ' if refused else '✅ '}{md_text(head)}**\n"]
     for item in plan.programs:
         verb = VERBS[item.action][1 if dry_run else 0]
-        out.append(f"### `{escape(item.program)}` ({_code(item.path or '-')}): {verb}\n")
-        line = _named(item)
+        out.append(f"### {md_code(item.program)} ({md_code(item.path or '-')}): "
+                   f"{md_text(verb)}\n")
+        context = Context(names={(p or "", k): v for (p, k), v in item.names.items()})
         for title, changes in (("Changed in the files", item.mine),
                                ("Changed on the instance since the last sync", item.theirs)):
             if changes and item.action != "unchanged":
-                out.append(f"**{title}**\n")
-                out.extend(f"- {_code(line(c))}" for c in changes)
-                out.append("")
+                rows = "\n".join(change_row(c, context) for c in changes)
+                out.append(_folded(f"{title} ({len(changes)})", f"{CHANGE_HEADER}\n{rows}",
+                                   len(changes)))
         if item.conflicts:
-            out.append("**Conflicts** (base / mine = the file / theirs = the instance)\n")
-            out.extend(f"- {_code(conflict_line(c))}" for c in item.conflicts)
-            out.append("")
+            rows = "\n".join(
+                f"| {cell(md_text(c.kind))} | {cell(md_code(_where(c)))} | "
+                f"{cell(md_text(c.field or '(whole entity)'))} | {value_cell(c.base)} | "
+                f"{value_cell(c.mine)} | {value_cell(c.theirs)} | {cell(md_text(c.reason))} |"
+                for c in item.conflicts)
+            header = ("| kind | key | field | base | mine (the file) | theirs (the instance) | "
+                      "why |\n| --- | --- | --- | --- | --- | --- | --- |")
+            out.append(_folded(f"Conflicts ({len(item.conflicts)})", f"{header}\n{rows}",
+                               len(item.conflicts)))
+        if item.pending:
+            out.append("Pending memberships (no account yet): "
+                       + ", ".join(md_code(str(p)) for p in item.pending) + "\n")
         if item.action in HINTS:
-            out.append(f"_{HINTS[item.action]}_\n")
+            out.append(f"_{md_text(HINTS[item.action])}_\n")
     return "\n".join(out).rstrip() + "\n"
 
 
-def _code(text: str) -> str:
-    """Inline code that survives any backticks inside it (CommonMark)."""
-    longest = 0
-    run = 0
-    for ch in text:
-        run = run + 1 if ch == "`" else 0
-        longest = max(longest, run)
-    fence = "`" * (longest + 1)
-    pad = " " if text.startswith("`") or text.endswith("`") else ""
-    return f"{fence}{pad}{text}{pad}{fence}"
+def _folded(title: str, body: str, rows: int) -> str:
+    from plansync.render.comment import md_text
+
+    if rows > 10:
+        return f"<details><summary>{title}</summary>\n\n{body}\n\n</details>\n"
+    return f"**{md_text(title)}**\n\n{body}\n"
 
 
 def as_json(plan: Any, dry_run: bool) -> str:

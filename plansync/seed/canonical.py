@@ -42,6 +42,12 @@ def normalise(doc: dict[str, Any], *, sort: bool = True) -> dict[str, Any]:
     return _object(doc, DOCUMENT, _State(sort))
 
 
+def normalise_entity(entity: dict[str, Any], kind: Kind) -> dict[str, Any]:
+    """One entity of kind `kind` (a task, a project...) as `normalise(doc, sort=False)` leaves
+    it inside a document (a new object)."""
+    return _object(entity, kind, _State(sort=False))
+
+
 def canonical_bytes(doc: dict[str, Any]) -> bytes:
     """The canonical file content of a valid document."""
     state = _State()

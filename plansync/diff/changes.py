@@ -1,33 +1,27 @@
-"""Semantic diff of two seed documents: what changed, entity by entity, and what it does to
-the schedule.
+"""What changed between two seed documents, entity by entity.
 
 `diff_documents(old, new)` matches entities by natural key (never by list position) and returns
 small `Change` records: one add or remove per entity present on one side only, one change per
 differing top-level field of an entity present on both, and moves for renumbered tasks and for
-the dependencies that follow them. `apply_changes` replays such a list onto the old document,
-`summary` counts it, and `schedule_impact` compares the two schedules through the task moves.
-Pure functions: no printing, no I/O (renderers are in plansync/render/diff.py).
+the dependencies that follow them. `summary` counts them (apply.py replays them). Pure
+functions: no printing, no I/O.
 """
 
 from __future__ import annotations
 
-import copy
-import math
 from collections import deque
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from plansync.diff.normal import normalise_pair
 from plansync.memory import no_gc_pauses
-from plansync.schedule.build import Plan, build_plan, conventions_of
-from plansync.schedule.calendar import first_day, iso_date, snap
-from plansync.schedule.cpm import prepare, solve
-from plansync.schedule.network import Timing
-from plansync.seed.canonical import normalise
+from plansync.seed.canonical import normalise_entity
 from plansync.seed.events import final_state
 from plansync.seed.model import (
     BASELINE,
     CALENDAR,
+    DEPENDENCY,
     MEMBER,
     PROGRAM,
     PROJECT,
@@ -123,8 +117,7 @@ def diff_documents(old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
     Defaults and number spellings never show as changes, and neither does list or key order.
     """
     with no_gc_pauses():
-        return diff_normalised(normalise(final_state(old), sort=False),
-                               normalise(final_state(new), sort=False))
+        return diff_normalised(*normalise_pair(final_state(old), final_state(new)))
 
 
 def diff_normalised(old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
@@ -146,7 +139,9 @@ def _tidy(entity: Entity, model: Kind) -> Entity:
     for name, (sort_key, _child) in model.lists.items():
         value = entity.get(name)
         if value is not None and len(value) > 1:
-            entity[name] = sorted(value, key=sort_key)
+            ordered = sorted(value, key=sort_key)
+            if ordered != value:
+                entity[name] = ordered
     return entity
 
 
@@ -164,9 +159,14 @@ def _ordered(entity: Entity, model: Kind) -> Entity:
 def _index(items: Iterable[Entity], spec: _Keyed) -> dict[str, Entity]:
     """Entities of one list by natural key, value lists tidied (entity lists hold no lists of
     their own, except projects, which are indexed untouched)."""
-    if spec is _PROJECTS:
-        return {item["code"]: item for item in items}
-    return {item[spec.key]: _tidy(item, spec.model) for item in items}
+    key, model = spec.key, spec.model
+    if spec is _PROJECTS or not model.lists:
+        return {item[key]: item for item in items}
+    names = tuple(model.lists)
+    if len(names) == 1:  # tasks (assignees): most have none
+        name = names[0]
+        return {item[key]: _tidy(item, model) if name in item else item for item in items}
+    return {item[key]: _tidy(item, model) for item in items}
 
 
 def _fields(scope: _Scope, kind: str, key: str, old: Entity, new: Entity,
@@ -318,7 +318,7 @@ class _Translation:
         return f"{project}:{moved}" if project else moved
 
 
-def _dep_text(ends: tuple[str, str]) -> str:
+def dep_text(ends: tuple[str, str]) -> str:
     return f"{ends[0]} -> {ends[1]}"
 
 
@@ -329,20 +329,29 @@ def _match_dependencies(scope: _Scope, old_items: list[Entity], new_items: list[
     own = scope.project or ""
     old: dict[tuple[str, str], Entity] = {}
     out: list[Change] = []
+    # The same object on both sides (shared as written, see normal.py)
+    shared = {id(dep) for dep in new_items} & {id(dep) for dep in old_items}
+    same: set[int] = set()
     for dep in old_items:
         first, second = translate(dep["from"], own), translate(dep["to"], own)
+        if id(dep) in shared:
+            if first == dep["from"] and second == dep["to"]:
+                same.add(id(dep))  # unchanged, endpoints included
+                continue
+            dep = normalise_entity(dep, DEPENDENCY)  # shared as written: normalise it now
         if first is None or second is None:
-            out.append(scope.change("remove", "dependency", _dep_text((dep["from"], dep["to"])),
+            out.append(scope.change("remove", "dependency", dep_text((dep["from"], dep["to"])),
                                     old=dep))
         else:
             old[(first, second)] = dep
-    new = {(dep["from"], dep["to"]): dep for dep in new_items}
-    out += [scope.change("remove", "dependency", _dep_text((d["from"], d["to"])), old=d)
+    new = {(dep["from"], dep["to"]): normalise_entity(dep, DEPENDENCY) if id(dep) in shared
+           else dep for dep in new_items if id(dep) not in same}
+    out += [scope.change("remove", "dependency", dep_text((d["from"], d["to"])), old=d)
             for ends, d in old.items() if ends not in new]
     skip = frozenset({"from", "to"})
     for ends, dep in new.items():
         before = old.get(ends)
-        text = _dep_text(ends)
+        text = dep_text(ends)
         if before is None:
             out.append(scope.change("add", "dependency", text, new=dep))
             continue
@@ -356,109 +365,6 @@ def _match_dependencies(scope: _Scope, old_items: list[Entity], new_items: list[
 def _dependency_order(change: Change) -> tuple[Any, ...]:
     first, _, second = change.key.partition(" -> ")
     return ref_key(first), ref_key(second), _OP_RANK[change.op], change.field or ""
-
-
-# ---------------------------------------------------------------------------------------------
-# apply_changes
-
-
-@dataclass(frozen=True)
-class _Relist:
-    """How apply_changes addresses one entity list: an entity's key as Change.key spells it,
-    the old key of a move, and the entity after a move."""
-
-    key: Callable[[Entity], str]
-    moved_from: Callable[[Change], str]
-    moved: Callable[[Entity, Change], Entity]
-
-
-def _by_field(name: str) -> _Relist:
-    return _Relist(lambda e: str(e[name]), lambda c: str(c.old),
-                   lambda e, c: {**e, name: c.new})
-
-
-_RELIST = {
-    "calendar": ("calendars", _by_field("code")),
-    "resource": ("resources", _by_field("code")),
-    "member": ("members", _by_field("email")),
-    "project": ("projects", _by_field("code")),
-    "sprint": ("sprints", _by_field("code")),
-    "task": ("tasks", _by_field("wbs")),
-    "dependency": ("dependencies", _Relist(
-        lambda e: _dep_text((e["from"], e["to"])), lambda c: _dep_text((c.old[0], c.old[1])),
-        lambda e, c: {**e, "from": c.new[0], "to": c.new[1]})),
-    "baseline": ("baselines", _by_field("name")),
-    "risk": ("risks", _by_field("code")),
-}
-
-
-def apply_changes(doc: dict[str, Any], changes: list[Change]) -> dict[str, Any]:
-    """A new document: `doc` with `changes` applied, normalised (`doc` is not changed).
-
-    Removes name old keys and go first; then moves (tasks and dependencies); then adds and
-    field changes, which name new keys. A change whose `new` is None removes the field.
-    apply_changes(a, diff_documents(a, b)) has the canonical bytes of b (b a v1 document).
-    Raises ValueError when a change does not fit the document.
-    """
-    with no_gc_pauses():
-        out = normalise(final_state(doc), sort=False)
-        program = out["program"]
-        groups: dict[tuple[str | None, str], list[Change]] = {}
-        for c in changes:
-            place = None if c.kind in ("program", "project") else c.project
-            groups.setdefault((place, c.kind), []).append(c)
-        for c in groups.pop((None, "program"), []):
-            _set_field(program, c)
-        for kind in ("calendar", "resource", "member", "project"):
-            _apply_list(program, kind, groups.pop((None, kind), []))
-        projects = {p["code"]: p for p in program.get("projects", [])}
-        for (code, kind), found in groups.items():
-            if code not in projects:
-                raise ValueError(f"{kind} changes name a project {code!r} that does not exist")
-            _apply_list(projects[code], kind, found)
-        return normalise(out)
-
-
-def _set_field(entity: Entity, change: Change) -> None:
-    if change.field is None:
-        raise ValueError(f"a change of {change.kind} {change.key} names no field")
-    if change.new is None:
-        entity.pop(change.field, None)
-    else:
-        entity[change.field] = copy.deepcopy(change.new)
-
-
-def _apply_list(holder: Entity, kind: str, changes: list[Change]) -> None:
-    """Apply one list's changes in place: removes, then moves, then adds and field changes."""
-    if not changes:
-        return
-    name, relist = _RELIST[kind]
-    index = {relist.key(e): e for e in holder.get(name, [])}
-    for c in changes:
-        if c.op == "remove":
-            _take(index, c.key, c)
-    moved = [(c, _take(index, relist.moved_from(c), c)) for c in changes if c.op == "move"]
-    for c, entity in moved:
-        _put(index, c, relist.moved(entity, c))
-    for c in changes:
-        if c.op == "add":
-            _put(index, c, copy.deepcopy(c.new))
-        elif c.op == "change":
-            _set_field(_take(index, c.key, c, keep=True), c)
-    holder[name] = list(index.values())
-
-
-def _take(index: dict[str, Entity], key: str, change: Change, keep: bool = False) -> Entity:
-    entity = index.get(key) if keep else index.pop(key, None)
-    if entity is None:
-        raise ValueError(f"cannot {change.op} {change.kind} {key}: no such {change.kind}")
-    return entity
-
-
-def _put(index: dict[str, Entity], change: Change, entity: Entity) -> None:
-    if change.key in index:
-        raise ValueError(f"cannot {change.op} {change.kind} {change.key}: it already exists")
-    index[change.key] = entity
 
 
 # ---------------------------------------------------------------------------------------------
@@ -478,177 +384,3 @@ def summary(changes: list[Change]) -> dict[str, dict[str, int]]:
             seen.add((c.kind, c.project, c.key))
         row[c.op] += 1
     return {kind: counts[kind] for kind in KINDS if kind in counts}
-
-
-# ---------------------------------------------------------------------------------------------
-# schedule_impact
-
-TaskKey = tuple[str, str]  # (project code, wbs)
-# Changes that cannot move a date: scheduling reads none of these.
-_QUIET_KINDS = frozenset({"program", "resource", "member", "sprint", "baseline", "risk"})
-_QUIET_FIELDS = {
-    "task": frozenset({"name", "notes", "assignees", "sprint", "percent_complete", "deadline"}),
-    "project": frozenset({"name", "description", "status"}),
-}
-
-
-@dataclass(frozen=True)
-class _Dates:
-    """What the impact needs of one schedule: program and project finish dates, and per task
-    its early start and finish (day ordinals), critical flag and name."""
-
-    finish: str | None
-    projects: dict[str, str]
-    tasks: dict[TaskKey, tuple[int, int, bool, str]]
-
-
-def schedule_impact(old: dict[str, Any], new: dict[str, Any], changes: list[Change],
-                    top: int = 10) -> dict[str, Any] | None:
-    """How `changes` (= diff_documents(old, new)) move the schedule, or None if either
-    document cannot be scheduled.
-
-    {"program": {"finish": [old, new]}, "projects": {code: {"finish": [old, new]}} (changed,
-    added and removed projects), "joined_critical"/"left_critical": ["proj:wbs", ...] (added
-    critical tasks join, removed ones leave), "moved": the `top` tasks whose early finish moved
-    most in calendar days, each task compared with itself through the task moves}.
-    """
-    with no_gc_pauses():
-        before = _dates(final_state(old))
-        if before is None:
-            return None
-        # Only fields scheduling reads can move a date: otherwise one schedule serves both.
-        msproject = "msproject" in (conventions_of(old), conventions_of(new))
-        touched = any(_touches_schedule(c, msproject) for c in changes)
-        after = _dates(final_state(new)) if touched else before
-        if after is None:
-            return None
-        pairs = _pairs(before, after, changes)
-        return {
-            "program": {"finish": [before.finish, after.finish]},
-            "projects": _project_finishes(before, after),
-            **_critical_changes(before, after, pairs),
-            "moved": _moved(before, after, pairs, top),
-        }
-
-
-def _touches_schedule(change: Change, msproject: bool = False) -> bool:
-    """Whether a change can move a date. Under Microsoft Project's conventions a deadline
-    bounds late dates, so it can change what is critical."""
-    if change.kind == "program":
-        return change.field == "scheduling"
-    if change.kind in _QUIET_KINDS:
-        return False
-    if msproject and change.kind == "task" and change.field == "deadline":
-        return True
-    return change.op != "change" or change.field not in _QUIET_FIELDS.get(change.kind, ())
-
-
-def _dates(doc: dict[str, Any]) -> _Dates | None:
-    """The dates schedule(doc) computes (the same plan and passes, without the critical paths
-    and warnings, which the impact does not show); None if the document cannot be scheduled."""
-    try:
-        plan = build_plan(doc)
-        timing = solve(plan, prepare(plan.network, plan.names))
-        leaves = _leaf_days(plan, timing)
-    except ValueError:  # a cycle, or dates beyond what a calendar can hold
-        return None
-    tasks: dict[TaskKey, tuple[int, int, bool, str]] = {}
-    for ref in plan.rows:
-        if ref.summary:  # rolled up like ScheduleRow: earliest start, latest finish, any critical
-            parts = [leaves[j] for j in ref.leaves]
-            tasks[(ref.project, ref.wbs)] = (min(p[0] for p in parts), max(p[1] for p in parts),
-                                             any(p[2] for p in parts), ref.name)
-        else:
-            tasks[(ref.project, ref.wbs)] = (*leaves[ref.leaves[0]], ref.name)
-    projects = {
-        p.code: iso_date(max(leaves[j][1] for j in p.leaves) if p.leaves
-                         else p.calendar.ordinal_at(p.start)) for p in plan.projects}
-    return _Dates(max(projects.values(), default=None), projects, tasks)
-
-
-def _leaf_days(plan: Plan, timing: Timing) -> dict[int, tuple[int, int, bool]]:
-    """Per leaf node: early start and finish day ordinals and the critical flag, as the
-    schedule report computes them (first_day/last_day of the early start, float <= 0)."""
-    d, done, origin, virtual = (plan.network.durations, plan.done, plan.origin,
-                                  plan.virtual)
-    es, ls = timing.es, timing.ls
-    out: dict[int, tuple[int, int, bool]] = {}
-    for j, cal in enumerate(plan.calendars):
-        if virtual[j]:
-            continue
-        s, dj = es[j], d[j]
-        first = first_day(s, dj, origin[j])
-        last = first if dj <= 0 else math.ceil(snap(s + dj)) - 1  # last_day, inlined
-        out[j] = (cal.ordinal_at(first), cal.ordinal_at(last),
-                  snap(ls[j] - s) <= 0 and j not in done)
-    return out
-
-
-def _pairs(before: _Dates, after: _Dates, changes: list[Change]) -> dict[TaskKey, TaskKey]:
-    """Old task key -> new task key of every task on both sides (renumbered ones included)."""
-    moves: dict[TaskKey, str] = {}
-    gone: set[TaskKey] = set()
-    gone_projects: set[str] = set()
-    for c in changes:
-        if c.kind == "task" and c.op == "move" and c.project is not None:
-            moves[(c.project, str(c.old))] = c.key
-        elif c.kind == "task" and c.op == "remove" and c.project is not None:
-            gone.add((c.project, c.key))
-        elif c.kind == "project" and c.op == "remove":
-            gone_projects.add(c.key)
-    out: dict[TaskKey, TaskKey] = {}
-    for key in before.tasks:
-        if key in gone or key[0] in gone_projects:
-            continue
-        moved = moves.get(key)
-        new_key = key if moved is None else (key[0], moved)
-        if new_key in after.tasks:
-            out[key] = new_key
-    return out
-
-
-def _task_name(key: TaskKey) -> str:
-    return f"{key[0]}:{key[1]}"
-
-
-def _task_order(key: TaskKey) -> tuple[str, tuple[int, ...]]:
-    return key[0], wbs_key(key[1])
-
-
-def _project_finishes(before: _Dates, after: _Dates) -> dict[str, dict[str, list[str | None]]]:
-    """Projects whose finish changed (None on the side where a project does not exist)."""
-    out: dict[str, dict[str, list[str | None]]] = {}
-    for code in sorted(before.projects.keys() | after.projects.keys()):
-        old, new = before.projects.get(code), after.projects.get(code)
-        if old != new:
-            out[code] = {"finish": [old, new]}
-    return out
-
-
-def _critical_changes(before: _Dates, after: _Dates,
-                      pairs: dict[TaskKey, TaskKey]) -> dict[str, list[str]]:
-    """Tasks critical only after (joined) or only before (left) the changes, by new key when
-    the task still exists; added and removed tasks count as joining and leaving."""
-    back = {new: old for old, new in pairs.items()}
-    joined = [key for key, row in after.tasks.items() if row[2] and not (
-        key in back and before.tasks[back[key]][2])]
-    left = [pairs.get(key, key) for key, row in before.tasks.items() if row[2] and not (
-        key in pairs and after.tasks[pairs[key]][2])]
-    return {"joined_critical": [_task_name(k) for k in sorted(joined, key=_task_order)],
-            "left_critical": [_task_name(k) for k in sorted(left, key=_task_order)]}
-
-
-def _moved(before: _Dates, after: _Dates, pairs: dict[TaskKey, TaskKey],
-           top: int) -> list[dict[str, Any]]:
-    """The `top` tasks whose early finish moved most (by |days|, then task key)."""
-    shifts = [(after.tasks[new][1] - before.tasks[old][1], old, new)
-              for old, new in pairs.items()]
-    shifts = [s for s in shifts if s[0]]
-    shifts.sort(key=lambda s: (-abs(s[0]), _task_order(s[2])))
-    out = []
-    for days, old, new in shifts[:max(top, 0)]:
-        a, b = before.tasks[old], after.tasks[new]
-        out.append({"task": _task_name(new), "name": b[3],
-                    "old_start": iso_date(a[0]), "new_start": iso_date(b[0]),
-                    "old_finish": iso_date(a[1]), "new_finish": iso_date(b[1]), "days": days})
-    return out
