@@ -13,7 +13,7 @@ from click.core import ParameterSource
 
 from plansync.errors import INTERNAL, FileError, InternalError, Problem, UsageError
 from plansync.fileio import write_atomic
-from plansync.render import PROBLEM_RENDERERS
+from plansync.render.problems import PROBLEM_RENDERERS
 from plansync.render.safe import escape
 from plansync.seed.load import Limits
 from plansync.sizes import DEPTH_HELP, SIZE_HELP, human_size, parse_depth, parse_size

@@ -13,7 +13,7 @@ from plansync.commands.common import (
     staged_option,
 )
 from plansync.errors import EXIT_FINDINGS, EXIT_OK, Problem
-from plansync.render import PROBLEM_RENDERERS
+from plansync.render.problems import PROBLEM_RENDERERS
 from plansync.seed.load import Limits
 from plansync.seed.validate import validate_bytes, validate_file
 
