@@ -64,12 +64,24 @@ class _Ids:
         self.counter = int.from_bytes(os.urandom(9), "big") >> 2  # 70 bits, headroom to count
 
     def next(self) -> str:
-        self.counter += 1
+        return self.batch(1)[0]
+
+    def batch(self, n: int) -> list[str]:
+        """`n` ids in order (one clock reading: they share the timestamp and count on)."""
         ms = time.time_ns() // 1_000_000
-        high = (ms << 16) | 0x7000 | ((self.counter >> 62) & 0x0FFF)
-        low = (0b10 << 62) | (self.counter & ((1 << 62) - 1))
-        text = f"{high:016x}{low:016x}"
-        return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
+        out: list[str] = []
+        mask = (1 << 62) - 1
+        first = self.counter + 1
+        while len(out) < n:
+            counter = first + len(out)
+            high = f"{(ms << 16) | 0x7000 | ((counter >> 62) & 0x0FFF):016x}"
+            prefix = f"{high[:8]}-{high[8:12]}-{high[12:16]}-"
+            # The high part holds the counter's top bits: the same until they roll over.
+            count = min(n - len(out), mask + 1 - (counter & mask))
+            lows = [f"{(0b10 << 62) | (c & mask):016x}" for c in range(counter, counter + count)]
+            out.extend([f"{prefix}{low[:4]}-{low[4:]}" for low in lows])
+        self.counter += n
+        return out
 
 
 _IDS = _Ids()
@@ -77,6 +89,10 @@ _IDS = _Ids()
 
 def new_id() -> str:
     return _IDS.next()
+
+
+def new_ids(n: int) -> list[str]:
+    return _IDS.batch(n)
 
 
 @dataclass
@@ -423,8 +439,7 @@ class Importer:
         cols = (*(("id",) if table.has_id else ()), *(("program_id",) if scoped else ()),
                 *keys_cols, *table.values, *extra_cols)
         rows, ids = [], {}
-        for key in keys:
-            row_id = new_id()
+        for key, row_id in zip(keys, new_ids(len(keys)), strict=True):
             ids[key] = row_id
             stored_key = tuple(None if (kind == "members" and v == "") else v for v in key)
             rows.append((*((row_id,) if table.has_id else ()),

@@ -8,7 +8,6 @@ in Git holds them).
 
 from __future__ import annotations
 
-import hashlib
 import sqlite3
 import zlib
 from typing import Any
@@ -17,7 +16,7 @@ import orjson
 
 from plansync.instance.base import SyncRecord, SyncStamp
 from plansync.instance.importer import now
-from plansync.seed.canonical import canonical_bytes
+from plansync.instance.timeline import Packed
 
 KEEP_DOCUMENTS = 5
 HISTORY = 500  # records listed, newest first
@@ -26,13 +25,12 @@ _COLUMNS = ("p.code, r.server_version, r.digest, r.commit_id, r.path, r.at, r.ac
 
 
 def write(conn: sqlite3.Connection, program_id: str, server_version: int,
-          doc: dict[str, Any], stamp: SyncStamp) -> None:
-    """Record `doc` (a v1 document) as synced now."""
-    data = canonical_bytes(doc)
+          doc: Packed, stamp: SyncStamp) -> None:
+    """Record `doc` (a v1 document, packed) as synced now."""
     conn.execute(
         "INSERT INTO sync_records (program_id, server_version, digest, document, commit_id, "
         "repository, path, at, account) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (program_id, server_version, hashlib.sha256(data).hexdigest(), zlib.compress(data, 6),
+        (program_id, server_version, doc.digest, doc.blob,
          stamp.commit, stamp.repository, stamp.path, now(), stamp.account))
     conn.execute(
         "UPDATE sync_records SET document = NULL WHERE program_id = ? AND document IS NOT NULL "

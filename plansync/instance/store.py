@@ -206,7 +206,8 @@ class SqlStore:
 
         code = final["program"]["code"]
         self.lock_program(conn, code)
-        new_digest = timeline.digest(final)
+        packed = timeline.Packed(final)
+        new_digest = packed.digest
         old_digest, old_state = timeline.state(conn, code)
         program_id = self._maybe_id(code)
         if program_id is not None and old_state is None:  # kept since before its history
@@ -220,16 +221,16 @@ class SqlStore:
         report = importer.run()
         program_id = importer.program_id
         if report.status == "created" and not v2:
-            timeline.start(conn, program_id, final)
+            timeline.start(conn, program_id, packed)
         elif report.status == "updated" and not v2 and old_state is not None \
                 and old_digest != new_digest:
             if not timeline.has_base(conn, program_id):
-                timeline.start(conn, program_id, old_state)
+                timeline.start(conn, program_id, timeline.Packed(old_state))
             timeline.append(conn, program_id, events_between(old_state, final, now(), actor))
         if old_digest != new_digest:
-            timeline.set_state(conn, program_id, final)
+            timeline.set_state(conn, program_id, packed)
         if record is not None:
-            records.write(conn, program_id, report.server_version, final, record)
+            records.write(conn, program_id, report.server_version, packed, record)
         return report
 
     def export_timeline(self, program: str, since: str | None = None) -> dict[str, Any]:

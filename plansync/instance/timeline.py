@@ -18,18 +18,26 @@ from plansync.instance.importer import new_id
 from plansync.seed.canonical import canonical_bytes
 
 
-def _pack(doc: dict[str, Any]) -> tuple[bytes, str]:
-    data = canonical_bytes(doc)
-    return zlib.compress(data, 6), hashlib.sha256(data).hexdigest()
+class Packed:
+    """A document's canonical bytes and their hash, and (made once, when first asked for)
+    their zlib blob: one import writes the same state as the program's state, its history's
+    base and its sync record, and each costs its bytes only once."""
+
+    def __init__(self, doc: dict[str, Any]) -> None:
+        self.data = canonical_bytes(doc)
+        self.digest = hashlib.sha256(self.data).hexdigest()
+        self._blob: bytes | None = None
+
+    @property
+    def blob(self) -> bytes:
+        if self._blob is None:
+            self._blob = zlib.compress(self.data, 6)
+        return self._blob
 
 
 def _unpack(blob: Any) -> dict[str, Any]:
     doc: dict[str, Any] = orjson.loads(zlib.decompress(bytes(blob)))
     return doc
-
-
-def digest(doc: dict[str, Any]) -> str:
-    return hashlib.sha256(canonical_bytes(doc)).hexdigest()
 
 
 def state(conn: Any, code: str) -> tuple[str | None, dict[str, Any] | None]:
@@ -47,10 +55,9 @@ def state_digest(conn: Any, code: str) -> str | None:
     return None if row is None else row[0]
 
 
-def set_state(conn: Any, program_id: str, doc: dict[str, Any]) -> None:
-    blob, hashed = _pack(doc)
+def set_state(conn: Any, program_id: str, doc: Packed) -> None:
     conn.execute("UPDATE programs SET state = ?, state_digest = ? WHERE id = ?",
-                 (blob, hashed, program_id))
+                 (doc.blob, doc.digest, program_id))
 
 
 def history(conn: Any, program_id: str) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
@@ -63,12 +70,12 @@ def history(conn: Any, program_id: str) -> tuple[dict[str, Any] | None, list[dic
     return (None if row is None else _unpack(row[0])), events
 
 
-def start(conn: Any, program_id: str, base: dict[str, Any]) -> None:
+def start(conn: Any, program_id: str, base: Packed) -> None:
     """Start a program's history at `base` (its first state, or its state when it had
     none kept), with no events."""
     conn.execute("DELETE FROM history_base WHERE program_id = ?", (program_id,))
     conn.execute("INSERT INTO history_base (program_id, document) VALUES (?, ?)",
-                 (program_id, _pack(base)[0]))
+                 (program_id, base.blob))
     conn.execute("DELETE FROM timeline_events WHERE program_id = ?", (program_id,))
 
 
