@@ -41,6 +41,9 @@ _WBS_KEYS = frozenset({"wbs", "from", "to"})
 _RISKY = re.compile("[^\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd"
                     "\U00010000-\U0010ffff]|^%", re.MULTILINE)
 
+_SPACES_LINE = re.compile("^ +$", re.MULTILINE)
+_BLOCK_STYLES = ("|", ">")
+
 # The first characters of every plain scalar that ruamel's YAML 1.2 resolver may read as other
 # than a string (bool, float, int, merge, null, timestamp, value); any other is a string.
 _TYPED_FIRST = frozenset("tTfF-+0123456789.<~nN=")
@@ -85,12 +88,12 @@ def read(text: str, max_depth: int) -> dict[str, Any] | None:
     if _CParser is None or _RISKY.search(text) is not None:
         return None
     try:
-        return _compose(text, max_depth, "\\" in text)
+        return _compose(text, max_depth, "\\" in text, _SPACES_LINE.search(text) is not None)
     except Exception:  # noqa: BLE001 - whatever it is, the full reader decides and locates it
         return None
 
 
-def _compose(text: str, max_depth: int, escapes: bool) -> dict[str, Any]:
+def _compose(text: str, max_depth: int, escapes: bool, spaces_line: bool) -> dict[str, Any]:
     parser = _CParser(text)
     try:
         events = iter(parser.get_event, None)
@@ -102,7 +105,7 @@ def _compose(text: str, max_depth: int, escapes: bool) -> dict[str, Any]:
         top = next(events)
         if type(top) is not _ev.MappingStartEvent or top.anchor or top.tag:
             raise _Unsure
-        root = _collections(events, max_depth, escapes)
+        root = _collections(events, max_depth, escapes, spaces_line)
         if type(next(events)) is not _ev.DocumentEndEvent \
                 or type(next(events)) is not _ev.StreamEndEvent:
             raise _Unsure
@@ -113,8 +116,10 @@ def _compose(text: str, max_depth: int, escapes: bool) -> dict[str, Any]:
         parser.dispose()
 
 
-def _collections(events: Any, max_depth: int, escapes: bool) -> dict[str, Any]:
-    """The top-level mapping, from the events after its start up to its end."""
+def _collections(events: Any, max_depth: int, escapes: bool,
+                 spaces_line: bool) -> dict[str, Any]:
+    """The top-level mapping, from the events after its start up to its end. `escapes`: the
+    text has a backslash; `spaces_line`: it has a line of spaces only."""
     scalar, mapping_start, sequence_start = (_ev.ScalarEvent, _ev.MappingStartEvent,
                                              _ev.SequenceStartEvent)
     mapping_end, sequence_end = _ev.MappingEndEvent, _ev.SequenceEndEvent
@@ -132,6 +137,8 @@ def _collections(events: Any, max_depth: int, escapes: bool) -> dict[str, Any]:
                 raise _Unsure
             value: Any = event.value
             plain = event.implicit[0]
+            if spaces_line and event.style in _BLOCK_STYLES:
+                raise _Unsure  # ruamel refuses some lines of spaces in a block scalar
             if is_map and key is None:
                 if plain and (not value or _typed(value) or (in_flow and ":" in value)):
                     raise _Unsure  # not a string key (or one libyaml may split otherwise)
@@ -154,6 +161,8 @@ def _collections(events: Any, max_depth: int, escapes: bool) -> dict[str, Any]:
             if event.anchor is not None or event.tag is not None or (is_map and key is None) \
                     or len(stack) + 1 > max_depth:
                 raise _Unsure
+            if in_flow and not is_map and kind is mapping_start:
+                raise _Unsure  # [a: b], ['a':b]: libyaml and ruamel differ on such pairs
             new: Any = {} if kind is mapping_start else []
             if is_map:
                 container[key] = new
