@@ -29,6 +29,10 @@ SEED_SUFFIXES = JSON_SUFFIXES + YAML_SUFFIXES
 BOM = b"\xef\xbb\xbf"
 
 
+# Keys whose value is a wbs (or "project:wbs") string: in YAML, a number there has lost its
+# text (1.10 reads as 1.1), and both YAML readers refuse it.
+WBS_KEYS = frozenset({"wbs", "from", "to"})
+
 MAX_DEPTH_CAP = DEPTH_MAX  # deeper documents exhaust Python's recursion in later stages
 
 

@@ -30,10 +30,7 @@ except ImportError:  # pragma: no cover - PyYAML built without libyaml: the full
     _CParser = None
 
 from plansync.seed import locate
-from plansync.seed.load import has_surrogate
-
-# Keys whose value is a wbs (or "project:wbs") string (as yamlio._WBS_KEYS).
-_WBS_KEYS = frozenset({"wbs", "from", "to"})
+from plansync.seed.load import WBS_KEYS, has_surrogate
 
 # Characters that make this reader step aside: all but LF, printable ASCII and the printable
 # non-ASCII characters other than U+2028, U+2029 and U+FEFF (U+0085 is below U+00A0); and a
@@ -213,7 +210,7 @@ def _refuse_wbs_number(stack: list[tuple[Any, bool, str | None, bool]], is_map: 
                        key: str | None) -> None:
     """_Unsure where yamlio refuses a number (a wbs written as a number, as yamlio checks)."""
     if is_map:
-        if key in _WBS_KEYS:
+        if key in WBS_KEYS:
             raise _Unsure
         return
     # the path of this sequence: each enclosing level's key, or its index in a sequence
