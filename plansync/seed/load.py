@@ -1,8 +1,10 @@
 """Reading seed files: bytes -> plain data, refusing anything that could lose or bend data.
 
-JSON files take the standard library's parser (the fast path); YAML files go through
-`plansync.seed.yamlio` (ruamel.yaml). Either way the result is plain data (dicts, lists, str,
-int, float, bool), and a `Seed` that can point any JSON pointer back at a line and column.
+JSON files take the standard library's parser (the fast path); YAML files take libyaml through
+`plansync.seed.yamlfast` when it is sure to read them as `plansync.seed.yamlio` (ruamel.yaml,
+which keeps comments and positions) does, and yamlio otherwise. Either way the result is plain
+data (dicts, lists, str, int, float, bool), and a `Seed` that can point any JSON pointer back
+at a line and column.
 """
 
 from __future__ import annotations
@@ -26,6 +28,10 @@ YAML_SUFFIXES = (".seed.yaml", ".seed.yml")
 SEED_SUFFIXES = JSON_SUFFIXES + YAML_SUFFIXES
 BOM = b"\xef\xbb\xbf"
 
+
+# Keys whose value is a wbs (or "project:wbs") string: in YAML, a number there has lost its
+# text (1.10 reads as 1.1), and both YAML readers refuse it.
+WBS_KEYS = frozenset({"wbs", "from", "to"})
 
 MAX_DEPTH_CAP = DEPTH_MAX  # deeper documents exhaust Python's recursion in later stages
 
@@ -58,13 +64,28 @@ class Limits:
 
 @dataclass
 class Seed:
-    """One loaded seed file: its text, its plain data, and (for YAML) the ruamel tree."""
+    """One loaded seed file: its text, its plain data, and (for YAML) the ruamel tree.
+
+    A YAML file's data usually comes from the fast reader (plansync.seed.yamlfast), without a
+    tree: `tree` then reads the text with the full reader the first time something needs it
+    (a position for a problem, fmt and pull rewriting the file with its comments).
+    """
 
     path: str
     kind: str  # "json" | "yaml"
     text: str
     doc: Any
-    tree: Any = field(default=None, repr=False)
+    read_tree: Any = field(default=None, repr=False)  # the ruamel tree, once read
+    limits: Limits = field(default_factory=Limits, repr=False, compare=False)
+
+    @property
+    def tree(self) -> Any:
+        """The ruamel tree of a YAML seed (None for JSON), read on first use."""
+        if self.read_tree is None and self.kind == "yaml":
+            from plansync.seed import yamlio
+
+            self.read_tree = yamlio.load_yaml(self.path, self.text, self.limits)[1]
+        return self.read_tree
 
     def position(self, pointer: str, *, key: bool = False) -> tuple[int, int]:
         """1-based (line, column) of the value (or key) at `pointer`."""
@@ -106,10 +127,15 @@ def load_seed_text(name: str, text: str, kind: str, limits: Limits | None = None
     """Load seed text that did not come from a file (a Git blob, say); `name` labels errors."""
     limits = limits or Limits()
     if kind == "yaml":
+        from plansync.seed import yamlfast
+
+        fast = yamlfast.read(text, limits.max_depth)
+        if fast is not None:  # the same data as the full reader's; its tree when needed
+            return Seed(name, kind, text, fast, limits=limits)
         from plansync.seed import yamlio
 
         doc, tree = yamlio.load_yaml(name, text, limits)
-        return Seed(name, kind, text, doc, tree)
+        return Seed(name, kind, text, doc, tree, limits)
     return Seed(name, kind, text, parse_json(name, text, limits))
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import pickle
 from collections.abc import Callable
@@ -57,7 +58,7 @@ def _timeline_problems(seed: Seed) -> list[Problem]:
     from plansync.seed.events import EventError, final_state
 
     try:
-        final = Seed(seed.path, seed.kind, seed.text, final_state(seed.doc), seed.tree)
+        final = dataclasses.replace(seed, doc=final_state(seed.doc))
     except EventError as exc:
         return [seed.problem(p.pointer, p.code, p.message, p.hint) for p in exc.problems]
     after = schema_problems(final) or semantic_problems(final)

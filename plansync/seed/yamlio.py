@@ -1,5 +1,8 @@
 """Everything ruamel.yaml: YAML 1.2 seed files in, plain data out, comments kept for `fmt`.
 
+This is the reference reader: plansync.seed.yamlfast (libyaml) reads what it is sure to read
+the same way, for the commands that need only the data; everything else comes here.
+
 People write `start: 2026-03-02` unquoted, so dates and timestamps become the format's date
 strings. What YAML can say but a seed file cannot (anchors, aliases, tags, sets, numeric wbs)
 is refused with a located error rather than guessed at.
@@ -23,10 +26,7 @@ from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 from plansync.errors import Problem, SeedError
 from plansync.seed import locate
 from plansync.seed import pointer as jp
-from plansync.seed.load import Limits, has_surrogate, surrogate_problem
-
-# Keys whose value is a wbs (or "project:wbs") string: a number there has lost its text.
-_WBS_KEYS = frozenset({"wbs", "from", "to"})
+from plansync.seed.load import WBS_KEYS, Limits, has_surrogate, surrogate_problem
 
 
 class _Constructor(RoundTripConstructor):
@@ -243,7 +243,7 @@ class _Converter:
 
     def number(self, node: int | float, path: list[str | int]) -> int | float:
         parent = path[-1] if path else ""
-        if parent in _WBS_KEYS or (len(path) >= 2 and path[-2] == "tasks" and
+        if parent in WBS_KEYS or (len(path) >= 2 and path[-2] == "tasks" and
                                    isinstance(parent, int) and "risks" in path):
             written = self.source_token(path)
             self.fail(path, "yaml-wbs-number",
