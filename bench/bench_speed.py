@@ -41,11 +41,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 sys.path.insert(0, str(HERE))
 
-from bench_diff import changed_copy  # noqa: E402
-from bench_seed import plan_file  # noqa: E402
 from bench_sync import make_repo, rename_one  # noqa: E402
-
-from plansync.seed.canonical import canonical_bytes  # noqa: E402
 
 SCHEMA = HERE.parent / "schema" / "seed.schema.json"
 PY = sys.executable
@@ -62,6 +58,30 @@ import sys, orjson
 data = open(sys.argv[1], 'rb').read()
 out = orjson.dumps(orjson.loads(data), option=orjson.OPT_SORT_KEYS | orjson.OPT_INDENT_2) + b'\\n'
 sys.exit(0 if out == data else 1)
+"""
+
+# Run in children, so that this process stays small: a child forked from it would otherwise
+# count this process's memory in its peak RSS.
+CANONICAL = """
+import json, sys, time, orjson
+from plansync.seed.canonical import canonical_bytes
+doc = json.loads(open(sys.argv[1], 'rb').read())
+opts = orjson.OPT_SORT_KEYS | orjson.OPT_INDENT_2
+out = {"ours": [], "floor": []}
+for _ in range(int(sys.argv[2])):
+    start = time.perf_counter(); canonical_bytes(doc)
+    out["ours"].append(time.perf_counter() - start)
+    start = time.perf_counter(); orjson.dumps(doc, option=opts)
+    out["floor"].append(time.perf_counter() - start)
+print(json.dumps(out))
+"""
+
+CHANGED = """
+import json, sys
+from bench_diff import changed_copy
+from plansync.seed.canonical import canonical_bytes
+doc = json.loads(open(sys.argv[1], 'rb').read())
+open(sys.argv[2], 'wb').write(canonical_bytes(changed_copy(doc, 0.01, 7)))
 """
 
 FLOOR_DIFF = """
@@ -169,6 +189,14 @@ def run(args: list[str], cwd: Path | None = None) -> tuple[float, int]:
     return wall, usage.ru_maxrss
 
 
+def made_plan(tasks: int) -> Path:
+    """bench/out/plan-N.seed.json, generated in a child the first time (see CANONICAL)."""
+    out = subprocess.run([PY, "-c", f"from bench_seed import plan_file; print(plan_file({tasks}))"],
+                         check=True, capture_output=True, text=True,
+                         env={**os.environ, "PYTHONPATH": f"{HERE.parent}:{HERE}"}).stdout
+    return Path(out.strip())
+
+
 def plansync(*args: str) -> list[str]:
     return [PY, "-m", "plansync", *args]
 
@@ -217,8 +245,7 @@ def main() -> None:
     only = set(filter(None, args.only.split(",")))
     n, repeat = args.tasks, args.repeat
     label = f"{n // 1000}k" if n >= 1000 else str(n)
-    big = plan_file(n)
-    small = plan_file(1000)
+    big, small = made_plan(n), made_plan(1000)
     table = Table()
     print(f"{label}-task file {big.stat().st_size / 1e6:.1f} MB, medians of {repeat}")
 
@@ -237,26 +264,16 @@ def main() -> None:
                                          lambda: [PY, "-c", FLOOR_FMT, str(big)], repeat)
             table.add(f"fmt --check {label}", ours, floor, "orjson canonical bytes", "<= 1.5",
                       (mo, mf))
-        if want("canonical"):
-            import orjson
-
-            doc = json.loads(big.read_bytes())
-            opts = orjson.OPT_SORT_KEYS | orjson.OPT_INDENT_2
-            a, b = [], []
-            for _ in range(repeat):
-                start = time.perf_counter()
-                canonical_bytes(doc)
-                a.append(time.perf_counter() - start)
-                start = time.perf_counter()
-                orjson.dumps(doc, option=opts)
-                b.append(time.perf_counter() - start)
-            table.add(f"canonical bytes {label}, in-process", statistics.median(a),
-                      statistics.median(b), "orjson.dumps", "<= 2")
-            del doc
+        if want("canonical"):  # in a child: this process stays small (see peak RSS)
+            times = json.loads(subprocess.run(
+                [PY, "-c", CANONICAL, str(big), str(repeat)], check=True, capture_output=True,
+                text=True, env={**os.environ, "PYTHONPATH": str(HERE.parent)}).stdout)
+            table.add(f"canonical bytes {label}, in-process", statistics.median(times["ours"]),
+                      statistics.median(times["floor"]), "orjson.dumps", "<= 2")
         if want("diff"):
             other = tmp / "changed.seed.json"
-            other.write_bytes(canonical_bytes(changed_copy(json.loads(big.read_bytes()),
-                                                           0.01, 7)))
+            subprocess.run([PY, "-c", CHANGED, str(big), str(other)], check=True,
+                           env={**os.environ, "PYTHONPATH": f"{HERE.parent}:{HERE}"})
             ours, floor, mo, mf = paired(
                 lambda: plansync("diff", str(big), str(other), "--format", "json"),
                 lambda: [PY, "-c", FLOOR_DIFF, str(SCHEMA), str(big), str(other)], repeat)
