@@ -161,6 +161,51 @@ def valid_then(path: str | Path, limits: Limits | None,
     return result
 
 
+def validated_alongside(name: str, data: bytes, limits: Limits | None,
+                        work: Callable[[], T]) -> tuple[list[Problem], T | None]:
+    """(the problems validate_bytes finds in `data`, and work() when there are none).
+
+    Where the platform can fork, a child process checks `data` while this one runs `work`, so
+    the wall time is the longer of the two, not their sum. What `work` returns or raises is
+    dropped when `data` is invalid; an exception of `work` on valid data is raised.
+    """
+    if not hasattr(os, "fork"):
+        problems = validate_bytes(name, data, limits).problems
+        return (problems, None) if problems else ([], work())
+    with no_gc_pauses():
+        read, write = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the child: check, send the problems, leave without any cleanup
+            status = 0
+            try:
+                os.close(read)
+                problems = validate_bytes(name, data, limits).problems
+                with os.fdopen(write, "wb") as out:
+                    pickle.dump(problems, out)
+            except BaseException:  # noqa: BLE001 - never return into the caller's code
+                status = 1
+            finally:
+                os._exit(status)
+        os.close(write)
+        try:
+            outcome: tuple[bool, Any] = (True, work())
+        except Exception as exc:  # noqa: BLE001 - raised only once the data is known valid
+            outcome = (False, exc)
+        with os.fdopen(read, "rb") as incoming:
+            sent = incoming.read()
+        _, code = os.waitpid(pid, 0)
+    if code != 0 or not sent:  # the child failed: check here instead
+        found = validate_bytes(name, data, limits).problems
+    else:
+        found = pickle.loads(sent)  # noqa: S301 - our own child's bytes
+    if found:
+        return found, None
+    if not outcome[0]:
+        raise outcome[1]
+    result: T = outcome[1]
+    return [], result
+
+
 def duplicate_programs(seeds: list[Seed]) -> list[Problem]:
     """A program in two files: one Problem per later file (it would replace the first)."""
     owners: dict[str, str] = {}
