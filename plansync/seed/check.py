@@ -194,51 +194,51 @@ def _check_tasks(tasks: ProjectTasks, base: str, sprints: set[str], resources: s
                                f"remove its {field} or give it to a child task", key=True)
         present = optional.intersection(task)  # most tasks have few of these
         if present:
-            _check_task_fields(task, wbs, present, f"{base}/{i}", sprints, resources,
-                               calendars, report)
+            _check_task_fields(task, wbs, present, base, i, sprints, resources, calendars,
+                               report)
 
 
 _OPTIONAL = frozenset({"milestone", "manual", "start", "calendar", "estimate", "sprint",
                        "assignees", "actual_start", "actual_finish"})
 
 
-def _check_task_fields(task: dict[str, Any], wbs: str, present: frozenset[str], here: str,
-                       sprints: set[str], resources: set[str], calendars: set[str],
+def _check_task_fields(task: dict[str, Any], wbs: str, present: frozenset[str], base: str,
+                       i: int, sprints: set[str], resources: set[str], calendars: set[str],
                        report: _Report) -> None:
     """The rules of a task's optional fields (`present`: those it has), in a fixed order."""
     if "milestone" in present and task["milestone"] is True and "estimate" in present:
-        report.add(f"{here}/milestone", "milestone-work",
+        report.add(f"{base}/{i}/milestone", "milestone-work",
                    f"milestone {wbs} has an estimate",
                    "a milestone takes its duration (none: an instant); drop the "
                    "estimate, or make it a normal task", key=True)
     if "manual" in present or "start" in present:
-        _check_manual(task, wbs, here, report)
+        _check_manual(task, wbs, f"{base}/{i}", report)
     if "calendar" in present:
         calendar = task["calendar"]
         if type(calendar) is str and calendar not in calendars:
-            _resolve(calendar, calendars, f"{here}/calendar", "calendar", report)
+            _resolve(calendar, calendars, f"{base}/{i}/calendar", "calendar", report)
     if "estimate" in present:
         estimate = task["estimate"]
         if isinstance(estimate, dict) and not _ordered(estimate.get("optimistic"),
                                                        estimate.get("likely"),
                                                        estimate.get("pessimistic")):
-            report.add(f"{here}/estimate", "estimate-order",
+            report.add(f"{base}/{i}/estimate", "estimate-order",
                        "estimate must satisfy optimistic <= likely <= pessimistic",
                        "reorder the three values")
     if "sprint" in present:
         sprint = task["sprint"]
         if type(sprint) is str and sprint not in sprints:
-            _resolve(sprint, sprints, f"{here}/sprint", "sprint", report)
+            _resolve(sprint, sprints, f"{base}/{i}/sprint", "sprint", report)
     if "assignees" in present:
         assignees = task["assignees"]
         if type(assignees) is list:
             for j, code in enumerate(assignees):
                 if type(code) is str and code not in resources:
-                    _resolve(code, resources, f"{here}/assignees/{j}", "resource", report)
+                    _resolve(code, resources, f"{base}/{i}/assignees/{j}", "resource", report)
     if "actual_finish" in present and "actual_start" in present:
         started, finished = task["actual_start"], task["actual_finish"]
         if type(started) is str and type(finished) is str and started > finished:
-            report.add(f"{here}/actual_finish", "dates",
+            report.add(f"{base}/{i}/actual_finish", "dates",
                        f"task {wbs} actually finished before it actually started",
                        "correct actual_start or actual_finish")
 
