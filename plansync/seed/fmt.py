@@ -16,6 +16,7 @@ from plansync.seed.load import Limits, Seed, read_bounded
 from plansync.seed.validate import (
     FileResult,
     internal_problem,
+    spare_core,
     validate_bytes,
     validate_file,
     validated_alongside,
@@ -49,14 +50,19 @@ def formatted_bytes(seed: Seed) -> bytes:
     return yamlio.dump(seed.tree).encode("utf-8")
 
 
-def format_file(path: str | Path, limits: Limits | None = None, *,
-                write: bool = False) -> FormatResult:
-    """Check (and with write=True, rewrite atomically) one file; invalid files are untouched."""
+def format_file(path: str | Path, limits: Limits | None = None, *, write: bool = False,
+                overlap: bool | None = None) -> FormatResult:
+    """Check (and with write=True, rewrite atomically) one file; invalid files are untouched.
+
+    A JSON file of ALONGSIDE_BYTES or more is checked in a forked child process while its
+    canonical bytes are made here (overlap=None: only when a core looks free, see
+    spare_core; on busy cores the extra parse and the fork cost more than they save)."""
     limits = limits or Limits()
     name = str(path)
     try:
-        big = name.endswith(".json") and os.path.isfile(name) \
-            and ALONGSIDE_BYTES <= os.path.getsize(name) <= limits.max_bytes
+        big = overlap is not False and name.endswith(".json") and os.path.isfile(name) \
+            and ALONGSIDE_BYTES <= os.path.getsize(name) <= limits.max_bytes \
+            and (overlap or spare_core())
         data = read_bounded(name, limits.max_bytes) if big else None
     except (OSError, SeedError):  # reported as the file's problem by validate_file
         data = None

@@ -161,6 +161,18 @@ def valid_then(path: str | Path, limits: Limits | None,
     return result
 
 
+def spare_core() -> bool:
+    """Whether a second process would likely get a core of its own now: the load average
+    leaves at least one of this process's CPUs idle. (On busy cores, overlapping two
+    processes only adds the cost of the second one.)"""
+    try:
+        cpus = len(os.sched_getaffinity(0))
+        load = os.getloadavg()[0]
+    except (AttributeError, OSError):  # not on this platform
+        return False
+    return cpus >= 2 and load <= cpus - 1
+
+
 def validated_alongside(name: str, data: bytes, limits: Limits | None,
                         work: Callable[[], T]) -> tuple[list[Problem], T | None]:
     """(the problems validate_bytes finds in `data`, and work() when there are none).
