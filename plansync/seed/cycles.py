@@ -48,10 +48,12 @@ def program_cycle(projects: list[tuple[str, ProjectTasks]],
 
 def _acyclic(projects: list[tuple[str, ProjectTasks]], links: Links) -> bool:
     """True when the graph surely has no cycle; False when it must be searched."""
+    parents = {code: tasks.parents for code, tasks in projects}
+    if len(parents) != len(projects):  # a code twice: its tasks meet in one graph
+        return False
     if not links:  # the hierarchy alone loops only where a wbs is its own parent: ""
         return not any("" in tasks.all for _, tasks in projects)
-    parents = {code: tasks.parents for code, tasks in projects}
-    if len(parents) != len(projects) or any(len(t.all) != len(t.wbs) for _, t in projects):
+    if any(len(t.all) != len(t.wbs) for _, t in projects):
         return False
     index = {code: n for n, code in enumerate(parents)}
     succs: list[list[int]] = [[] for _ in index]

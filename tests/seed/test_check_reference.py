@@ -88,3 +88,14 @@ def test_a_backward_link_and_a_summary_link_are_still_cycles() -> None:
     assert [p.code for p in problems] == ["cycle"]
     assert problems == check_reference.semantic_problems(
         Seed("p.seed.json", "json", json.dumps(doc), doc))
+
+
+def test_a_project_code_twice_without_links_can_still_close_a_cycle() -> None:
+    # one project's summary 1 is the other's leaf 1: the merged graph loops through 1.1
+    doc = {"program": {"code": "p", "projects": [
+        {"code": "z", "tasks": [{"wbs": "1"}, {"wbs": "1.1"}]},
+        {"code": "z", "tasks": [{"wbs": "1"}]}]}}
+    seed = Seed("p.seed.json", "json", json.dumps(doc), doc)
+    problems = semantic_problems(seed)
+    assert "cycle" in [p.code for p in problems]
+    assert problems == check_reference.semantic_problems(seed)
