@@ -56,7 +56,8 @@ def format_file(path: str | Path, limits: Limits | None = None, *, write: bool =
 
     A JSON file of ALONGSIDE_BYTES or more is checked in a forked child process while its
     canonical bytes are made here (overlap=None: only when a core looks free, see
-    spare_core; on busy cores the extra parse and the fork cost more than they save)."""
+    spare_core; on busy cores the extra parse and the fork cost more than they save;
+    False: one process, as validate_file(overlap=False))."""
     limits = limits or Limits()
     name = str(path)
     try:
@@ -66,7 +67,7 @@ def format_file(path: str | Path, limits: Limits | None = None, *, write: bool =
         data = read_bounded(name, limits.max_bytes) if big else None
     except (OSError, SeedError):  # reported as the file's problem by validate_file
         data = None
-    outcome = _formatted(validate_file(path, limits)) if data is None \
+    outcome = _formatted(validate_file(path, limits, overlap=overlap)) if data is None \
         else _json_alongside(name, data, limits)
     if write and outcome.changed:
         write_atomic(path, outcome.after)
