@@ -3,7 +3,9 @@
     python bench/bench_seed.py [--sizes 1000,10000,100000] [--repeat 3]
 
 In-process medians per size: the baseline `json.loads` of the same text, then load (strict
-parse), schema, semantic checks, validate in all, and canonical bytes. Then wall-clock
+parse), schema, semantic checks, validate in all (in one process, and in two: a big JSON file
+is checked by a forked child and this process at once when a core is free), and canonical
+bytes. Then wall-clock
 medians of the pre-commit-sized CLI calls on a 1k-task file (interpreter start included,
 against `python -c pass`), and fmt of a 200-task YAML file.
 """
@@ -76,7 +78,8 @@ def in_process(tasks: int, repeat: int) -> dict[str, float]:
         "load": median_time(lambda: load_seed(path), repeat),
         "schema": median_time(lambda: schema_problems(seed), repeat),
         "semantic": median_time(semantic, repeat),
-        "validate (all)": median_time(lambda: validate_file(path), repeat),
+        "validate, 1 process": median_time(lambda: validate_file(path, overlap=False), repeat),
+        "validate, 2 processes": median_time(lambda: validate_file(path, overlap=True), repeat),
         "canonical bytes": median_time(canonical, repeat),
     }
 

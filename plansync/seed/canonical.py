@@ -100,26 +100,28 @@ def _object(obj: dict[str, Any], kind: Kind, state: _State) -> dict[str, Any]:
     document holds plain strings and booleans everywhere else): one copy, a few lookups."""
     out = obj.copy()
     numbers, lists, objects = kind.numbers, kind.lists, kind.objects
+    empty_list = False  # lists are only ever under these keys (the schema's arrays are)
     for key in kind.special.intersection(out):
         value = out[key]
         if key in numbers:
             if type(value) is float:
                 out[key] = _number(value, state)
         elif key in lists:
+            empty_list = empty_list or not value
             out[key] = _list(key, value, kind, state)
         elif key in objects:
             out[key] = _object(value, objects[key], state)
         elif type(value) in (dict, list) or type(value) is float:
+            empty_list = empty_list or value == []
             out[key] = _free(value, state)
-    values = out.values()
-    if not kind.keep_empty and ("" in values or [] in values):
+    if not kind.keep_empty and (empty_list or "" in out.values()):
         for key in [k for k, v in out.items() if v == "" or v == []]:
             del out[key]
-    defaults = kind.defaults
-    for key in defaults.keys() & out.keys():
-        value, default = out[key], defaults[key]
-        if value == default and type(value) is type(default):
-            del out[key]
+    for key, default in kind.defaults.items():
+        if key in out:
+            value = out[key]
+            if value == default and type(value) is type(default):
+                del out[key]
     return out
 
 

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from plansync.errors import Problem
-from plansync.graph import find_cycle, topological_order
+from plansync.seed.cycles import Links, ProjectTasks, program_cycle
 from plansync.seed.load import Seed
 from plansync.seed.model import split_ref
 
@@ -46,10 +46,10 @@ def semantic_problems(seed: Seed, limit: int = MAX_PROBLEMS) -> list[Problem]:
     program = seed.doc.get("program") if isinstance(seed.doc, dict) else None
     if not isinstance(program, dict):
         return []
-    links: list[_Link] = []
-    _check_program(program, report, _Links(links))
+    links: Links = {}
+    projects = _check_program(program, report, links)
     if not report.full:
-        _check_cycles(program, links, report)
+        _check_cycles(projects, links, report)
     return report.problems()
 
 
@@ -74,8 +74,12 @@ def _number(value: Any) -> bool:
 
 def _unique(items: Iterable[tuple[int, Any]], base: str, field: str, what: str,
             report: _Report) -> set[Any]:
-    seen: set[Any] = set()
-    for index, value in items:
+    pairs = list(items)
+    seen: set[Any] = {value for _, value in pairs}
+    if len(seen) == len(pairs):  # the common case: nothing repeats
+        return seen
+    seen = set()
+    for index, value in pairs:
         if value in seen:
             report.add(f"{base}/{index}/{field}", "duplicate", f"{what} {value!r} is used twice",
                        f"each {what} must be unique; rename or merge one of them")
@@ -89,7 +93,14 @@ def _codes(items: list[tuple[int, dict[str, Any]]], field: str = "code",
     return [(i, value) for i, item in items if type(value := item.get(field)) is str]
 
 
-def _check_program(program: dict[str, Any], report: _Report, links: _Links) -> None:
+def _project_tasks(project: dict[str, Any]) -> ProjectTasks:
+    return ProjectTasks([(i, task, wbs) for i, task in _entities(project, "tasks")
+                         if type(wbs := task.get("wbs")) is str])
+
+
+def _check_program(program: dict[str, Any], report: _Report,
+                   links: Links) -> list[tuple[str, ProjectTasks]]:
+    """Check the program; (code, tasks) of its projects that have a string code."""
     base = "/program"
     calendars = _unique(_codes(_entities(program, "calendars")), f"{base}/calendars", "code",
                         "calendar code", report)
@@ -102,11 +113,14 @@ def _check_program(program: dict[str, Any], report: _Report, links: _Links) -> N
                  f"{base}/resources/{i}/calendar", "calendar", report)
     projects = _entities(program, "projects")
     _unique(_codes(projects), f"{base}/projects", "code", "project code", report)
-    tasks_by_project = {code: {wbs for _, wbs in _codes(_entities(p, "tasks"), "wbs")}
-                        for _, p in projects if (code := _text(p, "code")) is not None}
-    for i, project in projects:
-        _check_project(project, f"{base}/projects/{i}", calendars, resources, tasks_by_project,
-                       report, links)
+    tasks = [_project_tasks(p) for _, p in projects]
+    coded = [(code, t) for (_, p), t in zip(projects, tasks, strict=True)
+             if (code := _text(p, "code")) is not None]
+    tasks_by_project = {code: t.all for code, t in coded}
+    for (i, project), project_tasks in zip(projects, tasks, strict=True):
+        _check_project(project, project_tasks, f"{base}/projects/{i}", calendars, resources,
+                       tasks_by_project, report, links)
+    return coded
 
 
 def _resolve(value: str | None, known: set[Any], pointer: str, what: str,
@@ -117,9 +131,10 @@ def _resolve(value: str | None, known: set[Any], pointer: str, what: str,
                    f"define it first, or use one that exists ({listed})")
 
 
-def _check_project(project: dict[str, Any], base: str, calendars: set[str],
-                   resources: set[str], tasks_by_project: dict[str, set[str]],
-                   report: _Report, links: _Links) -> None:
+def _check_project(project: dict[str, Any], tasks: ProjectTasks, base: str,
+                   calendars: set[str], resources: set[str],
+                   tasks_by_project: dict[str, set[str]], report: _Report,
+                   links: Links) -> None:
     _resolve(_text(project, "calendar"), calendars, f"{base}/calendar", "calendar",
              report)
     _unique(_codes(_entities(project, "members"), "email"), f"{base}/members", "email",
@@ -132,8 +147,7 @@ def _check_project(project: dict[str, Any], base: str, calendars: set[str],
             report.add(f"{base}/sprints/{i}/finish", "dates",
                        f"sprint {sprint.get('code')!r} finishes ({finish}) before it "
                        f"starts ({start})", "swap or correct the dates")
-    _check_tasks(_entities(project, "tasks"), f"{base}/tasks", sprints, resources, calendars,
-                 report)
+    _check_tasks(tasks, f"{base}/tasks", sprints, resources, calendars, report)
     code = _text(project, "code")
     if code is not None:
         _check_dependencies(project, code, base, tasks_by_project, report, links)
@@ -142,10 +156,10 @@ def _check_project(project: dict[str, Any], base: str, calendars: set[str],
     _unique(_codes(baselines, "name"), f"{base}/baselines", "name", "baseline name",
             report)
     for i, baseline in baselines:
-        tasks = _entities(baseline, "tasks")
-        _unique(_codes(tasks, "wbs"), f"{base}/baselines/{i}/tasks", "wbs",
+        items = _entities(baseline, "tasks")
+        _unique(_codes(items, "wbs"), f"{base}/baselines/{i}/tasks", "wbs",
                 "baseline task wbs", report)
-        for j, task in tasks:
+        for j, task in items:
             _resolve(_text(task, "wbs"), wbs, f"{base}/baselines/{i}/tasks/{j}/wbs",
                      "task", report)
     risks = _entities(project, "risks")
@@ -157,20 +171,20 @@ def _check_project(project: dict[str, Any], base: str, calendars: set[str],
                 _resolve(task, wbs, f"{base}/risks/{i}/tasks/{j}", "task", report)
 
 
-def _check_tasks(tasks: list[tuple[int, dict[str, Any]]], base: str, sprints: set[str],
-                 resources: set[str], calendars: set[str], report: _Report) -> None:
-    all_wbs = _unique(_codes(tasks, "wbs"), base, "wbs", "task wbs", report)
-    parents = {w.rpartition(".")[0] for w in all_wbs}
+def _check_tasks(tasks: ProjectTasks, base: str, sprints: set[str], resources: set[str],
+                 calendars: set[str], report: _Report) -> None:
+    all_wbs, parents = tasks.all, tasks.parents
+    if len(all_wbs) != len(tasks.wbs):
+        _unique([(i, w) for i, _, w in tasks.items], base, "wbs", "task wbs", report)
+    orphans = bool(parents.difference(all_wbs, ("",)))  # a task whose parent is missing
     optional = _OPTIONAL
-    for i, task in tasks:
-        wbs = task.get("wbs")
-        if type(wbs) is not str:
-            continue
-        parent = wbs.rpartition(".")[0]
-        if parent and parent not in all_wbs:
-            report.add(f"{base}/{i}/wbs", "unresolved", f"task {wbs} has no parent task "
-                       f"{parent}", f"add a summary task with wbs {parent!r}, or renumber "
-                       "this task")
+    for i, task, wbs in tasks.items:
+        if orphans:
+            parent = wbs.rpartition(".")[0]
+            if parent and parent not in all_wbs:
+                report.add(f"{base}/{i}/wbs", "unresolved", f"task {wbs} has no parent task "
+                           f"{parent}", f"add a summary task with wbs {parent!r}, or renumber "
+                           "this task")
         if wbs in parents:
             for field in _LEAF_ONLY:
                 if field in task:
@@ -180,47 +194,58 @@ def _check_tasks(tasks: list[tuple[int, dict[str, Any]]], base: str, sprints: se
                                f"remove its {field} or give it to a child task", key=True)
         present = optional.intersection(task)  # most tasks have few of these
         if present:
-            _check_task_fields(task, wbs, present, f"{base}/{i}", sprints, resources,
-                               calendars, report)
+            _check_task_fields(task, wbs, present, base, i, sprints, resources, calendars,
+                               report)
 
 
 _OPTIONAL = frozenset({"milestone", "manual", "start", "calendar", "estimate", "sprint",
                        "assignees", "actual_start", "actual_finish"})
 
 
-def _check_task_fields(task: dict[str, Any], wbs: str, present: frozenset[str], here: str,
-                       sprints: set[str], resources: set[str], calendars: set[str],
+def _check_task_fields(task: dict[str, Any], wbs: str, present: frozenset[str], base: str,
+                       i: int, sprints: set[str], resources: set[str], calendars: set[str],
                        report: _Report) -> None:
-    if task.get("milestone") is True and "estimate" in task:
-        report.add(f"{here}/milestone", "milestone-work",
+    """The rules of a task's optional fields (`present`: those it has), in a fixed order."""
+    if "milestone" in present and task["milestone"] is True and "estimate" in present:
+        report.add(f"{base}/{i}/milestone", "milestone-work",
                    f"milestone {wbs} has an estimate",
                    "a milestone takes its duration (none: an instant); drop the "
                    "estimate, or make it a normal task", key=True)
     if "manual" in present or "start" in present:
-        _check_manual(task, wbs, here, report)
-    calendar = task.get("calendar")
-    if type(calendar) is str and calendar not in calendars:
-        _resolve(calendar, calendars, f"{here}/calendar", "calendar", report)
-    estimate = task.get("estimate")
-    if estimate is not None and isinstance(estimate, dict) and all(
-            _number(estimate.get(k)) for k in ("optimistic", "likely", "pessimistic")) \
-            and not (estimate["optimistic"] <= estimate["likely"] <= estimate["pessimistic"]):
-        report.add(f"{here}/estimate", "estimate-order",
-                   "estimate must satisfy optimistic <= likely <= pessimistic",
-                   "reorder the three values")
-    sprint = task.get("sprint")
-    if type(sprint) is str and sprint not in sprints:
-        _resolve(sprint, sprints, f"{here}/sprint", "sprint", report)
-    assignees = task.get("assignees")
-    if type(assignees) is list:
-        for j, code in enumerate(assignees):
-            if type(code) is str and code not in resources:
-                _resolve(code, resources, f"{here}/assignees/{j}", "resource", report)
-    started, finished = task.get("actual_start"), task.get("actual_finish")
-    if type(started) is str and type(finished) is str and started > finished:
-        report.add(f"{here}/actual_finish", "dates",
-                   f"task {wbs} actually finished before it actually started",
-                   "correct actual_start or actual_finish")
+        _check_manual(task, wbs, f"{base}/{i}", report)
+    if "calendar" in present:
+        calendar = task["calendar"]
+        if type(calendar) is str and calendar not in calendars:
+            _resolve(calendar, calendars, f"{base}/{i}/calendar", "calendar", report)
+    if "estimate" in present:
+        estimate = task["estimate"]
+        if isinstance(estimate, dict) and not _ordered(estimate.get("optimistic"),
+                                                       estimate.get("likely"),
+                                                       estimate.get("pessimistic")):
+            report.add(f"{base}/{i}/estimate", "estimate-order",
+                       "estimate must satisfy optimistic <= likely <= pessimistic",
+                       "reorder the three values")
+    if "sprint" in present:
+        sprint = task["sprint"]
+        if type(sprint) is str and sprint not in sprints:
+            _resolve(sprint, sprints, f"{base}/{i}/sprint", "sprint", report)
+    if "assignees" in present:
+        assignees = task["assignees"]
+        if type(assignees) is list:
+            for j, code in enumerate(assignees):
+                if type(code) is str and code not in resources:
+                    _resolve(code, resources, f"{base}/{i}/assignees/{j}", "resource", report)
+    if "actual_finish" in present and "actual_start" in present:
+        started, finished = task["actual_start"], task["actual_finish"]
+        if type(started) is str and type(finished) is str and started > finished:
+            report.add(f"{base}/{i}/actual_finish", "dates",
+                       f"task {wbs} actually finished before it actually started",
+                       "correct actual_start or actual_finish")
+
+
+def _ordered(low: Any, mid: Any, high: Any) -> bool:
+    """False only for three numbers out of order (anything else is the schema's to report)."""
+    return not (_number(low) and _number(mid) and _number(high)) or low <= mid <= high
 
 
 _LEAF_ONLY = ("duration", "estimate", "manual", "start", "calendar", "elapsed")
@@ -239,48 +264,40 @@ def _check_manual(task: dict[str, Any], wbs: Any, here: str, report: _Report) ->
                    "dependencies and constraints place it)", key=True)
 
 
-_Link = tuple[tuple[str, str], tuple[str, str], str]
-
-
-class _Links:
-    """The program's resolvable links so far, and the pointer of each (from, to) pair: one
-    map for the whole program, so each project's check adds to it instead of rebuilding it."""
-
-    def __init__(self, links: list[_Link]) -> None:
-        self.links = links
-        self.seen: dict[tuple[tuple[str, str], tuple[str, str]], str] = {}
-
-
 def _check_dependencies(project: dict[str, Any], own: str, base: str,
                         tasks_by_project: dict[str, set[str]], report: _Report,
-                        links: _Links) -> None:
-    """Check every dependency of a project; add the resolvable ones to `links`."""
+                        links: Links) -> None:
+    """Check every dependency of a project; add the resolvable ones to `links` (one map for
+    the whole program: a pair written in two projects is a duplicate too)."""
     own_tasks = tasks_by_project.get(own, set())
-    seen = links.seen  # the program's pairs, so far
-    found = links.links
-    for i, dep in _entities(project, "dependencies"):
+    where = f"{base}/dependencies/"
+    deps = project.get("dependencies")
+    for i, dep in enumerate(deps if isinstance(deps, list) else ()):
+        if not isinstance(dep, dict):
+            continue
         start, end = dep.get("from"), dep.get("to")
         if type(start) is not str or type(end) is not str:
             continue
-        here = f"{base}/dependencies/{i}"
-        # the common case inline: both ends are tasks of this project
-        src = (own, start) if start in own_tasks else _endpoint(
-            start, own, own_tasks, tasks_by_project, f"{here}/from", report)
-        dst = (own, end) if end in own_tasks else _endpoint(
-            end, own, own_tasks, tasks_by_project, f"{here}/to", report)
-        if src is None or dst is None:
-            continue
-        pair = (src, dst)
-        if pair in seen:
-            line, column = report.seed.position(seen[pair])
-            report.add(here, "duplicate-dependency",
+        if start in own_tasks and end in own_tasks:  # the common case: this project's tasks
+            key = (own, start, own, end)
+        else:
+            src = (own, start) if start in own_tasks else _endpoint(
+                start, own, own_tasks, tasks_by_project, f"{where}{i}/from", report)
+            dst = (own, end) if end in own_tasks else _endpoint(
+                end, own, own_tasks, tasks_by_project, f"{where}{i}/to", report)
+            if src is None or dst is None:
+                continue
+            key = (*src, *dst)
+        here = (where, i)
+        first = links.setdefault(key, here)
+        if first is not here:
+            earlier = f"{first[0]}{first[1]}"
+            line, column = report.seed.position(earlier)
+            report.add(f"{where}{i}", "duplicate-dependency",
                        f"a second dependency from {start} to {end} (the first is "
-                       f"at line {line}, column {column}: {seen[pair]})",
+                       f"at line {line}, column {column}: {earlier})",
                        "keep one dependency per (from, to) pair in the whole program: a link "
                        "between two projects is listed in one of them only")
-            continue
-        seen[pair] = here
-        found.append((src, dst, here))
 
 
 def _endpoint(ref: str, own: str, own_tasks: set[str], tasks_by_project: dict[str, set[str]],
@@ -309,65 +326,12 @@ def _endpoint(ref: str, own: str, own_tasks: set[str], tasks_by_project: dict[st
     return None
 
 
-def _check_cycles(program: dict[str, Any], links: list[_Link], report: _Report) -> None:
-    cycle = _Graph(program, links).find_cycle()
+def _check_cycles(projects: list[tuple[str, ProjectTasks]], links: Links,
+                  report: _Report) -> None:
+    cycle = program_cycle(projects, links)
     if cycle is None:
         return
     names, pointer = cycle
     report.add(pointer, "cycle", "dependency cycle: " + " -> ".join(names),
                "remove or reverse one of these dependencies (a dependency between a summary "
                "task and its own subtask is a cycle too)")
-
-
-class _Graph:
-    """Precedence graph of a program: a leaf is one node, a summary task two (its start and
-    its finish, bracketing its children), so links to summaries and subtasks close cycles."""
-
-    def __init__(self, program: dict[str, Any], links: list[_Link]) -> None:
-        self.names: list[tuple[str, str]] = []
-        self.start: dict[tuple[str, str], int] = {}
-        self.finish: dict[tuple[str, str], int] = {}
-        self.dep_pointer: dict[tuple[int, int], str] = {}
-        for _, project in _entities(program, "projects"):
-            code = _text(project, "code")
-            tasks = project.get("tasks")
-            if code is not None and type(tasks) is list:
-                self._tasks(code, [w for t in tasks if type(t) is dict
-                                   and type(w := t.get("wbs")) is str])
-        self.edges: list[list[int]] = [[] for _ in self.names]
-        self._hierarchy()
-        for src_key, dst_key, pointer in links:
-            src, dst = self.finish[src_key], self.start[dst_key]
-            self.edges[src].append(dst)
-            self.dep_pointer.setdefault((src, dst), pointer)
-
-    def _tasks(self, code: str, wbs_all: list[str]) -> None:
-        parents = {w.rpartition(".")[0] for w in wbs_all}
-        names, start, finish = self.names, self.start, self.finish
-        for wbs in wbs_all:
-            key = (code, wbs)
-            start[key] = len(names)
-            names.append(key)
-            if wbs in parents:
-                names.append(key)
-            finish[key] = len(names) - 1
-
-    def _hierarchy(self) -> None:
-        start, finish, edges = self.start, self.finish, self.edges
-        for (code, wbs), node in start.items():
-            parent = (code, wbs.rpartition(".")[0])
-            if parent in start:
-                edges[start[parent]].append(node)
-                edges[finish[(code, wbs)]].append(finish[parent])
-
-    def find_cycle(self) -> tuple[list[str], str] | None:
-        """One cycle as (task names along it, pointer of a dependency on it), or None."""
-        order = topological_order(self.edges)
-        if len(order) == len(self.edges):
-            return None
-        loop = find_cycle(self.edges, order)
-        pointer = next((self.dep_pointer[(a, b)] for a, b in zip(loop, loop[1:], strict=False)
-                        if (a, b) in self.dep_pointer), "/program")
-        names = ["{}:{}".format(*self.names[n]) for n in loop]
-        deduped = [n for i, n in enumerate(names) if i == 0 or n != names[i - 1]]
-        return deduped, pointer

@@ -2,15 +2,28 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from plansync.errors import Problem
+import orjson
+
+from plansync.errors import Problem, SeedError
 from plansync.fileio import write_atomic
 from plansync.memory import no_gc_pauses
 from plansync.seed.canonical import canonical_bytes
-from plansync.seed.load import Limits, Seed
-from plansync.seed.validate import FileResult, internal_problem, validate_bytes, validate_file
+from plansync.seed.load import Limits, Seed, read_bounded
+from plansync.seed.validate import (
+    FileResult,
+    internal_problem,
+    spare_core,
+    validate_bytes,
+    validate_file,
+    validated_alongside,
+)
+
+# A JSON file at least this big is checked in a child process while it is formatted here.
+ALONGSIDE_BYTES = 1 << 20
 
 
 @dataclass(frozen=True)
@@ -37,13 +50,44 @@ def formatted_bytes(seed: Seed) -> bytes:
     return yamlio.dump(seed.tree).encode("utf-8")
 
 
-def format_file(path: str | Path, limits: Limits | None = None, *,
-                write: bool = False) -> FormatResult:
-    """Check (and with write=True, rewrite atomically) one file; invalid files are untouched."""
-    outcome = _formatted(validate_file(path, limits))
+def format_file(path: str | Path, limits: Limits | None = None, *, write: bool = False,
+                overlap: bool | None = None) -> FormatResult:
+    """Check (and with write=True, rewrite atomically) one file; invalid files are untouched.
+
+    A JSON file of ALONGSIDE_BYTES or more is checked in a forked child process while its
+    canonical bytes are made here (overlap=None: only when a core looks free, see
+    spare_core; on busy cores the extra parse and the fork cost more than they save;
+    False: one process, as validate_file(overlap=False))."""
+    limits = limits or Limits()
+    name = str(path)
+    try:
+        big = overlap is not False and name.endswith(".json") and os.path.isfile(name) \
+            and ALONGSIDE_BYTES <= os.path.getsize(name) <= limits.max_bytes \
+            and (overlap or spare_core())
+        data = read_bounded(name, limits.max_bytes) if big else None
+    except (OSError, SeedError):  # reported as the file's problem by validate_file
+        data = None
+    outcome = _formatted(validate_file(path, limits, overlap=overlap)) if data is None \
+        else _json_alongside(name, data, limits)
     if write and outcome.changed:
         write_atomic(path, outcome.after)
     return outcome
+
+
+def _json_alongside(name: str, data: bytes, limits: Limits) -> FormatResult:
+    """What fmt makes of a big JSON file: its canonical bytes made while a child process checks
+    it (see validated_alongside), so that checking does not add to the time."""
+
+    def work() -> bytes:
+        return canonical_bytes(orjson.loads(data))
+
+    try:
+        problems, after = validated_alongside(name, data, limits, work)
+    except Exception:  # noqa: BLE001 - orjson refused what the checks took: the usual way
+        return _formatted(validate_bytes(name, data, limits))
+    if problems or after is None:
+        return FormatResult(name, problems=problems)
+    return FormatResult(name, data, after)
 
 
 def format_bytes(name: str, data: bytes, limits: Limits | None = None) -> FormatResult:

@@ -171,8 +171,9 @@ def read_bounded(name: str, max_bytes: int, label: str | None = None) -> bytes:
             raise _too_large(label, f"the file is {info.st_size:,} bytes", max_bytes)
         chunks: list[bytes] = []
         total = 0
+        size = max(_CHUNK, info.st_size + 1)  # a regular file: usually one read, no copy
         while True:
-            chunk = os.read(fd, min(_CHUNK, max_bytes + 1 - total))
+            chunk = os.read(fd, min(size, max_bytes + 1 - total))
             if not chunk:
                 break
             chunks.append(chunk)

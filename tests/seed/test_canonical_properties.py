@@ -7,6 +7,7 @@ import random
 from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -15,6 +16,7 @@ from plansync.seed.canonical import canonical_bytes, dumps, normalise
 from plansync.seed.fmt import format_file
 from plansync.seed.schema import is_valid
 from plansync.seed.validate import validate_file
+from tests.seed.test_parse_equivalence import same
 from tests.strategies import documents, shuffled
 
 
@@ -121,13 +123,28 @@ def _every_key(obj: dict[str, Any], kind: Any, sort: bool = True) -> dict[str, A
     return out
 
 
-@given(documents(), st.randoms(use_true_random=False))
+@given(documents(), st.randoms(use_true_random=False),
+       st.sampled_from([None, [], {}, "", [[]], {"a": [], "b": 2.0}, 3.0]))
 def test_normalise_looks_at_every_key_that_can_need_it(doc: dict[str, Any],
-                                                       rng: random.Random) -> None:
+                                                       rng: random.Random, origin: Any) -> None:
     from plansync.seed.model import DOCUMENT
 
     messy = shuffled(doc, rng)
-    assert normalise(messy) == _every_key(messy, DOCUMENT)
+    if origin is not None:
+        messy["program"]["origin"] = origin
+    assert same(normalise(messy), _every_key(messy, DOCUMENT))
+    assert same(normalise(messy, sort=False), _every_key(messy, DOCUMENT, sort=False))
     assert canonical_bytes(messy) == (json.dumps(_every_key(messy, DOCUMENT), indent=2,
                                                  ensure_ascii=False, sort_keys=True)
                                       + "\n").encode()
+
+
+@pytest.mark.parametrize("origin", [[], "", {"a": []}, [[]], {}])
+def test_an_empty_origin_is_dropped_like_any_empty_value(origin: Any) -> None:
+    from plansync.seed.model import DOCUMENT
+
+    doc = json.loads((Path(__file__).resolve().parents[2] / "docs" / "examples"
+                      / "minimal.seed.json").read_text())
+    doc["program"]["origin"] = origin
+    assert same(normalise(doc), _every_key(doc, DOCUMENT))
+    assert ("origin" in normalise(doc)["program"]) == (origin not in ([], ""))
