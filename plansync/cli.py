@@ -23,7 +23,6 @@ from plansync.errors import (
     Problem,
     SeedError,
 )
-from plansync.render.safe import escape
 
 EXIT_INTERRUPTED = 130
 _KINDS = {1: "invalid", EXIT_USAGE: "usage", EXIT_OPERATIONAL: "operational",
@@ -59,6 +58,8 @@ def report_error(ctx: click.Context, code: int, message: str, hint: str = "",
         for problem in problems:
             click.echo(problem_line(problem), err=True)
         return
+    from plansync.render.safe import escape  # here: its patterns cost start-up time
+
     click.echo(f"plansync: error: {escape(message)}", err=True)
     if hint:
         click.echo(f"  hint: {escape(hint)}", err=True)
