@@ -8,9 +8,13 @@ import click
 
 from plansync.commands.common import check_output, limit_options, status
 from plansync.commands.common_instance import instance_option
-from plansync.commands.schedule import conventions_option, with_plan
-from plansync.errors import EXIT_OK, PlansyncError, UsageError
-from plansync.memory import no_gc_pauses
+from plansync.commands.schedule import (
+    chosen_rows,
+    conventions_option,
+    scheduling_errors,
+    with_plan,
+)
+from plansync.errors import EXIT_OK, UsageError
 from plansync.render.safe import escape
 from plansync.seed.load import Limits
 
@@ -41,7 +45,7 @@ def command(source: str, instance: str | None, output: str | None, fmt: str | No
     thin and dark, milestones diamonds. See docs/scheduling.md for the dates.
     """
     from plansync.render.gantt import RENDERERS
-    from plansync.schedule.cpm import CycleError, Schedule, schedule
+    from plansync.schedule.cpm import Schedule, schedule
 
     named = _format_of(output) if output else None
     if fmt and named and fmt != named:
@@ -52,25 +56,11 @@ def command(source: str, instance: str | None, output: str | None, fmt: str | No
 
     def scheduled(doc: dict[str, Any]) -> Schedule:
         status("scheduling")
-        try:
-            with no_gc_pauses():
-                return schedule(doc, conventions)
-        except CycleError as exc:
-            raise PlansyncError(str(exc), hint="remove or reverse one of these dependencies") \
-                from exc
-        except ValueError as exc:
-            raise PlansyncError(f"cannot schedule this plan: {exc}",
-                                hint="check the project start dates and durations") from exc
+        with scheduling_errors():
+            return schedule(doc, conventions)
 
     result = with_plan(source, instance, limits, scheduled)
-    rows = result.tasks
-    if project:
-        if project not in result.projects:
-            raise PlansyncError(f"no project {project!r} in program {result.program!r}",
-                                hint=f"its projects: {', '.join(result.projects)}")
-        rows = [r for r in rows if r.project == project]
-    if critical:
-        rows = [r for r in rows if r.critical]
+    rows = chosen_rows(result, project, critical)
     title = f"{result.program}: {result.start} - {result.finish}" if result.start else \
         result.program
     text = RENDERERS[fmt](title, rows)

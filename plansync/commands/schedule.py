@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable
-from typing import Any, TypeVar
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
@@ -16,6 +17,9 @@ from plansync.memory import no_gc_pauses
 from plansync.render.safe import escape
 from plansync.seed.load import Limits, is_seed_path
 from plansync.seed.validate import valid_then
+
+if TYPE_CHECKING:
+    from plansync.schedule.report import Schedule, ScheduleRow
 
 T = TypeVar("T")
 
@@ -53,33 +57,47 @@ def command(source: str, instance: str | None, project: str | None, critical: bo
     Dates are inclusive working days; floats are in working days. See docs/scheduling.md.
     """
     from plansync.render.schedule import RENDERERS
-    from plansync.schedule.cpm import CycleError, schedule
+    from plansync.schedule.cpm import schedule
     from plansync.schedule.pert import pert_summary
 
     def output(doc: dict[str, Any]) -> str:
         status("scheduling")
-        try:
-            with no_gc_pauses():
-                result = schedule(doc, conventions)
-                pert_result = pert_summary(doc, samples, seed, conventions) if pert else None
-        except CycleError as exc:
-            raise PlansyncError(str(exc), hint="remove or reverse one of these dependencies") \
-                from exc
-        except ValueError as exc:  # dates beyond what a calendar can hold
-            raise PlansyncError(f"cannot schedule this plan: {exc}",
-                                hint="check the project start dates and durations") from exc
-        rows = result.tasks
-        if project:
-            if project not in result.projects:
-                raise PlansyncError(f"no project {project!r} in program {result.program!r}",
-                                    hint=f"its projects: {', '.join(result.projects)}")
-            rows = [r for r in rows if r.project == project]
-        if critical:
-            rows = [r for r in rows if r.critical]
-        return RENDERERS[fmt](result, rows, pert_result)
+        with scheduling_errors():
+            result = schedule(doc, conventions)
+            pert_result = pert_summary(doc, samples, seed, conventions) if pert else None
+        return RENDERERS[fmt](result, chosen_rows(result, project, critical), pert_result)
 
     echo(with_plan(source, instance, limits, output))
     return EXIT_OK
+
+
+@contextmanager
+def scheduling_errors() -> Iterator[None]:
+    """Scheduling, with a cycle or dates beyond what a calendar holds as a PlansyncError."""
+    from plansync.schedule.cpm import CycleError
+
+    try:
+        with no_gc_pauses():
+            yield
+    except CycleError as exc:
+        raise PlansyncError(str(exc), hint="remove or reverse one of these dependencies") \
+            from exc
+    except ValueError as exc:  # dates beyond what a calendar can hold
+        raise PlansyncError(f"cannot schedule this plan: {exc}",
+                            hint="check the project start dates and durations") from exc
+
+
+def chosen_rows(result: Schedule, project: str | None, critical: bool) -> list[ScheduleRow]:
+    """The rows of one project (--project) and only critical ones (--critical)."""
+    rows = result.tasks
+    if project:
+        if project not in result.projects:
+            raise PlansyncError(f"no project {project!r} in program {result.program!r}",
+                                hint=f"its projects: {', '.join(result.projects)}")
+        rows = [r for r in rows if r.project == project]
+    if critical:
+        rows = [r for r in rows if r.critical]
+    return rows
 
 
 def with_plan(source: str, instance: str | None, limits: Limits,

@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable, Collection, Iterator, Sequence
-from contextlib import AbstractContextManager
+from contextlib import AbstractContextManager, contextmanager
 from typing import Any
 
 from plansync.errors import InstanceError, UsageError
@@ -145,21 +145,28 @@ class SqlStore:
         reports: list[ImportReport] = []
         with no_gc_pauses():
             finals = [final_state(doc) for doc in docs]
-            try:
-                with self.transaction() as conn:
-                    for doc, final, version in zip(docs, finals, expected, strict=True):
-                        report = self._import_one(conn, doc, final, version, create_users,
-                                                  authorize, record, actor)
-                        report.dry_run = dry_run
-                        reports.append(report)
-                    if dry_run:
-                        raise _DryRun
-            except _DryRun:
-                pass
-            except self.database_errors as exc:
-                raise self.describe(exc, "import failed and was rolled back",
-                                  "nothing was changed; fix the cause and retry") from exc
+            with self._importing(dry_run) as conn:
+                for doc, final, version in zip(docs, finals, expected, strict=True):
+                    report = self._import_one(conn, doc, final, version, create_users,
+                                              authorize, record, actor)
+                    report.dry_run = dry_run
+                    reports.append(report)
         return reports
+
+    @contextmanager
+    def _importing(self, dry_run: bool) -> Iterator[Any]:
+        """One import transaction: rolled back after a dry run; a database error says that
+        nothing was changed."""
+        try:
+            with self.transaction() as conn:
+                yield conn
+                if dry_run:
+                    raise _DryRun
+        except _DryRun:
+            pass
+        except self.database_errors as exc:
+            raise self.describe(exc, "import failed and was rolled back",
+                                "nothing was changed; fix the cause and retry") from exc
 
     def programs_by_digest(self, digests: Collection[str]) -> dict[str, str]:
         wanted = sorted(set(digests))
@@ -174,24 +181,16 @@ class SqlStore:
     def confirm_unchanged(self, programs: Sequence[tuple[str, str]], *,
                           dry_run: bool = False) -> list[ImportReport]:
         reports: list[ImportReport] = []
-        try:
-            with self.transaction() as conn:
-                for code, digest in programs:
-                    self.lock_program(conn, code)
-                    if timeline.state_digest(conn, code) != digest:
-                        raise StateMoved(f"program {code!r} changed on the instance meanwhile",
-                                         hint="import the file again")
-                    report = Importer(conn, {"program": {"code": code}},
-                                      create_users=False).confirm()
-                    report.dry_run = dry_run
-                    reports.append(report)
-                if dry_run:
-                    raise _DryRun
-        except _DryRun:
-            pass
-        except self.database_errors as exc:
-            raise self.describe(exc, "import failed and was rolled back",
-                                "nothing was changed; fix the cause and retry") from exc
+        with self._importing(dry_run) as conn:
+            for code, digest in programs:
+                self.lock_program(conn, code)
+                if timeline.state_digest(conn, code) != digest:
+                    raise StateMoved(f"program {code!r} changed on the instance meanwhile",
+                                     hint="import the file again")
+                report = Importer(conn, {"program": {"code": code}},
+                                  create_users=False).confirm()
+                report.dry_run = dry_run
+                reports.append(report)
         return reports
 
     def _import_one(self, conn: Any, doc: dict[str, Any], final: dict[str, Any],

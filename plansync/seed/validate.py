@@ -200,6 +200,27 @@ def valid_then(path: str | Path, limits: Limits | None,
     if not (hasattr(os, "fork") and name.endswith(".json") and os.path.isfile(name)
             and os.path.getsize(name) <= limits.max_bytes):
         return work(load_valid(path, limits).doc)
+
+    def parsed_then_work() -> T:
+        with open(name, "rb") as source:
+            return work(orjson.loads(source.read()))
+
+    found, outcome = _alongside(lambda: validate_file(path, limits, overlap=False).problems,
+                                parsed_then_work)
+    if found is None:  # the child failed: check here instead
+        return work(load_valid(path, limits).doc)
+    if found:
+        raise SeedError(found)
+    if not outcome[0]:
+        raise outcome[1]
+    result: T = outcome[1]
+    return result
+
+
+def _alongside(check: Callable[[], list[Problem]], work: Callable[[], T]
+               ) -> tuple[list[Problem] | None, tuple[bool, Any]]:
+    """Run `check` in a forked child while `work` runs here: (the child's problems, None when
+    the child failed; (True, what work returned) or (False, what it raised))."""
     with no_gc_pauses():
         read, write = os.pipe()
         pid = os.fork()
@@ -207,7 +228,7 @@ def valid_then(path: str | Path, limits: Limits | None,
             status = 0
             try:
                 os.close(read)
-                problems = validate_file(path, limits, overlap=False).problems
+                problems = check()
                 with os.fdopen(write, "wb") as out:
                     pickle.dump(problems, out)
             except BaseException:  # noqa: BLE001 - never return into the caller's code
@@ -216,22 +237,16 @@ def valid_then(path: str | Path, limits: Limits | None,
                 os._exit(status)
         os.close(write)
         try:
-            with open(name, "rb") as source:
-                outcome: tuple[bool, Any] = (True, work(orjson.loads(source.read())))
-        except Exception as exc:  # noqa: BLE001 - raised only once the file is known valid
+            outcome: tuple[bool, Any] = (True, work())
+        except Exception as exc:  # noqa: BLE001 - raised only once the data is known valid
             outcome = (False, exc)
         with os.fdopen(read, "rb") as incoming:
-            data = incoming.read()
+            sent = incoming.read()
         _, code = os.waitpid(pid, 0)
-    if code != 0 or not data:  # the child failed: check here instead
-        return work(load_valid(path, limits).doc)
-    found: list[Problem] = pickle.loads(data)  # noqa: S301 - our own child's bytes
-    if found:
-        raise SeedError(found)
-    if not outcome[0]:
-        raise outcome[1]
-    result: T = outcome[1]
-    return result
+    if code != 0 or not sent:
+        return None, outcome
+    found: list[Problem] = pickle.loads(sent)  # noqa: S301 - our own child's bytes
+    return found, outcome
 
 
 def spare_core() -> bool:
@@ -260,32 +275,9 @@ def validated_alongside(name: str, data: bytes, limits: Limits | None,
     if not hasattr(os, "fork"):
         problems = validate_bytes(name, data, limits).problems
         return (problems, None) if problems else ([], work())
-    with no_gc_pauses():
-        read, write = os.pipe()
-        pid = os.fork()
-        if pid == 0:  # the child: check, send the problems, leave without any cleanup
-            status = 0
-            try:
-                os.close(read)
-                problems = validate_bytes(name, data, limits).problems
-                with os.fdopen(write, "wb") as out:
-                    pickle.dump(problems, out)
-            except BaseException:  # noqa: BLE001 - never return into the caller's code
-                status = 1
-            finally:
-                os._exit(status)
-        os.close(write)
-        try:
-            outcome: tuple[bool, Any] = (True, work())
-        except Exception as exc:  # noqa: BLE001 - raised only once the data is known valid
-            outcome = (False, exc)
-        with os.fdopen(read, "rb") as incoming:
-            sent = incoming.read()
-        _, code = os.waitpid(pid, 0)
-    if code != 0 or not sent:  # the child failed: check here instead
+    found, outcome = _alongside(lambda: validate_bytes(name, data, limits).problems, work)
+    if found is None:  # the child failed: check here instead
         found = validate_bytes(name, data, limits).problems
-    else:
-        found = pickle.loads(sent)  # noqa: S301 - our own child's bytes
     if found:
         return found, None
     if not outcome[0]:
