@@ -29,6 +29,7 @@ from plansync.seed.load import (
 from plansync.seed.schema import schema_problems
 
 T = TypeVar("T")
+R = TypeVar("R")
 
 
 @dataclass(frozen=True)
@@ -115,40 +116,24 @@ def _overlapped(name: str, data: bytes, text: str, limits: Limits) -> FileResult
     data (tests/seed/test_parse_equivalence.py), so the semantic problems are the same; when
     the strict parser refuses the file, its problem is all that is reported, as always. Any
     failure on either side: the file is checked here, the one-process way."""
-    read, write = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the child: strict parse and schema, send them, leave without any cleanup
-        status = 0
+    def strict() -> tuple[bool, list[Problem]]:  # in the child: strict parse and schema
         try:
-            os.close(read)
-            try:
-                sent: tuple[bool, list[Problem]] = (
-                    True, schema_problems(load_seed_text(name, text, "json", limits)))
-            except SeedError as exc:
-                sent = (False, exc.problems)
-            with os.fdopen(write, "wb") as out:
-                pickle.dump(sent, out)
-        except BaseException:  # noqa: BLE001 - never return into the caller's code
-            status = 1
-        finally:
-            os._exit(status)
-    os.close(write)
-    seed: Seed | None = None
-    try:
+            return True, schema_problems(load_seed_text(name, text, "json", limits))
+        except SeedError as exc:
+            return False, exc.problems
+
+    def semantic_here() -> tuple[Seed, list[Problem]]:
         parsed_here = Seed(name, "json", text, orjson.loads(data))
-        semantic = semantic_problems(parsed_here)
-        seed = parsed_here
-    except Exception:  # noqa: BLE001 - orjson or the rules failed: the one-process way
-        seed, semantic = None, []
-    with os.fdopen(read, "rb") as incoming:
-        received = incoming.read()
-    _, code = os.waitpid(pid, 0)
-    if code != 0 or not received or seed is None:
+        return parsed_here, semantic_problems(parsed_here)
+
+    received, outcome = _alongside(strict, semantic_here)
+    if received is None or not outcome[0]:  # a failure on either side: the one-process way
         seed = load_seed_text(name, text, "json", limits)
         return FileResult(name, seed_problems(seed), seed)
-    parsed, schema = pickle.loads(received)  # noqa: S301 - our own child's bytes
+    parsed, schema = received
     if not parsed:
         return FileResult(name, schema)
+    seed, semantic = outcome[1]
     return FileResult(name, _combined(seed, schema, semantic), seed)
 
 
@@ -217,10 +202,10 @@ def valid_then(path: str | Path, limits: Limits | None,
     return result
 
 
-def _alongside(check: Callable[[], list[Problem]], work: Callable[[], T]
-               ) -> tuple[list[Problem] | None, tuple[bool, Any]]:
-    """Run `check` in a forked child while `work` runs here: (the child's problems, None when
-    the child failed; (True, what work returned) or (False, what it raised))."""
+def _alongside(check: Callable[[], R], work: Callable[[], T]
+               ) -> tuple[R | None, tuple[bool, Any]]:
+    """Run `check` in a forked child while `work` runs here: (what the child's check returned,
+    None when the child failed; (True, what work returned) or (False, what it raised))."""
     with no_gc_pauses():
         read, write = os.pipe()
         pid = os.fork()
@@ -245,7 +230,7 @@ def _alongside(check: Callable[[], list[Problem]], work: Callable[[], T]
         _, code = os.waitpid(pid, 0)
     if code != 0 or not sent:
         return None, outcome
-    found: list[Problem] = pickle.loads(sent)  # noqa: S301 - our own child's bytes
+    found: R = pickle.loads(sent)  # noqa: S301 - our own child's bytes
     return found, outcome
 
 
