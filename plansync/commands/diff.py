@@ -29,7 +29,7 @@ from plansync.errors import (
 from plansync.render.safe import escape
 from plansync.seed.events import final_state
 from plansync.seed.load import SEED_SUFFIXES
-from plansync.seed.validate import validate_bytes
+from plansync.seed.validate import spare_core, validate_bytes
 
 # Arguments with these endings are files, never revisions.
 FILE_SUFFIXES = (*SEED_SUFFIXES, ".json", ".yaml", ".yml")
@@ -240,7 +240,7 @@ def _sides(inputs: list[_Input], with_schedule: bool,
     problems: list[Problem] = []
     pairs = []
     threshold = int(os.environ.get("PLANSYNC_PARALLEL_BYTES", PARALLEL_BYTES))
-    if "PLANSYNC_PARALLEL_BYTES" not in os.environ and not _spare_core():
+    if "PLANSYNC_PARALLEL_BYTES" not in os.environ and not spare_core():
         stack = None  # on a busy machine a second process only adds work
     inputs.reverse()
     while inputs:  # each file's bytes are dropped once read
@@ -253,15 +253,6 @@ def _sides(inputs: list[_Input], with_schedule: bool,
         pairs.append(_two_processes(path, (old_name, old_data), (new_name, new_data),
                                     with_schedule, stack, problems))
     return pairs, problems
-
-
-def _spare_core() -> bool:
-    """Whether another process would have a core to itself: more cores than the load
-    average of the last minute, by at least one."""
-    try:
-        return os.getloadavg()[0] <= (os.cpu_count() or 1) - 1
-    except OSError:
-        return False
 
 
 def _two_processes(path: str, old_side: tuple[str, bytes | Path],
