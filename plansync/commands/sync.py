@@ -98,7 +98,9 @@ def command(folder: str | None, instance: str | None, dry_run: bool, force: bool
     repository, account = gitrepo.identity(root)
     writes = not (dry_run or plan_out)
     with opened(address, create=writes) as target:
-        status(f"comparing {len(plan.seeds)} program(s) with the instance")
+        status(f"comparing {len(plan.seeds)} changed program(s) with the instance "
+               f"({len(settled)} in step)" if settled else
+               f"comparing {len(plan.seeds)} program(s) with the instance")
         plan_sync(plan, target, force=force, prune=prune, prefixes=prefixes,
                   repository=repository, history=gitrepo.History(root), settled=settled)
         saved = plan_file(plan, target.identity(), files, commit)
