@@ -20,6 +20,7 @@ from plansync.cli import cli
 from plansync.errors import SeedError
 from plansync.seed import yamlfast, yamlio
 from plansync.seed.load import Limits, load_seed
+from tests.seed.test_hostile_input import YAML_HEAD
 from tests.strategies import documents
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -248,20 +249,7 @@ def test_nesting_at_the_limit_reads_as_the_full_reader_reads_it(depth: int) -> N
 
 # -- through the CLI -------------------------------------------------------------------------
 
-HEAD = """\
-version: 1
-program:
-  code: gemini
-  name: Gemini
-  projects:
-    - code: capsule
-      name: Capsule
-      start: 2026-03-02
-      tasks:
-        - wbs: '1'
-          name: Design
-          duration: 5
-"""
+HEAD = YAML_HEAD + "        - wbs: '1'\n          name: Design\n          duration: 5\n"
 
 REFUSED = {
     "anchor": HEAD + "        - wbs: '2'\n          name: &n Build\n          duration: 3\n",
