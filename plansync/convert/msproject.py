@@ -21,9 +21,8 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from plansync.convert.plan import Codes, Workdays, program_doc, slug, wbs_of_tree
-from plansync.convert.report import Report, located
+from plansync.convert.report import PointerProblems, Report, located
 from plansync.errors import ConvertError, Problem
-from plansync.seed import locate
 from plansync.seed.model import WEEKDAYS, wbs_key
 
 ROW_KEYS = ("values", "rows", "records")
@@ -91,22 +90,13 @@ class Record:
 
 
 @dataclass
-class _Reader:
+class _Reader(PointerProblems):
     name: str
     text: str
     report: Report
     problems: list[Problem] = field(default_factory=list)
     tz: dt.tzinfo = dt.UTC
     seconds_per_day: float = 8 * 3600
-
-    def fail(self, pointer: str, message: str, hint: str) -> None:
-        line, col = locate.line_col(self.text, locate.offset_of(self.text, pointer))
-        self.problems.append(located(self.name, message, hint, line=line, column=col,
-                                     pointer=pointer))
-
-    def check(self) -> None:
-        if self.problems:
-            raise ConvertError(self.problems)
 
     def day(self, record: Record, key: str) -> dt.date | None:
         """The calendar day of a datetime field, in the project's timezone."""

@@ -6,7 +6,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from plansync.errors import Problem
+from plansync.errors import ConvertError, Problem
+from plansync.seed import locate
 
 
 @dataclass
@@ -84,3 +85,21 @@ def summary_lines(source: str, source_format: str, target: str, target_format: s
 def located(file: str, message: str, hint: str, *, line: int = 0, column: int = 0,
             pointer: str = "", code: str = "convert") -> Problem:
     return Problem(file, line, column, pointer, code, message, hint)
+
+
+class PointerProblems:
+    """For a reader of a JSON text (`name`, `text`, `problems`): `fail` records a problem at a
+    JSON pointer, located at its line and column; `check` raises all of them at once."""
+
+    name: str
+    text: str
+    problems: list[Problem]
+
+    def fail(self, pointer: str, message: str, hint: str) -> None:
+        line, col = locate.line_col(self.text, locate.offset_of(self.text, pointer))
+        self.problems.append(located(self.name, message, hint, line=line, column=col,
+                                     pointer=pointer))
+
+    def check(self) -> None:
+        if self.problems:
+            raise ConvertError(self.problems)

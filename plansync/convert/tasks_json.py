@@ -22,7 +22,7 @@ from plansync.convert.plan import (
     slug,
     wbs_of_tree,
 )
-from plansync.convert.report import Report, located
+from plansync.convert.report import PointerProblems, Report, located
 from plansync.convert.sheet import _EMAIL, MAX_DURATION
 from plansync.errors import ConvertError, Problem
 from plansync.seed import locate
@@ -41,19 +41,10 @@ _PHASE = {"todo": "initial", "in_progress": "progress", "blocked": "progress",
           "done": "complete", "cancelled": "cancel"}
 
 
-class _Reader:
+class _Reader(PointerProblems):
     def __init__(self, name: str, text: str) -> None:
         self.name, self.text = name, text
         self.problems: list[Problem] = []
-
-    def fail(self, pointer: str, message: str, hint: str) -> None:
-        line, col = locate.line_col(self.text, locate.offset_of(self.text, pointer))
-        self.problems.append(located(self.name, message, hint, line=line, column=col,
-                                     pointer=pointer))
-
-    def check(self) -> None:
-        if self.problems:
-            raise ConvertError(self.problems)
 
 
 def link_type(raw: Any) -> str | None:
