@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 import random
 from collections.abc import Sequence
 from typing import Any
@@ -192,3 +193,19 @@ def shuffled(doc: Any, rng: random.Random) -> Any:
         rng.shuffle(items)
         return items
     return doc
+
+
+def same(a: Any, b: Any) -> bool:
+    """Equal plain data, types and key order included (True is not 1, 1.0 is not 1), floats
+    equal to the bit (-0.0 is not 0.0; a NaN is the same as a NaN)."""
+    if type(a) is not type(b):
+        return False
+    if type(a) is dict:
+        return list(a) == list(b) and all(same(a[k], b[k]) for k in a)
+    if type(a) is list:
+        return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b, strict=True))
+    if type(a) is float and math.isnan(a):
+        return math.isnan(b)
+    if type(a) is float:
+        return a == b and math.copysign(1, a) == math.copysign(1, b)
+    return bool(a == b)

@@ -6,7 +6,6 @@ orjson reads differently (big integers, 1e999, duplicate keys) the strict parser
 from __future__ import annotations
 
 import json
-import math
 import random
 from typing import Any
 
@@ -18,7 +17,7 @@ from hypothesis import strategies as st
 from plansync.errors import SeedError
 from plansync.seed.canonical import canonical_bytes
 from plansync.seed.load import Limits, parse_json
-from tests.strategies import documents, shuffled
+from tests.strategies import documents, same, shuffled
 
 NUMBERS = st.one_of(
     st.integers(-(2**63), 2**63 - 1),
@@ -30,19 +29,6 @@ FREE = st.recursive(
     st.none() | st.booleans() | NUMBERS | st.text(max_size=5),
     lambda children: st.lists(children, max_size=3)
     | st.dictionaries(st.text(max_size=3), children, max_size=3), max_leaves=8)
-
-
-def same(a: Any, b: Any) -> bool:
-    """Equal, with the same types throughout and floats equal to the bit (-0.0 is not 0.0)."""
-    if type(a) is not type(b):
-        return False
-    if type(a) is dict:
-        return list(a) == list(b) and all(same(a[k], b[k]) for k in a)
-    if type(a) is list:
-        return len(a) == len(b) and all(map(same, a, b))
-    if type(a) is float:
-        return math.copysign(1, a) == math.copysign(1, b) and a == b
-    return bool(a == b)
 
 
 def _styles(doc: Any, rng: random.Random) -> list[str]:

@@ -5,7 +5,6 @@ the CLI then reports exactly the located problems the full reader finds."""
 from __future__ import annotations
 
 import json
-import math
 import subprocess
 import sys
 from pathlib import Path
@@ -21,7 +20,7 @@ from plansync.errors import SeedError
 from plansync.seed import yamlfast, yamlio
 from plansync.seed.load import Limits, load_seed
 from tests.seed.test_hostile_input import YAML_HEAD
-from tests.strategies import documents
+from tests.strategies import documents, same
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples" / "plans"
@@ -55,21 +54,6 @@ def reference(text: str, max_depth: int = 32) -> tuple[str, Any]:
     except SeedError as exc:
         p = exc.problems[0]
         return "error", (p.code, p.line, p.column, p.pointer)
-
-
-def same(a: Any, b: Any) -> bool:
-    """Equal plain data, types and key order included (True is not 1, 1.0 is not 1)."""
-    if type(a) is not type(b):
-        return False
-    if type(a) is dict:
-        return list(a) == list(b) and all(same(a[k], b[k]) for k in a)
-    if type(a) is list:
-        return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b, strict=True))
-    if type(a) is float and math.isnan(a):
-        return math.isnan(b)
-    if type(a) is float:
-        return a == b and math.copysign(1, a) == math.copysign(1, b)
-    return bool(a == b)
 
 
 def agrees(text: str, max_depth: int = 32) -> Any:
