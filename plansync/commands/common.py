@@ -201,3 +201,15 @@ def seed_paths(paths: tuple[str, ...]) -> list[str]:
         raise UsageError("no PATH given", hint="name seed files or folders that hold them "
                          "(or, where there is one, use --staged)")
     return find_seed_files(list(paths))
+
+
+class PathsAfterDashes(click.Command):
+    """A command that keeps what follows `--` apart, as paths (as git diff and git log do):
+    the command reads them from ctx.meta["plansync.paths"]."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if "--" in args:
+            cut = args.index("--")
+            ctx.meta["plansync.paths"] = args[cut + 1:]
+            args = args[:cut]
+        return super().parse_args(ctx, args)

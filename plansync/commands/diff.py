@@ -11,6 +11,7 @@ from typing import Any
 import click
 
 from plansync.commands.common import (
+    PathsAfterDashes,
     check_output,
     color_option,
     echo,
@@ -35,17 +36,6 @@ from plansync.seed.validate import spare_core, validate_bytes
 FILE_SUFFIXES = (*SEED_SUFFIXES, ".json", ".yaml", ".yml")
 
 
-class _DiffCommand(click.Command):
-    """Keeps what follows `--` apart: those are paths, not revisions (as in git diff)."""
-
-    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
-        if "--" in args:
-            cut = args.index("--")
-            ctx.meta["plansync.paths"] = args[cut + 1:]
-            args = args[:cut]
-        return super().parse_args(ctx, args)
-
-
 @dataclass
 class _Pair:
     """One seed file on both sides (a side is None where the file does not exist); `before`
@@ -68,7 +58,7 @@ GITHUB_LIMIT = 65_536  # plansync.render.comment.GITHUB_LIMIT, kept out of start
 MIN_COMMENT_CHARS = 2_000  # plansync.render.comment.MIN_CHARS
 
 
-@click.command("diff", cls=_DiffCommand)
+@click.command("diff", cls=PathsAfterDashes)
 @click.argument("args", nargs=-1)
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="text",
               show_default=True, help="Output format. markdown: a pull-request comment "

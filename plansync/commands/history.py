@@ -7,24 +7,13 @@ from typing import Any
 
 import click
 
-from plansync.commands.common import limit_options, write_output
+from plansync.commands.common import PathsAfterDashes, limit_options, write_output
 from plansync.errors import EXIT_OK, UsageError
 from plansync.render.safe import escape
 from plansync.seed.load import Limits
 
 
-class _HistoryCommand(click.Command):
-    """Keeps what follows `--` apart: the seed file (as in git log)."""
-
-    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
-        if "--" in args:
-            cut = args.index("--")
-            ctx.meta["plansync.paths"] = args[cut + 1:]
-            args = args[:cut]
-        return super().parse_args(ctx, args)
-
-
-@click.command("history", cls=_HistoryCommand)
+@click.command("history", cls=PathsAfterDashes)
 @click.argument("revisions", metavar="[REV_RANGE]", required=False, default="HEAD")
 @click.option("-o", "--output", metavar="FILE", help="Write here (atomically) instead of "
               "stdout (.seed.yaml/.yml: YAML).")
