@@ -16,7 +16,6 @@ import copy
 import statistics
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -26,6 +25,7 @@ sys.path.insert(0, str(HERE.parent))
 sys.path.insert(0, str(HERE))
 
 from bench_seed import plan_file  # noqa: E402
+from bench_server import requests_per_second  # noqa: E402
 from generate import generate_program  # noqa: E402
 
 from plansync.instance.address import open_instance  # noqa: E402
@@ -59,28 +59,6 @@ def one_round(address: str, doc: dict[str, Any]) -> dict[str, float]:
             "one task changed": one, "export + bytes": export}
 
 
-def rps(urls: list[str], token: str, code: str, clients: int, seconds: float) -> float:
-    import httpx
-
-    done = [0] * clients
-    stop = time.perf_counter() + seconds
-
-    def worker(n: int) -> None:
-        with httpx.Client(base_url=urls[n % len(urls)],
-                          headers={"Authorization": f"Token {token}"}) as client:
-            while time.perf_counter() < stop:
-                assert client.get(f"/api/v1/programs/{code}/export/").status_code == 200
-                done[n] += 1
-
-    threads = [threading.Thread(target=worker, args=(n,)) for n in range(clients)]
-    started = time.perf_counter()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return sum(done) / (time.perf_counter() - started)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--tasks", type=int, default=100_000)
@@ -110,8 +88,10 @@ def main() -> None:
             store = first.store()
             store.import_document(small)
             store.close()
-            one = rps([first.url], token, code, args.clients, args.seconds)
-            two = rps([first.url, second.url], token, code, args.clients, args.seconds)
+            export = f"/api/v1/programs/{code}/export/"
+            one = requests_per_second([first.url], token, export, args.clients, args.seconds)
+            two = requests_per_second([first.url, second.url], token, export, args.clients,
+                                      args.seconds)
         print(f"  export of a 1,000-task program, {args.clients} clients: one server "
               f"{one:,.0f} requests/s, two servers on one database {two:,.0f} requests/s")
     finally:

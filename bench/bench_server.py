@@ -53,7 +53,8 @@ def main() -> None:
         assert client.post("/api/v1/programs/import/", content=data,
                            headers=headers).status_code == 201
         code = json.loads(data)["program"]["code"]
-        rps = requests_per_second(server.url, token, args.clients, args.seconds)
+        rps = requests_per_second([server.url], token, "/api/v1/programs/", args.clients,
+                                  args.seconds)
 
         figures: dict[str, float] = {}
         figures["export, in-process"] = median_time(
@@ -91,16 +92,20 @@ def main() -> None:
           f"{rps:,.0f} requests/s")
 
 
-def requests_per_second(url: str, token: str, clients: int, seconds: float) -> float:
+def requests_per_second(urls: list[str], token: str, path: str, clients: int,
+                        seconds: float) -> float:
+    """GET `path` from `clients` threads (client n on server n mod len(urls)) for `seconds`:
+    the successful requests per second."""
     import httpx
 
     done = [0] * clients
     stop = time.perf_counter() + seconds
 
     def worker(n: int) -> None:
-        with httpx.Client(base_url=url, headers={"Authorization": f"Token {token}"}) as c:
+        with httpx.Client(base_url=urls[n % len(urls)],
+                          headers={"Authorization": f"Token {token}"}) as client:
             while time.perf_counter() < stop:
-                assert c.get("/api/v1/programs/").status_code == 200
+                assert client.get(path).status_code == 200
                 done[n] += 1
 
     threads = [threading.Thread(target=worker, args=(n,)) for n in range(clients)]
