@@ -182,6 +182,28 @@ def test_if_match_refuses_a_lost_update(server: Server, tokens: dict[str, str | 
         assert exists.status_code == 409
 
 
+@pytest.mark.parametrize("number", ["\u00b3", "\u00b2\u00b9", "\u0663", "0", "-1",
+                                    "9223372036854775808", "99999999999999999999999"])
+def test_versions_in_a_request_are_ascii_whole_numbers(server: Server,
+                                                       tokens: dict[str, str | None],
+                                                       number: str) -> None:
+    """Found by schemathesis: str.isdigit() takes a superscript ³, which int() refuses (a
+    500). A server_version in a query or If-Match is 1 to 2**63 - 1 in ASCII digits, else 400."""
+    with server.client(tokens["staff"]) as client:
+        sync = client.get("/api/v1/programs/apollo/sync/", params={"server_version": number})
+        assert sync.status_code == 400, sync.text
+        assert sync.json()["error"]["code"] == "bad-parameter"
+        quoted = f'"{number}"'
+        try:  # a header travels as Latin-1 bytes, which hold ¹²³
+            raw = quoted.encode("latin-1")
+        except UnicodeEncodeError:
+            raw = quoted.encode("utf-8")
+        match = client.post("/api/v1/programs/import/", content=canonical_bytes(team_plan()),
+                            headers={"Content-Type": "application/json", "If-Match": raw})
+        assert match.status_code == 400, match.text
+        assert match.json()["error"]["code"] == "bad-if-match"
+
+
 def test_concurrent_imports_and_exports_lose_no_update(server: Server,
                                                        tokens: dict[str, str | None]) -> None:
     base = team_plan()

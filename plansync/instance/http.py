@@ -93,7 +93,8 @@ class HttpInstance:
                             hint="`plansync programs` lists what you can see there")
         if status == 409 and code == "conflict":
             actual = response.headers.get("etag", "").strip('"')
-            return _Conflict(message, int(actual) if actual.isdigit() else None)
+            return _Conflict(message, int(actual)
+                             if actual.isascii() and actual.isdigit() else None)
         return InstanceError(f"{where}: {message}", hint="nothing was changed"
                              if status >= 500 or status == 409 else "")
 

@@ -149,11 +149,11 @@ def create_app(address: str, limits: Limits | None = None) -> Starlette:
 
     async def program_sync(request: Request) -> Response:
         version = request.query_params.get("server_version")
-        if version is not None and not (version.isdigit() and 0 < int(version) < 2**63):
+        if version is not None and _version(version) is None:
             raise ApiError(400, "bad-parameter", f"server_version is a positive whole "
                            f"number, not {version!r}")
         return JSONResponse(await work(request, _sync_record, request.path_params["id"],
-                                       None if version is None else int(version),
+                                       None if version is None else _version(version),
                                        query=("server_version",)))
 
     async def program_sync_history(request: Request) -> Response:
@@ -405,7 +405,7 @@ def _body_kind(content_type: str) -> str:
 
 async def _read_body(request: Request, limit: int) -> bytes:
     declared = request.headers.get("content-length")
-    if declared is not None and declared.isdigit() and int(declared) > limit:
+    if declared is not None and _WHOLE.fullmatch(declared) and int(declared) > limit:
         raise _too_large(limit)
     chunks, size = [], 0
     async for chunk in request.stream():
@@ -459,16 +459,30 @@ def _flag(value: str, name: str = "dry_run") -> bool:
     return value in ("1", "true")
 
 
+# Whole numbers as ASCII digits: str.isdigit() also takes "³" and other digits int() refuses
+# (a 500 once), and headers arrive as Latin-1, which holds ¹²³.
+_WHOLE = re.compile(r"[0-9]+", re.ASCII)
+
+
+def _version(text: str) -> int | None:
+    """A server_version written in a request (1 to 2**63 - 1), or None."""
+    if not _WHOLE.fullmatch(text) or len(text) > 19:
+        return None
+    number = int(text)
+    return number if 0 < number < 2**63 else None
+
+
 def _expected_version(request: Request) -> int | None:
     """If-Match: "<server_version>" (the import must replace exactly that version);
     If-None-Match: * (the program must not exist yet)."""
     match = request.headers.get("if-match")
     if match is not None:
         text = match.strip().removeprefix("W/").strip('"')
-        if not text.isdigit() or int(text) < 1:
+        version = _version(text)
+        if version is None:
             raise ApiError(400, "bad-if-match", f"If-Match must be a server_version such as "
                            f'"3", not {match!r}')
-        return int(text)
+        return version
     none_match = request.headers.get("if-none-match")
     if none_match is None:
         return None
