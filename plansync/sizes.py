@@ -37,7 +37,7 @@ def parse_size(value: str) -> int:
 def parse_depth(value: str) -> int:
     """A nesting bound from DEPTH_MIN to DEPTH_MAX; ValueError for anything else."""
     text = value.strip()
-    if not text.isdigit() or not DEPTH_MIN <= int(text) <= DEPTH_MAX:
+    if not (text.isascii() and text.isdigit()) or not DEPTH_MIN <= int(text) <= DEPTH_MAX:
         raise ValueError(f"not a depth: {value!r}")
     return int(text)
 

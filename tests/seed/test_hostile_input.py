@@ -272,3 +272,17 @@ def test_bad_limits_are_usage_errors(args: list[str], env: dict[str, str],
     result = CliRunner(env=env).invoke(cli, ["validate", *args, str(source)])
 
     assert result.exit_code == 2, result.output
+
+
+@pytest.mark.parametrize(("args", "env"), [
+    ([], {"PLANSYNC_MAX_DEPTH": "\u00b3"}), (["--max-depth", "\u00b2\u00b3"], {})])
+def test_a_depth_in_other_digits_is_not_a_depth(args: list[str], env: dict[str, str],
+                                                tmp_path: Path) -> None:
+    """str.isdigit() takes superscripts that int() refuses: said as a bad depth, not as
+    Python's complaint about int()."""
+    source = tmp_path / "x.seed.json"
+    shutil.copy(EXAMPLES / "apollo.seed.json", source)
+    result = CliRunner(env=env).invoke(cli, ["validate", *args, str(source)])
+    assert result.exit_code == 2, result.output
+    assert "is not a whole number from 1 to 200" in result.output, result.output
+    assert "int()" not in result.output, result.output
