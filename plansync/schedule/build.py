@@ -88,6 +88,7 @@ class _Builder(LeafRules):
     pinned: dict[int, float] = field(default_factory=dict)
     finish_pinned: dict[int, float] = field(default_factory=dict)
     frozen: set[int] = field(default_factory=set)
+    ended: set[int] = field(default_factory=set)
     done: set[int] = field(default_factory=set)
     overrides: dict[int, tuple[str, int]] = field(default_factory=dict)
     min_nodes: dict[int, list[int]] = field(default_factory=dict)
@@ -131,7 +132,7 @@ class _Builder(LeafRules):
         )
         return Plan(code, net, self.names, self.virtual, self.calendars, self.origin,
                     self.rows, self.projects, self.estimates, list(self.groups.values()),
-                    conventions, frozenset(self.done), self.overrides)
+                    conventions, frozenset(self.done), self.overrides, frozenset(self.ended))
 
     def _msproject_release(self) -> None:
         """Microsoft Project starts at the project start only the tasks that nothing else

@@ -125,8 +125,9 @@ def snap(x: float) -> float:
 def first_day(start: float, duration: float, origin: float) -> int:
     """Offset of the day a task's start date is: the day containing the start instant.
 
-    A milestone (duration 0) after the project start `origin` is shown on the day of the work
-    before it (the day at ceil(m) - 1); at or before `origin` it is shown on the day at floor(m).
+    A milestone (duration 0) after `origin`, where its project's work begins (Plan.dating), is
+    shown on the day of the work before it (the day at ceil(m) - 1); at or before `origin` it
+    is shown on the day at floor(m).
     """
     s = snap(start)
     if duration > 0 or s <= origin:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from plansync.schedule.calendar import WorkCalendar, last_day
+from plansync.schedule.calendar import WorkCalendar, last_day, snap
 from plansync.schedule.network import Network
 
 CONVENTIONS = ("plansync", "msproject")
@@ -63,12 +64,46 @@ class Plan:
     conventions: str = "plansync"
     done: frozenset[int] = frozenset()
     overrides: dict[int, tuple[str, int]] | None = None
+    ended: frozenset[int] = frozenset()  # zero-length leaves placed at the end of an actual day
+
+    def dating(self, es: list[float], d: Sequence[float]) -> Sequence[float]:
+        """Per node, the largest instant dated on the day at floor(m) (docs/scheduling.md,
+        Milestones): its project's start offset; or, when a leaf of its project has its first
+        day before the project's start date (a lead or a constraint under Microsoft Project's
+        conventions, an actual date), the last instant before the day after the earliest such
+        day. A leaf's first day: the day at floor(s) of its early start s, or the actual date
+        of a zero-length task placed by one (`ended`)."""
+        origin, ended = self.origin, self.ended
+        candidates = [j for j, (e, o) in enumerate(zip(es, origin, strict=True)) if e <= o]
+        if not candidates:
+            return origin
+        cals, virtual, names = self.calendars, self.virtual, self.names
+        by_code = {p.code: p for p in self.projects}
+        first: dict[str, int] = {}  # project -> earliest first day before its start date
+        for j in candidates:
+            s = es[j]
+            if virtual[j] or not math.isfinite(s):
+                continue
+            s = snap(s)
+            day = cals[j].ordinal_at(math.ceil(s) - 1 if j in ended and d[j] <= 0
+                                     else math.floor(s))
+            code = names[j].partition(":")[0]
+            if day < by_code[code].day and day < first.get(code, day + 1):
+                first[code] = day
+        if not first:
+            return origin
+        out: list[float] = [float(o) for o in origin]
+        for code, day in first.items():
+            for j in by_code[code].leaves:
+                out[j] = math.nextafter(float(cals[j].offset_on_or_after(day + 1)), -INF)
+        return out
 
     def finish_ordinal(self, es: list[float], d: Sequence[float]) -> int | None:
         """Day ordinal of the program finish: the latest finish date of any leaf."""
         best: int | None = None
+        dating = self.dating(es, d)
         for cal, nodes in self.groups:
-            day = max(last_day(es[j], d[j], self.origin[j]) for j in nodes)
+            day = max(last_day(es[j], d[j], dating[j]) for j in nodes)
             ordinal = cal.ordinal_at(day)
             best = ordinal if best is None or ordinal > best else best
         return best
@@ -86,7 +121,7 @@ class Plan:
             nodes = self.groups[0][1] if self.groups else []
             top = max((es[j] + d[j] for j in nodes), default=0.0)
             return [INF if v else top for v in virtual]
-        origin = self.origin
+        origin = self.dating(es, d)
         last = [(cal, nodes, cal.ordinal_at(max(last_day(es[j], d[j], origin[j]) for j in nodes)))
                 for cal, nodes in self.groups]
         finish = max(day for _, _, day in last)

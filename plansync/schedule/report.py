@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache, partial
 from typing import NamedTuple
@@ -97,16 +98,17 @@ def task_rows(plan: Plan, timing: Timing) -> list[ScheduleRow]:
 def _leaves(plan: Plan, t: Timing) -> dict[int, _Leaf]:
     """Per leaf node (grouped by calendar, so not in index order) its days and floats."""
     out: dict[int, _Leaf] = {}
+    dating = plan.dating(t.es, plan.network.durations)
     for cal, nodes in plan.groups:
-        _group_leaves(plan, t, cal, nodes, out)
+        _group_leaves(plan, t, cal, nodes, dating, out)
     return out
 
 
 def _group_leaves(plan: Plan, t: Timing, cal: WorkCalendar, nodes: list[int],
-                  out: dict[int, _Leaf]) -> None:
+                  origin: Sequence[float], out: dict[int, _Leaf]) -> None:
     """The leaves on one calendar: all their day offsets first, then those to ordinals at once.
     (This runs per leaf, so names are local and `snap` is inlined.)"""
-    d, origin, es, ls = plan.network.durations, plan.origin, t.es, t.ls
+    d, es, ls = plan.network.durations, t.es, t.ls
     offsets: list[int] = []
     append = offsets.append
     for j in nodes:
@@ -221,12 +223,13 @@ def _override_warnings(plan: Plan, topo: Topology, t: Timing) -> list[str]:
         return []
     out: list[tuple[int, str]] = []
     d = plan.network.durations
+    dating = plan.dating(t.es, d)
     for j, (what, day) in plan.overrides.items():
         wanted = link_start(plan.network, topo, d, t.es, j)
         if wanted <= t.es[j] + 1e-9:
             continue
         cal = plan.calendars[j]
-        would = iso_date(cal.ordinal_at(first_day(wanted, d[j], plan.origin[j])))
+        would = iso_date(cal.ordinal_at(first_day(wanted, d[j], dating[j])))
         if what == "manual":
             text = (f"{plan.names[j]} is scheduled manually from {iso_date(day)}; its "
                     f"dependencies would start it on {would}")

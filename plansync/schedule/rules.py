@@ -26,6 +26,7 @@ class LeafRules:
     pinned: dict[int, float]
     finish_pinned: dict[int, float]
     frozen: set[int]
+    ended: set[int]
     done: set[int]
     overrides: dict[int, tuple[str, int]]
     estimates: dict[int, tuple[float, float, float]]
@@ -50,6 +51,7 @@ class LeafRules:
         for bounds in (self.pinned, self.finish_pinned, self.start_cap, self.finish_cap):
             bounds.pop(j, None)
         self.frozen.discard(j)
+        self.ended.discard(j)
         self.overrides.pop(j, None)
         if start is not None:
             self.pinned[j] = start
@@ -71,6 +73,7 @@ class LeafRules:
             self.durations[j] = max(cal.offset_on_or_after(finish + 1) - at, 0.0)
         elif d == 0:
             self._fix_start(j, float(cal.offset_on_or_after((finish or start or 0) + 1)))
+            self.ended.add(j)
         elif start is not None:
             self._fix_start(j, float(cal.offset_on_or_after(start)))
         else:

@@ -73,6 +73,9 @@ class Leaf:
     cal: Cal
     d: Value
     origin: int  # the project's start on this calendar
+    start_day: int = 0  # the project's start date as written
+    first_day: int | None = None  # earliest first day of its project's leaves (forward)
+    ended: bool = False  # a zero-length task placed at the end of its actual day
     release: list[Value] = field(default_factory=list)  # start >= each
     finish_release: list[Value] = field(default_factory=list)  # finish >= each
     start_cap: Value | None = None  # msproject "no later than": early start <= it
@@ -140,7 +143,8 @@ class Reference:
                 tcal = (self.every if t.get("elapsed") else
                         by_code.get(t.get("calendar", ""), cal))
                 self.index[key] = len(self.leaves)
-                self.leaves.append(Leaf(key, tcal, _duration(t), tcal.on_or_after(start)))
+                self.leaves.append(Leaf(key, tcal, _duration(t), tcal.on_or_after(start),
+                                        start_day=start))
             for t in tasks:
                 if t["wbs"] in parents:
                     self.summary[f"{p['code']}:{t['wbs']}"] = [
@@ -190,6 +194,7 @@ class Reference:
             leaf.d = max(Fraction(cal.on_or_after(_ord(f) + 1)) - leaf.pin, Fraction(0))
         elif leaf.d == 0:
             leaf.pin = Fraction(cal.on_or_after(_ord(f or a) + 1))
+            leaf.ended = True
         elif a is not None:
             leaf.pin = Fraction(cal.on_or_after(_ord(a)))
         else:
@@ -296,7 +301,20 @@ class Reference:
                 value = self._start(j, leaf, es)
                 if value != es[j]:
                     es[j], changed = value, True
+        self._work_begins(es)
         return es
+
+    def _work_begins(self, es: list[Value]) -> None:
+        """docs (Milestones): the earliest first day of each project's leaves: the day at
+        floor(s) of the early start, or the actual date of a milestone placed by one."""
+        first: dict[str, int] = {}
+        for j, leaf in enumerate(self.leaves):
+            s = es[j]
+            day = leaf.cal.day(math.ceil(s) - 1 if leaf.ended else math.floor(s))
+            project = leaf.key.split(":")[0]
+            first[project] = min(first.get(project, day), day)
+        for leaf in self.leaves:
+            leaf.first_day = first[leaf.key.split(":")[0]]
 
     def _start(self, j: int, leaf: Leaf, es: list[Value]) -> Value:
         if leaf.pin is not None:
@@ -322,12 +340,18 @@ class Reference:
 
     def day_span(self, j: int, s: Value) -> tuple[int, int]:
         """docs: start = day at floor(s); finish = day at ceil(s + d) - 1; an instant: the day
-        of the work before it, or at (or before) its project's start the day at floor(m)."""
+        of the work before it, or at (or before) where its project's work begins the day at
+        floor(m)."""
         leaf = self.leaves[j]
         cal = leaf.cal
         if leaf.d > 0:
             return cal.day(math.floor(s)), cal.day(math.ceil(s + leaf.d) - 1)
-        day = cal.day(math.floor(s)) if s <= leaf.origin else cal.day(math.ceil(s) - 1)
+        assert leaf.first_day is not None
+        if leaf.first_day < leaf.start_day:  # some of the project comes before its start date
+            at_floor = cal.day(math.floor(s)) <= leaf.first_day
+        else:
+            at_floor = s <= leaf.origin
+        day = cal.day(math.floor(s)) if at_floor else cal.day(math.ceil(s) - 1)
         return day, day
 
     def ends(self, es: list[Value]) -> list[Value]:

@@ -160,3 +160,40 @@ def test_the_program_finish_set_by_a_milestone_at_its_project_start_on_several_c
     assert late(r["a:1"]) == (MON12, MON12, MON12, MON12, 0, 0, True)
     assert (r["b:1"].late_finish, r["b:1"].total_float) == (MON12, 5)
     agrees_with_reference(doc)
+
+
+def test_milestones_when_a_lead_puts_work_before_the_project_start() -> None:
+    # Microsoft Project's conventions: project start Mon 12 (offset 5). Task 1 (half a day)
+    # must finish no earlier than Sun 11, so on Fri 9 (the last working day on or before):
+    # it runs [4.5, 5). Milestone 2 follows it FS -1 (at 4, the start of Fri 9), milestone 3
+    # SS 0 (at 4.5). The project's work begins on Fri 9, so an instant at 5 is the end of
+    # Fri 9, not the start of Mon 12: 2's late instant (5, the program's end) shows Fri 9,
+    # the program finish. It used to show Mon 12, after the program finish.
+    doc = one([task("1", 0.5, constraint={"type": "finish_no_earlier_than", "date": SUN11}),
+               task("2", milestone=True), task("3", milestone=True)],
+              [dep("1", "2", lag=-1), dep("1", "3", "SS")], start=MON12)
+    doc["program"]["scheduling"] = {"conventions": "msproject"}
+    s = schedule(doc)
+    r = rows(s)
+    assert s.finish == FRI9
+    assert late(r["lm:1"]) == (FRI9, FRI9, FRI9, FRI9, 0, 0, True)
+    assert late(r["lm:2"]) == (FRI9, FRI9, FRI9, FRI9, 1, 1, False)
+    assert late(r["lm:3"]) == (FRI9, FRI9, FRI9, FRI9, 0.5, 0.5, False)
+    agrees_with_reference(doc)
+
+
+def test_milestones_with_actual_dates_before_the_project_start() -> None:
+    # Project start Thu 8. Milestone 1 was done on Tue 6 and milestone 2 (on the 7-day
+    # calendar: elapsed) started on Mon 5: each is the instant at the end of its actual day
+    # and shows that day (they used to show the next day, the start of the following one,
+    # and 2 missed its deadline of Mon 5). The program finishes Tue 6; 2 may move to Tue 6.
+    doc = one([task("1", milestone=True, status="done", actual_start=MON5, actual_finish=TUE6),
+               task("2", status="in_progress", actual_start=MON5, deadline=MON5,
+                    elapsed=True)], start=THU8)
+    s = schedule(doc)
+    r = rows(s)
+    assert s.finish == TUE6
+    assert late(r["lm:1"]) == (TUE6, TUE6, TUE6, TUE6, 0, 0, False)
+    assert late(r["lm:2"]) == (MON5, MON5, TUE6, TUE6, 1, 1, False)
+    assert not r["lm:2"].deadline_missed and s.warnings == []
+    agrees_with_reference(doc)
