@@ -172,6 +172,9 @@ class Importer:
         self.report = ImportReport(self.program["code"])
         self.pending = _Pending()
         self.program_id = ""
+        self._fingerprint = ""  # schedule_input of doc
+        self._schedule: dict[Key, tuple[Any, ...]] | None = None  # None: stored one is current
+        self._inserted: set[Key] = set()  # task keys inserted by this import
 
     def run(self) -> ImportReport:
         self._program_row()
@@ -193,9 +196,10 @@ class Importer:
         self._members(projects, pid)
         self._sync("sprints", {(pid[p["code"]], s["code"]): (s["name"], s["start"], s["finish"])
                                for p in projects for s in p.get("sprints", [])})
+        self._schedule = self._computed_schedule(pid)
         task_ids = self._sync("tasks", {(pid[p["code"]], t["wbs"]): _task_values(t)
                                         for p in projects for t in p.get("tasks", [])},
-                              on_insert=self._short_ids)
+                              on_insert=self._new_tasks)
         code_of = {v: k for k, v in pid.items()}
         tid: dict[tuple[str, str], Any] = {(code_of[str(key[0])], str(key[1])): row_id
                                            for key, row_id in task_ids.items()}
@@ -210,19 +214,20 @@ class Importer:
         self._baselines_and_risks(projects, pid, tid)
         self._timeline()
         self._apply_deletes()
-        self._store_schedule(tid)
+        self._store_schedule(task_ids)
         self._finish()
         return self.report
 
     # -- the schedule, stored with the tasks -----------------------------------------------
 
-    def _store_schedule(self, tid: dict[tuple[str, str], Any]) -> None:
-        """Recompute the CPM schedule when its inputs changed; write only rows that differ."""
-        fingerprint = schedule_input(self.doc)
-        (stored,) = self.conn.execute("SELECT schedule_input FROM programs WHERE id = ?",
-                                      (self.program_id,)).fetchone()
-        if stored == fingerprint:
-            return
+    def _computed_schedule(self, pid: dict[str, str]) -> dict[Key, tuple[Any, ...]] | None:
+        """The CPM schedule per task key (project id, wbs), or None when nothing it depends
+        on changed since it was stored (the program's schedule_input fingerprint)."""
+        self._fingerprint = schedule_input(self.doc)
+        row = self.conn.execute("SELECT schedule_input FROM programs WHERE id = ?",
+                                (self.program_id,)).fetchone()
+        if row is not None and row[0] == self._fingerprint:
+            return None
         from plansync.schedule.cpm import schedule_rows
 
         try:
@@ -230,23 +235,42 @@ class Importer:
         except ValueError as exc:  # dates beyond what a calendar can hold
             self.report.warnings.append(f"no schedule stored: {exc}")
             computed = []
-        rows = {tid[(r.project, r.wbs)]: (r.early_start, r.early_finish, r.late_start,
+        return {(pid[r.project], r.wbs): (r.early_start, r.early_finish, r.late_start,
                                           r.late_finish, r.total_float, r.free_float,
                                           int(r.critical))
                 for r in computed}
-        current = {row[0]: row[1:] for row in self.conn.execute(
-            "SELECT t.id, t.early_start, t.early_finish, t.late_start, t.late_finish, "
-            "t.total_float, t.free_float, t.critical FROM tasks t JOIN projects p "
-            "ON t.project_id = p.id WHERE p.program_id = ?", (self.program_id,))}
-        blank = (None,) * 7
-        self.conn.executemany(
-            "UPDATE tasks SET early_start = ?, early_finish = ?, late_start = ?, "
-            "late_finish = ?, total_float = ?, free_float = ?, critical = ? WHERE id = ?",
-            [(*values, task_id) for task_id, values in
-             ((task_id, rows.get(task_id, blank)) for task_id in current)
-             if current[task_id] != values])
+
+    def _new_tasks(self, keys: list[Key]) -> _Extra:
+        """Short IDs of new tasks, and their schedule columns (written with the row: a new
+        program's tasks need no second pass)."""
+        self._inserted = set(keys)
+        short = self._short_ids(keys)
+        if self._schedule is None:
+            return ("short_id",), {key: (short[key],) for key in keys}
+        schedule, blank = self._schedule, _NO_SCHEDULE
+        return ("short_id", *_SCHEDULE_COLUMNS), {
+            key: (short[key], *schedule.get(key, blank)) for key in keys}
+
+    def _store_schedule(self, task_ids: dict[Key, Any]) -> None:
+        """Write the recomputed schedule to the tasks that existed before this import, only
+        the rows that differ (new tasks got theirs when inserted)."""
+        if self._schedule is None:
+            return
+        schedule, inserted = self._schedule, self._inserted
+        if len(inserted) < len(task_ids):
+            current = {row[0]: row[1:] for row in self.conn.execute(
+                "SELECT t.id, t.early_start, t.early_finish, t.late_start, t.late_finish, "
+                "t.total_float, t.free_float, t.critical FROM tasks t JOIN projects p "
+                "ON t.project_id = p.id WHERE p.program_id = ?", (self.program_id,))}
+            self.conn.executemany(
+                "UPDATE tasks SET early_start = ?, early_finish = ?, late_start = ?, "
+                "late_finish = ?, total_float = ?, free_float = ?, critical = ? WHERE id = ?",
+                [(*values, task_id) for task_id, values in
+                 ((task_id, schedule.get(key, _NO_SCHEDULE))
+                  for key, task_id in task_ids.items() if key not in inserted)
+                 if current.get(task_id) != values])
         self.conn.execute("UPDATE programs SET schedule_input = ? WHERE id = ?",
-                          (fingerprint, self.program_id))
+                          (self._fingerprint, self.program_id))
 
     # -- the program row and memberships -------------------------------------------------
 
@@ -385,7 +409,7 @@ class Importer:
     # -- the generic synchronisation -------------------------------------------------------
 
     def _sync(self, kind: str, desired: dict[Key, tuple[Any, ...]],
-              on_insert: Callable[[list[Key]], dict[Key, dict[str, Any]]] | None = None,
+              on_insert: Callable[[list[Key]], _Extra] | None = None,
               ) -> dict[Key, Any]:
         """Bring one kind's rows to `desired` (key -> values); return key -> row id."""
         table = TABLES[kind]
@@ -430,29 +454,33 @@ class Importer:
 
     def _insert(self, kind: str, table: _Table, keys: list[Key],
                 desired: dict[Key, tuple[Any, ...]],
-                on_insert: Callable[[list[Key]], dict[Key, dict[str, Any]]] | None,
+                on_insert: Callable[[list[Key]], _Extra] | None,
                 ) -> dict[Key, Any]:
-        extra = on_insert(keys) if on_insert else {}
-        extra_cols = tuple(next(iter(extra.values())).keys()) if extra else ()
+        extra_cols, extra = on_insert(keys) if on_insert else ((), {})
         scoped = kind in ("calendars", "resources", "projects", "members")
         keys_cols = tuple("project_id" if k.startswith("coalesce(") else k for k in table.keys)
         cols = (*(("id",) if table.has_id else ()), *(("program_id",) if scoped else ()),
                 *keys_cols, *table.values, *extra_cols)
-        rows, ids = [], {}
-        for key, row_id in zip(keys, new_ids(len(keys)), strict=True):
-            ids[key] = row_id
-            stored_key = tuple(None if (kind == "members" and v == "") else v for v in key)
-            rows.append((*((row_id,) if table.has_id else ()),
-                         *((self.program_id,) if scoped else ()), *stored_key, *desired[key],
-                         *(extra[key][c] for c in extra_cols)))
+        lead: tuple[Any, ...] = (self.program_id,) if scoped else ()
+        ids: dict[Key, Any] = dict(zip(keys, new_ids(len(keys)), strict=True)) \
+            if table.has_id else {key: key for key in keys}
+        get = extra.get
+        stored = keys if kind != "members" else [  # a blank email is stored as NULL
+            tuple(None if v == "" else v for v in key) for key in keys]
+        if table.has_id:
+            rows = [(ids[key], *lead, *at, *desired[key], *get(key, ()))
+                    for key, at in zip(keys, stored, strict=True)]
+        else:
+            rows = [(*lead, *at, *desired[key], *get(key, ()))
+                    for key, at in zip(keys, stored, strict=True)]
         marks = ", ".join("?" * len(cols))
         self.conn.executemany(f"INSERT INTO {table.name} ({', '.join(cols)}) VALUES ({marks})",
                               rows)
         return ids
 
-    def _short_ids(self, keys: list[Key]) -> dict[Key, dict[str, Any]]:
+    def _short_ids(self, keys: list[Key]) -> dict[Key, str]:
         """Short IDs like LM-42 for new tasks: the project's code and a number never reused."""
-        out: dict[Key, dict[str, Any]] = {}
+        out: dict[Key, str] = {}
         by_project: dict[Any, list[Key]] = {}
         for key in keys:
             by_project.setdefault(key[0], []).append(key)
@@ -461,7 +489,7 @@ class Importer:
                                             (project_id,)).fetchone()
             prefix = code.upper()
             for n, key in enumerate(project_keys, start=first):
-                out[key] = {"short_id": f"{prefix}-{n}"}
+                out[key] = f"{prefix}-{n}"
             self.conn.execute("UPDATE projects SET next_short = ? WHERE id = ?",
                               (first + len(project_keys), project_id))
         return out
@@ -485,6 +513,12 @@ class Importer:
                               (new_id(), self.program["code"], now(),
                                self.report.server_version, summary))
 
+
+_SCHEDULE_COLUMNS = ("early_start", "early_finish", "late_start", "late_finish", "total_float",
+                     "free_float", "critical")
+_NO_SCHEDULE: tuple[Any, ...] = (None,) * 7
+# extra columns written with inserted rows: their names, and their values per key
+_Extra = tuple[tuple[str, ...], dict[Any, tuple[Any, ...]]]
 
 _SCHEDULE_TASK_FIELDS = ("wbs", "duration", "estimate", "milestone", "constraint", "deadline",
                          "status", "actual_start", "actual_finish")

@@ -30,7 +30,7 @@ from plansync.instance.base import (
 from plansync.instance.exporter import Exporter, project_document
 from plansync.instance.importer import Importer
 from plansync.memory import no_gc_pauses
-from plansync.seed.canonical import normalise
+from plansync.seed.canonical import normal_and_bytes, normalise
 
 
 def lock_timeout() -> float:
@@ -205,7 +205,8 @@ class SqlStore:
 
         code = final["program"]["code"]
         self.lock_program(conn, code)
-        packed = timeline.Packed(final)
+        normal, data, reordered = normal_and_bytes(final)
+        packed = timeline.Packed(data=data)
         new_digest = packed.digest
         old_digest, old_state = timeline.state(conn, code)
         program_id = self._maybe_id(code)
@@ -214,7 +215,10 @@ class SqlStore:
         v2 = doc.get("version") == 2
         history = (normalise({"version": 1, "program": doc["program"]}),
                    doc.get("events", [])) if v2 else None
-        importer = Importer(conn, normalise(final, sort=False), create_users=create_users,
+        # in document order (new tasks get their short IDs in it): the sorted data when
+        # sorting moved nothing (a canonical file), else normalised again without sorting
+        importer = Importer(conn, normalise(final, sort=False) if reordered else normal,
+                            create_users=create_users,
                             timeline=history, expected_version=version, authorize=authorize,
                             unchanged=not v2 and not create_users and old_digest == new_digest)
         report = importer.run()

@@ -23,15 +23,19 @@ class Packed:
     their zlib blob: one import writes the same state as the program's state, its history's
     base and its sync record, and each costs its bytes only once."""
 
-    def __init__(self, doc: dict[str, Any]) -> None:
-        self.data = canonical_bytes(doc)
-        self.digest = hashlib.sha256(self.data).hexdigest()
+    def __init__(self, doc: dict[str, Any] | None = None, *, data: bytes | None = None) -> None:
+        """Of a document, or of its canonical bytes `data` when the caller has them."""
+        if data is None:
+            assert doc is not None
+            data = canonical_bytes(doc)
+        self.data = data
+        self.digest = hashlib.sha256(data).hexdigest()
         self._blob: bytes | None = None
 
     @property
     def blob(self) -> bytes:
         if self._blob is None:
-            self._blob = zlib.compress(self.data, 6)
+            self._blob = zlib.compress(self.data, 1)
         return self._blob
 
 

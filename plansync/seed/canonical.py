@@ -12,6 +12,7 @@ The functions here expect a document that passed schema validation.
 from __future__ import annotations
 
 import json
+from operator import is_not
 from typing import Any
 
 import orjson
@@ -26,10 +27,11 @@ _ORJSON_OPTIONS = orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS
 class _State:
     """What normalising learned about the document that matters for writing bytes."""
 
-    __slots__ = ("exotic_float", "sort")
+    __slots__ = ("exotic_float", "reordered", "sort")
 
     def __init__(self, sort: bool = True) -> None:
         self.exotic_float = False
+        self.reordered = False  # sorting moved an entity (the document was not in order)
         self.sort = sort
 
 
@@ -53,6 +55,15 @@ def canonical_bytes(doc: dict[str, Any]) -> bytes:
     state = _State()
     with no_gc_pauses():
         return dumps(_object(doc, DOCUMENT, state), fast=not state.exotic_float)
+
+
+def normal_and_bytes(doc: dict[str, Any]) -> tuple[dict[str, Any], bytes, bool]:
+    """`normalise(doc)` and `canonical_bytes(doc)` from one normalisation, and whether sorting
+    moved any entity: when not, the data also equals `normalise(doc, sort=False)`."""
+    state = _State()
+    with no_gc_pauses():
+        data = _object(doc, DOCUMENT, state)
+        return data, dumps(data, fast=not state.exotic_float), state.reordered
 
 
 def canonical_text(doc: dict[str, Any]) -> str:
@@ -131,4 +142,7 @@ def _list(key: str, items: list[Any], kind: Kind, state: _State) -> list[Any]:
         items = [_object(item, child, state) for item in items]
     if key in kind.ordered_lists or not state.sort:
         return items if child is not None else list(items)
-    return sorted(items, key=sort_key)
+    out = sorted(items, key=sort_key)
+    if not state.reordered and any(map(is_not, out, items)):
+        state.reordered = True
+    return out

@@ -243,3 +243,44 @@ def test_a_project_export_keeps_its_task_calendars_and_the_conventions() -> None
     assert [c["code"] for c in copy_of_x["program"]["calendars"]] == ["a", "nights"]
     assert copy_of_x["program"]["scheduling"] == {"conventions": "msproject"}
     assert schedule(copy_of_x).tasks[0].early_finish == schedule(doc).tasks[0].early_finish
+
+
+def stored_schedule(instance: Any) -> dict[tuple[str, str], tuple[Any, ...]]:
+    return {(p, w): tuple(rest) for p, w, *rest in instance.conn.execute(
+        "SELECT p.code, t.wbs, t.early_start, t.early_finish, t.late_start, t.late_finish, "
+        "t.total_float, t.free_float, t.critical FROM tasks t JOIN projects p "
+        "ON t.project_id = p.id")}
+
+
+def computed_schedule(doc: dict[str, Any]) -> dict[tuple[str, str], tuple[Any, ...]]:
+    from plansync.schedule.cpm import schedule_rows
+
+    return {(r.project, r.wbs): (r.early_start, r.early_finish, r.late_start, r.late_finish,
+                                 r.total_float, r.free_float, int(r.critical))
+            for r in schedule_rows(doc)}
+
+
+def test_the_stored_schedule_follows_every_import(new_store: Store) -> None:
+    # new tasks get their schedule with the row; tasks that were there are updated
+    instance = new_store()
+    doc = copy.deepcopy(APOLLO)
+    instance.import_document(doc)
+    assert stored_schedule(instance) == computed_schedule(doc)
+    launch = doc["program"]["projects"][0]
+    launch["tasks"][2]["duration"] = 9  # moves its successors
+    launch["tasks"].append({"wbs": "9", "name": "Retrospective", "duration": 2})
+    launch["dependencies"].append({"from": "1.1.1", "to": "9"})
+    mobile = doc["program"]["projects"][1]
+    wbs = {t["wbs"] for t in mobile["tasks"]}
+    gone = next(t for t in reversed(mobile["tasks"])  # a leaf, and the links naming it
+                if not any(w.startswith(t["wbs"] + ".") for w in wbs))
+    mobile["tasks"].remove(gone)
+    for p in doc["program"]["projects"]:
+        p["dependencies"] = [d for d in p["dependencies"] if not any(
+            d[end] == f"mobile:{gone['wbs']}" or (p is mobile and d[end] == gone["wbs"])
+            for end in ("from", "to"))]
+    assert instance.import_document(doc).status == "updated"
+    assert stored_schedule(instance) == computed_schedule(doc)
+    doc["program"]["projects"][2]["tasks"][0]["name"] = "Renamed"  # the schedule is kept
+    assert instance.import_document(doc).status == "updated"
+    assert stored_schedule(instance) == computed_schedule(doc)

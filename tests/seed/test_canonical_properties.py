@@ -12,7 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from plansync.seed import yamlio
-from plansync.seed.canonical import canonical_bytes, dumps, normalise
+from plansync.seed.canonical import canonical_bytes, dumps, normal_and_bytes, normalise
 from plansync.seed.fmt import format_file
 from plansync.seed.schema import is_valid
 from plansync.seed.validate import validate_file
@@ -40,6 +40,22 @@ def test_canonical_bytes_are_json_dumps_bytes(doc: dict[str, Any]) -> None:
 def test_canonical_is_idempotent(doc: dict[str, Any]) -> None:
     once = canonical_bytes(doc)
     assert canonical_bytes(json.loads(once)) == once
+
+
+@given(documents(), st.randoms(use_true_random=False), st.booleans())
+def test_one_normalisation_gives_the_data_and_the_bytes(doc: dict[str, Any], rnd: Any,
+                                                       shuffle: bool) -> None:
+    # what an import uses: the sorted data, the bytes, and the data in document order
+    if shuffle:
+        doc = shuffled(doc, rnd)
+    data, raw, reordered = normal_and_bytes(doc)
+    assert data == normalise(doc)
+    assert raw == canonical_bytes(doc)
+    unsorted = normalise(doc, sort=False)
+    if reordered:
+        assert json.dumps(unsorted) != json.dumps(data)  # some list's order did change
+    else:
+        assert json.dumps(unsorted) == json.dumps(data)  # the same, in the same order
 
 
 @given(documents(), st.randoms(use_true_random=False))
