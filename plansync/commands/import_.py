@@ -65,11 +65,13 @@ def command(paths: tuple[str, ...], instance: str | None, create_users: bool, dr
         echo_problems(problems, files, text)
         click.echo("plansync: nothing was imported", err=True)
         return EXIT_FINDINGS
+    made = [s.path for s in seeds] + list(known)
+    docs = [seed.doc for seed in seeds]
+    del seeds  # their texts (as big as the files) are not needed any more
     with opened(address, create=not dry_run) as target:
         status(f"importing {len(files)} file(s)")
-        reports = target.import_documents([seed.doc for seed in seeds],
-                                          create_users=create_users, dry_run=dry_run,
-                                          actor=who()) if seeds or not known else []
+        reports = target.import_documents(docs, create_users=create_users, dry_run=dry_run,
+                                          actor=who()) if docs or not known else []
         if known:
             try:
                 reports += target.confirm_unchanged(list(known.values()), dry_run=dry_run)
@@ -82,7 +84,6 @@ def command(paths: tuple[str, ...], instance: str | None, create_users: bool, dr
                 reports += target.import_documents([s.doc for s in more], dry_run=dry_run,
                                                    actor=who())
     order = {path: i for i, path in enumerate(files)}  # reports in the order of the files
-    made = [s.path for s in seeds] + list(known)
     if len(made) == len(reports):
         reports = [r for _, r in sorted(zip(made, reports, strict=True),
                                         key=lambda pair: order.get(pair[0], 0))]

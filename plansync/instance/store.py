@@ -207,8 +207,11 @@ class SqlStore:
         self.lock_program(conn, code)
         normal, data, reordered = normal_and_bytes(final)
         packed = timeline.Packed(data=data)
+        del data  # packed holds the bytes until it compresses them
         new_digest = packed.digest
         old_digest, old_state = timeline.state(conn, code)
+        if old_digest != new_digest:
+            packed.compress()  # the state is written below: the bytes go before the rows come
         program_id = self._maybe_id(code)
         if program_id is not None and old_state is None:  # kept since before its history
             old_state = Exporter(conn, program_id).program()

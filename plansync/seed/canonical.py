@@ -12,7 +12,7 @@ The functions here expect a document that passed schema validation.
 from __future__ import annotations
 
 import json
-from operator import is_not
+from operator import is_, is_not
 from typing import Any
 
 import orjson
@@ -54,15 +54,17 @@ def canonical_bytes(doc: dict[str, Any]) -> bytes:
     """The canonical file content of a valid document."""
     state = _State()
     with no_gc_pauses():
-        return dumps(_object(doc, DOCUMENT, state), fast=not state.exotic_float)
+        return dumps(_shared(doc, DOCUMENT, state), fast=not state.exotic_float)
 
 
 def normal_and_bytes(doc: dict[str, Any]) -> tuple[dict[str, Any], bytes, bool]:
     """`normalise(doc)` and `canonical_bytes(doc)` from one normalisation, and whether sorting
-    moved any entity: when not, the data also equals `normalise(doc, sort=False)`."""
+    moved any entity: when not, the data also equals `normalise(doc, sort=False)`. The data
+    shares what needs no change with `doc` (all of it for a canonical document): change
+    neither."""
     state = _State()
     with no_gc_pauses():
-        data = _object(doc, DOCUMENT, state)
+        data = _shared(doc, DOCUMENT, state)
         return data, dumps(data, fast=not state.exotic_float), state.reordered
 
 
@@ -146,3 +148,70 @@ def _list(key: str, items: list[Any], kind: Kind, state: _State) -> list[Any]:
     if not state.reordered and any(map(is_not, out, items)):
         state.reordered = True
     return out
+
+
+def _shared(obj: dict[str, Any], kind: Kind, state: _State) -> dict[str, Any]:
+    """`_object(obj, kind, state)`'s data, sharing every object and list that needs no change
+    (`obj` itself when nothing in it does): for writing bytes, where nothing is changed after.
+    An already canonical document is walked without a copy."""
+    changed: dict[str, Any] | None = None
+    numbers, lists, objects = kind.numbers, kind.lists, kind.objects
+    empty_list = False
+    for key in kind.special.intersection(obj):
+        value = obj[key]
+        if key in numbers:
+            if type(value) is not float:
+                continue
+            new = _number(value, state)
+        elif key in lists:
+            empty_list = empty_list or not value
+            new = _shared_list(key, value, kind, state)
+        elif key in objects:
+            new = _shared(value, objects[key], state)
+        elif type(value) in (dict, list) or type(value) is float:
+            empty_list = empty_list or value == []
+            new = _free(value, state)  # free-form JSON (event payloads) is always copied
+        else:
+            continue
+        if new is not value:
+            if changed is None:
+                changed = {}
+            changed[key] = new
+    if changed is None and not (not kind.keep_empty and (empty_list or "" in obj.values())):
+        for key, default in kind.defaults.items():
+            if key in obj:
+                value = obj[key]
+                if value == default and type(value) is type(default):
+                    break
+        else:
+            return obj
+    out = obj.copy()
+    if changed:
+        out.update(changed)
+    if not kind.keep_empty and (empty_list or "" in out.values()):
+        for key in [k for k, v in out.items() if v == "" or v == []]:
+            del out[key]
+    for key, default in kind.defaults.items():
+        if key in out:
+            value = out[key]
+            if value == default and type(value) is type(default):
+                del out[key]
+    return out
+
+
+def _shared_list(key: str, items: list[Any], kind: Kind, state: _State) -> list[Any]:
+    """`_list`'s data, `items` itself when it needs no change (see _shared)."""
+    sort_key, child = kind.lists[key]
+    new = items
+    if child is not None:
+        new = [_shared(item, child, state) for item in items]
+        if all(map(is_, new, items)):
+            new = items
+    if key in kind.ordered_lists or not state.sort:
+        return new
+    out = sorted(new, key=sort_key)
+    if any(map(is_not, out, new)):
+        state.reordered = True
+        return out
+    return new
+

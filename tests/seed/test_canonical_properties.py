@@ -48,9 +48,13 @@ def test_one_normalisation_gives_the_data_and_the_bytes(doc: dict[str, Any], rnd
     # what an import uses: the sorted data, the bytes, and the data in document order
     if shuffle:
         doc = shuffled(doc, rnd)
+    before = json.dumps(doc)
     data, raw, reordered = normal_and_bytes(doc)
     assert data == normalise(doc)
-    assert raw == canonical_bytes(doc)
+    assert raw == canonical_bytes(doc) == reference_bytes(doc)
+    assert json.dumps(doc) == before  # what needs no change is shared, nothing is changed
+    canonical = json.loads(raw)
+    assert normal_and_bytes(canonical)[0] is canonical  # a canonical document: not copied
     unsorted = normalise(doc, sort=False)
     if reordered:
         assert json.dumps(unsorted) != json.dumps(data)  # some list's order did change
