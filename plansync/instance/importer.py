@@ -14,7 +14,7 @@ import os
 import sqlite3
 import time
 import zlib
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Callable, Hashable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -467,12 +467,15 @@ class Importer:
         get = extra.get
         stored = keys if kind != "members" else [  # a blank email is stored as NULL
             tuple(None if v == "" else v for v in key) for key in keys]
+        # rows are made as the database takes them (SQLite's executemany reads an iterator):
+        # 100k tasks' rows are never all in memory at once
         if table.has_id:
-            rows = [(ids[key], *lead, *at, *desired[key], *get(key, ()))
-                    for key, at in zip(keys, stored, strict=True)]
+            rows: Iterator[tuple[Any, ...]] = (
+                (ids[key], *lead, *at, *desired[key], *get(key, ()))
+                for key, at in zip(keys, stored, strict=True))
         else:
-            rows = [(*lead, *at, *desired[key], *get(key, ()))
-                    for key, at in zip(keys, stored, strict=True)]
+            rows = ((*lead, *at, *desired[key], *get(key, ()))
+                    for key, at in zip(keys, stored, strict=True))
         marks = ", ".join("?" * len(cols))
         self.conn.executemany(f"INSERT INTO {table.name} ({', '.join(cols)}) VALUES ({marks})",
                               rows)
