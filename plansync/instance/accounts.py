@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from plansync.errors import InstanceError, UsageError
-from plansync.instance.importer import new_id, now
+from plansync.instance.ids import new_id, now
 
 ROLES = ("viewer", "editor", "admin", "owner")  # each may do what the ones before it may
 TOKEN_PREFIX = "pst_"

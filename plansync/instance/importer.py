@@ -7,24 +7,20 @@ new ones inserted. Runs inside the caller's transaction; raises to roll it all b
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import json
-import os
 import sqlite3
-import time
 import zlib
-from collections.abc import Callable, Hashable, Iterator, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable
 from typing import Any
 
 import orjson
 
 from plansync.errors import InstanceError
 from plansync.instance.base import Counts, ImportReport, VersionConflict
+from plansync.instance.ids import new_id, now
+from plansync.instance.rows import Extra, Key, Pending, RowSync
 from plansync.seed.canonical import canonical_bytes
-
-Key = tuple[Hashable, ...]
 
 
 class ProgramClash(InstanceError):
@@ -51,106 +47,7 @@ def origin_text(origin: dict[str, str] | None) -> str | None:
     return None if origin is None else f"{origin['program']}/{origin['project']}"
 
 
-def now() -> str:
-    return dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-class _Ids:
-    """UUIDv7-style identifiers (RFC 9562): a millisecond timestamp, then a counter that starts
-    at a random point. Ids made later sort later, so new rows land at the end of the B-tree
-    indexes instead of at random pages: a 100k-task first import inserts ~3x faster."""
-
-    def __init__(self) -> None:
-        self.counter = int.from_bytes(os.urandom(9), "big") >> 2  # 70 bits, headroom to count
-
-    def next(self) -> str:
-        return self.batch(1)[0]
-
-    def batch(self, n: int) -> list[str]:
-        """`n` ids in order (one clock reading: they share the timestamp and count on)."""
-        ms = time.time_ns() // 1_000_000
-        out: list[str] = []
-        mask = (1 << 62) - 1
-        first = self.counter + 1
-        while len(out) < n:
-            counter = first + len(out)
-            high = f"{(ms << 16) | 0x7000 | ((counter >> 62) & 0x0FFF):016x}"
-            prefix = f"{high[:8]}-{high[8:12]}-{high[12:16]}-"
-            # The high part holds the counter's top bits: the same until they roll over.
-            count = min(n - len(out), mask + 1 - (counter & mask))
-            lows = [f"{(0b10 << 62) | (c & mask):016x}" for c in range(counter, counter + count)]
-            out.extend([f"{prefix}{low[:4]}-{low[4:]}" for low in lows])
-        self.counter += n
-        return out
-
-
-_IDS = _Ids()
-
-
-def new_id() -> str:
-    return _IDS.next()
-
-
-def new_ids(n: int) -> list[str]:
-    return _IDS.batch(n)
-
-
-@dataclass
-class _Table:
-    """How one entity kind maps onto a table."""
-
-    name: str
-    keys: tuple[str, ...]
-    values: tuple[str, ...]
-    scope: str  # WHERE clause selecting the program's rows; one "?" for the program id
-    has_id: bool = True
-
-
-TABLES = {
-    "calendars": _Table("calendars", ("code",), ("workdays", "holidays"), "program_id = ?"),
-    "resources": _Table("resources", ("code",), ("name", "email", "type", "capacity",
-                                                  "calendar"), "program_id = ?"),
-    "projects": _Table("projects", ("code",), ("name", "description", "start", "calendar",
-                                                "status"), "program_id = ?"),
-    "members": _Table("memberships", ("coalesce(project_id, '')", "email"), ("role",),
-                      "program_id = ?"),
-    "sprints": _Table("sprints", ("project_id", "code"), ("name", "start", "finish"),
-                      "project_id IN (SELECT id FROM projects WHERE program_id = ?)"),
-    "tasks": _Table("tasks", ("project_id", "wbs"), (
-        "name", "notes", "duration", "optimistic", "likely", "pessimistic", "status",
-        "percent_complete", "milestone", "sprint", "constraint_type", "constraint_date",
-        "deadline", "actual_start", "actual_finish", "manual", "start", "calendar", "elapsed"),
-        "project_id IN (SELECT id FROM projects WHERE program_id = ?)"),
-    "assignments": _Table("assignments", ("task_id", "resource_id"), (),
-                          "resource_id IN (SELECT id FROM resources WHERE program_id = ?)",
-                          has_id=False),
-    "dependencies": _Table("dependencies", ("from_task_id", "to_task_id"),
-                           ("project_id", "type", "lag"),
-                           "project_id IN (SELECT id FROM projects WHERE program_id = ?)"),
-    "baselines": _Table("baselines", ("project_id", "name"), ("taken",),
-                        "project_id IN (SELECT id FROM projects WHERE program_id = ?)"),
-    "baseline_tasks": _Table("baseline_tasks", ("baseline_id", "wbs"),
-                             ("start", "finish", "duration"),
-                             "baseline_id IN (SELECT b.id FROM baselines b JOIN projects p "
-                             "ON b.project_id = p.id WHERE p.program_id = ?)"),
-    "risks": _Table("risks", ("project_id", "code"), ("title", "probability", "impact",
-                                                       "status", "owner"),
-                    "project_id IN (SELECT id FROM projects WHERE program_id = ?)"),
-    "risk_tasks": _Table("risk_tasks", ("risk_id", "task_id"), (),
-                         "risk_id IN (SELECT r.id FROM risks r JOIN projects p "
-                         "ON r.project_id = p.id WHERE p.program_id = ?)", has_id=False),
-}
-
-
-@dataclass
-class _Pending:
-    """Deletes wait until every kind is synchronised, then run children first, so that a
-    deleted project's tasks are counted as deleted rather than vanishing by cascade."""
-
-    deletes: list[tuple[str, str, list[Sequence[Any]]]] = field(default_factory=list)
-
-
-class Importer:
+class Importer(RowSync):
     def __init__(self, conn: sqlite3.Connection, doc: dict[str, Any], *,
                  create_users: bool,
                  timeline: tuple[dict[str, Any], list[dict[str, Any]]] | None = None,
@@ -170,7 +67,7 @@ class Importer:
         self.program = doc["program"]
         self.create_users = create_users
         self.report = ImportReport(self.program["code"])
-        self.pending = _Pending()
+        self.pending = Pending()
         self.program_id = ""
         self._fingerprint = ""  # schedule_input of doc
         self._schedule: dict[Key, tuple[Any, ...]] | None = None  # None: stored one is current
@@ -240,7 +137,7 @@ class Importer:
                                           int(r.critical))
                 for r in computed}
 
-    def _new_tasks(self, keys: list[Key]) -> _Extra:
+    def _new_tasks(self, keys: list[Key]) -> Extra:
         """Short IDs of new tasks, and their schedule columns (written with the row: a new
         program's tasks need no second pass)."""
         self._inserted = set(keys)
@@ -406,81 +303,6 @@ class Importer:
         counts.deleted += len(stored)
         counts.created += len(wanted)
 
-    # -- the generic synchronisation -------------------------------------------------------
-
-    def _sync(self, kind: str, desired: dict[Key, tuple[Any, ...]],
-              on_insert: Callable[[list[Key]], _Extra] | None = None,
-              ) -> dict[Key, Any]:
-        """Bring one kind's rows to `desired` (key -> values); return key -> row id."""
-        table = TABLES[kind]
-        counts = self.report.counts.setdefault(kind, Counts())
-        # A row is addressed by its id, or (link tables without one) by its whole key.
-        where = "id = ?" if table.has_id else " AND ".join(f"{k} = ?" for k in table.keys)
-        lead = ("id",) if table.has_id else ()
-        columns = ", ".join((*lead, *table.keys, *table.values))
-        nkeys = len(table.keys)
-        existing: dict[Key, tuple[Any, tuple[Any, ...]]] = {}
-        for row in self.conn.execute(f"SELECT {columns} FROM {table.name} WHERE {table.scope}",
-                                     (self.program_id,)):
-            key = row[len(lead):len(lead) + nkeys]
-            existing[key] = (row[0] if lead else key, row[len(lead) + nkeys:])
-        ids: dict[Key, Any] = {}
-        inserts: list[Key] = []
-        updates: list[Sequence[Any]] = []
-        for key, values in desired.items():
-            found = existing.pop(key, None)
-            if found is None:
-                inserts.append(key)
-            elif found[1] != values:
-                updates.append((*values, found[0]))
-                ids[key] = found[0]
-            else:
-                ids[key] = found[0]
-        counts.unchanged += len(ids) - len(updates)
-        counts.updated += len(updates)
-        counts.created += len(inserts)
-        if updates:
-            assignments = ", ".join(f"{c} = ?" for c in table.values)
-            self.conn.executemany(f"UPDATE {table.name} SET {assignments} WHERE {where}",
-                                  updates)
-        if inserts:
-            ids.update(self._insert(kind, table, inserts, desired, on_insert))
-        if existing:
-            counts.deleted += len(existing)
-            self.pending.deletes.append((table.name, where, [
-                (found[0],) if table.has_id else tuple(found[0])
-                for found in existing.values()]))
-        return ids
-
-    def _insert(self, kind: str, table: _Table, keys: list[Key],
-                desired: dict[Key, tuple[Any, ...]],
-                on_insert: Callable[[list[Key]], _Extra] | None,
-                ) -> dict[Key, Any]:
-        extra_cols, extra = on_insert(keys) if on_insert else ((), {})
-        scoped = kind in ("calendars", "resources", "projects", "members")
-        keys_cols = tuple("project_id" if k.startswith("coalesce(") else k for k in table.keys)
-        cols = (*(("id",) if table.has_id else ()), *(("program_id",) if scoped else ()),
-                *keys_cols, *table.values, *extra_cols)
-        lead: tuple[Any, ...] = (self.program_id,) if scoped else ()
-        ids: dict[Key, Any] = dict(zip(keys, new_ids(len(keys)), strict=True)) \
-            if table.has_id else {key: key for key in keys}
-        get = extra.get
-        stored = keys if kind != "members" else [  # a blank email is stored as NULL
-            tuple(None if v == "" else v for v in key) for key in keys]
-        # rows are made as the database takes them (SQLite's executemany reads an iterator):
-        # 100k tasks' rows are never all in memory at once
-        if table.has_id:
-            rows: Iterator[tuple[Any, ...]] = (
-                (ids[key], *lead, *at, *desired[key], *get(key, ()))
-                for key, at in zip(keys, stored, strict=True))
-        else:
-            rows = ((*lead, *at, *desired[key], *get(key, ()))
-                    for key, at in zip(keys, stored, strict=True))
-        marks = ", ".join("?" * len(cols))
-        self.conn.executemany(f"INSERT INTO {table.name} ({', '.join(cols)}) VALUES ({marks})",
-                              rows)
-        return ids
-
     def _short_ids(self, keys: list[Key]) -> dict[Key, str]:
         """Short IDs like LM-42 for new tasks: the project's code and a number never reused."""
         out: dict[Key, str] = {}
@@ -496,10 +318,6 @@ class Importer:
             self.conn.execute("UPDATE projects SET next_short = ? WHERE id = ?",
                               (first + len(project_keys), project_id))
         return out
-
-    def _apply_deletes(self) -> None:
-        for table, where, rows in reversed(self.pending.deletes):
-            self.conn.executemany(f"DELETE FROM {table} WHERE {where}", rows)
 
     def _finish(self) -> None:
         changed = any(c.changed for k, c in self.report.counts.items())
@@ -520,8 +338,6 @@ class Importer:
 _SCHEDULE_COLUMNS = ("early_start", "early_finish", "late_start", "late_finish", "total_float",
                      "free_float", "critical")
 _NO_SCHEDULE: tuple[Any, ...] = (None,) * 7
-# extra columns written with inserted rows: their names, and their values per key
-_Extra = tuple[tuple[str, ...], dict[Any, tuple[Any, ...]]]
 
 _SCHEDULE_TASK_FIELDS = ("wbs", "duration", "estimate", "milestone", "constraint", "deadline",
                          "status", "actual_start", "actual_finish")

@@ -15,7 +15,7 @@ from typing import Any
 import orjson
 
 from plansync.instance.base import SyncRecord, SyncStamp
-from plansync.instance.importer import now
+from plansync.instance.ids import now
 from plansync.instance.timeline import Packed
 
 KEEP_DOCUMENTS = 5

@@ -201,7 +201,7 @@ class SqlStore:
         history (a version 1 import that changed something appends its changes as events,
         dated now, by `actor`), then the sync record."""
         from plansync.history import events_between
-        from plansync.instance.importer import now
+        from plansync.instance.ids import now
 
         code = final["program"]["code"]
         self.lock_program(conn, code)

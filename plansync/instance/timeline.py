@@ -14,7 +14,7 @@ from typing import Any
 
 import orjson
 
-from plansync.instance.importer import new_id
+from plansync.instance.ids import new_id
 from plansync.seed.canonical import canonical_bytes
 
 

@@ -8,7 +8,7 @@ import uuid
 from hypothesis import given
 from hypothesis import strategies as st
 
-from plansync.instance.importer import _Ids
+from plansync.instance.ids import _Ids
 
 
 @given(start=st.integers(0, (1 << 70) - 10_000), sizes=st.lists(st.integers(0, 300),
