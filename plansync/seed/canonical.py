@@ -27,12 +27,15 @@ _ORJSON_OPTIONS = orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS
 class _State:
     """What normalising learned about the document that matters for writing bytes."""
 
-    __slots__ = ("exotic_float", "reordered", "sort")
+    __slots__ = ("exotic_float", "reordered", "share", "sort")
 
-    def __init__(self, sort: bool = True) -> None:
+    def __init__(self, sort: bool = True, share: bool = False) -> None:
         self.exotic_float = False
         self.reordered = False  # sorting moved an entity (the document was not in order)
         self.sort = sort
+        # share: objects and lists that need no change are the input's own (for writing
+        # bytes, where nothing is changed after); else every one is a new object
+        self.share = share
 
 
 def normalise(doc: dict[str, Any], *, sort: bool = True) -> dict[str, Any]:
@@ -52,9 +55,9 @@ def normalise_entity(entity: dict[str, Any], kind: Kind) -> dict[str, Any]:
 
 def canonical_bytes(doc: dict[str, Any]) -> bytes:
     """The canonical file content of a valid document."""
-    state = _State()
+    state = _State(share=True)
     with no_gc_pauses():
-        return dumps(_shared(doc, DOCUMENT, state), fast=not state.exotic_float)
+        return dumps(_object(doc, DOCUMENT, state), fast=not state.exotic_float)
 
 
 def normal_and_bytes(doc: dict[str, Any]) -> tuple[dict[str, Any], bytes, bool]:
@@ -62,9 +65,9 @@ def normal_and_bytes(doc: dict[str, Any]) -> tuple[dict[str, Any], bytes, bool]:
     moved any entity: when not, the data also equals `normalise(doc, sort=False)`. The data
     shares what needs no change with `doc` (all of it for a canonical document): change
     neither."""
-    state = _State()
+    state = _State(share=True)
     with no_gc_pauses():
-        data = _shared(doc, DOCUMENT, state)
+        data = _object(doc, DOCUMENT, state)
         return data, dumps(data, fast=not state.exotic_float), state.reordered
 
 
@@ -110,53 +113,12 @@ def _free(value: Any, state: _State) -> Any:
 
 def _object(obj: dict[str, Any], kind: Kind, state: _State) -> dict[str, Any]:
     """One object's canonical data. Only the keys that can need work are looked at (a valid
-    document holds plain strings and booleans everywhere else): one copy, a few lookups."""
-    out = obj.copy()
-    numbers, lists, objects = kind.numbers, kind.lists, kind.objects
-    empty_list = False  # lists are only ever under these keys (the schema's arrays are)
-    for key in kind.special.intersection(out):
-        value = out[key]
-        if key in numbers:
-            if type(value) is float:
-                out[key] = _number(value, state)
-        elif key in lists:
-            empty_list = empty_list or not value
-            out[key] = _list(key, value, kind, state)
-        elif key in objects:
-            out[key] = _object(value, objects[key], state)
-        elif type(value) in (dict, list) or type(value) is float:
-            empty_list = empty_list or value == []
-            out[key] = _free(value, state)
-    if not kind.keep_empty and (empty_list or "" in out.values()):
-        for key in [k for k, v in out.items() if v == "" or v == []]:
-            del out[key]
-    for key, default in kind.defaults.items():
-        if key in out:
-            value = out[key]
-            if value == default and type(value) is type(default):
-                del out[key]
-    return out
-
-
-def _list(key: str, items: list[Any], kind: Kind, state: _State) -> list[Any]:
-    sort_key, child = kind.lists[key]
-    if child is not None:
-        items = [_object(item, child, state) for item in items]
-    if key in kind.ordered_lists or not state.sort:
-        return items if child is not None else list(items)
-    out = sorted(items, key=sort_key)
-    if not state.reordered and any(map(is_not, out, items)):
-        state.reordered = True
-    return out
-
-
-def _shared(obj: dict[str, Any], kind: Kind, state: _State) -> dict[str, Any]:
-    """`_object(obj, kind, state)`'s data, sharing every object and list that needs no change
-    (`obj` itself when nothing in it does): for writing bytes, where nothing is changed after.
-    An already canonical document is walked without a copy."""
+    document holds plain strings and booleans everywhere else); with `state.share`, `obj`
+    itself when nothing in it needs a change (an already canonical document is walked
+    without a copy)."""
     changed: dict[str, Any] | None = None
     numbers, lists, objects = kind.numbers, kind.lists, kind.objects
-    empty_list = False
+    empty_list = False  # lists are only ever under these keys (the schema's arrays are)
     for key in kind.special.intersection(obj):
         value = obj[key]
         if key in numbers:
@@ -165,9 +127,9 @@ def _shared(obj: dict[str, Any], kind: Kind, state: _State) -> dict[str, Any]:
             new = _number(value, state)
         elif key in lists:
             empty_list = empty_list or not value
-            new = _shared_list(key, value, kind, state)
+            new = _list(key, value, kind, state)
         elif key in objects:
-            new = _shared(value, objects[key], state)
+            new = _object(value, objects[key], state)
         elif type(value) in (dict, list) or type(value) is float:
             empty_list = empty_list or value == []
             new = _free(value, state)  # free-form JSON (event payloads) is always copied
@@ -177,7 +139,8 @@ def _shared(obj: dict[str, Any], kind: Kind, state: _State) -> dict[str, Any]:
             if changed is None:
                 changed = {}
             changed[key] = new
-    if changed is None and not (not kind.keep_empty and (empty_list or "" in obj.values())):
+    if state.share and changed is None \
+            and not (not kind.keep_empty and (empty_list or "" in obj.values())):
         for key, default in kind.defaults.items():
             if key in obj:
                 value = obj[key]
@@ -199,14 +162,16 @@ def _shared(obj: dict[str, Any], kind: Kind, state: _State) -> dict[str, Any]:
     return out
 
 
-def _shared_list(key: str, items: list[Any], kind: Kind, state: _State) -> list[Any]:
-    """`_list`'s data, `items` itself when it needs no change (see _shared)."""
+def _list(key: str, items: list[Any], kind: Kind, state: _State) -> list[Any]:
+    """One entity list's canonical data (with `state.share`, `items` itself when it needs no
+    change)."""
     sort_key, child = kind.lists[key]
-    new = items
     if child is not None:
-        new = [_shared(item, child, state) for item in items]
-        if all(map(is_, new, items)):
+        new = [_object(item, child, state) for item in items]
+        if state.share and all(map(is_, new, items)):
             new = items
+    else:
+        new = items if state.share else list(items)
     if key in kind.ordered_lists or not state.sort:
         return new
     out = sorted(new, key=sort_key)
@@ -214,4 +179,3 @@ def _shared_list(key: str, items: list[Any], kind: Kind, state: _State) -> list[
         state.reordered = True
         return out
     return new
-
