@@ -1,7 +1,7 @@
 """Task sheets (the tabular task export/import) <-> seed, whatever holds the cells.
 
 A `Table` is the header and the rows of one sheet with their places; `csvfile` and `xlsx`
-read and write the files, this module maps the columns. Headers are normalised as the
+read and write the files, this package maps the columns. Headers are normalised as the
 reference says: spaces and underscores removed, lower case ("Planned Start Date",
 "planned_start_date" and "plannedstartdate" are one column).
 
