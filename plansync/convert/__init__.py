@@ -2,8 +2,8 @@
 
 `convert(...)` reads a file in one format and returns the bytes of another, with a `Report`
 of what the target could not hold. Every import is validated as a seed; every export starts
-from a valid seed. One module per format; each third-party library behind one module
-(`xlsx` for openpyxl, `mpxj` for MPXJ and its JVM).
+from a valid seed. One module (or package) per format; each third-party library behind one
+(`xlsx` for openpyxl, the `mpxj` package for MPXJ and its JVM).
 """
 
 from __future__ import annotations

@@ -23,7 +23,8 @@ from plansync.convert.plan import (
     wbs_of_tree,
 )
 from plansync.convert.report import PointerProblems, Report, located
-from plansync.convert.sheet import _EMAIL, MAX_DURATION
+from plansync.convert.sheet.fields import MAX_DURATION
+from plansync.convert.sheet.people import _EMAIL
 from plansync.errors import ConvertError, Problem
 from plansync.seed import locate
 from plansync.seed.model import split_ref, wbs_key
@@ -262,7 +263,7 @@ def _resource(reader: _Reader, assignee: dict[str, Any], at: str, codes: Codes,
 
 
 def export(doc: dict[str, Any], report: Report, *, initial: bool) -> bytes:
-    from plansync.convert.sheet import _project_losses, _task_losses
+    from plansync.convert.sheet.export import _project_losses, _task_losses
 
     program = doc["program"]
     project = program["projects"][0]

@@ -175,8 +175,9 @@ def test_every_mpxj_method_plansync_calls_exists() -> None:
     """MPXJ renames and removes methods between versions (Resource.setMaxUnits is gone in
     16): every Java-style call in plansync.convert.mpxj names a method of the MPXJ
     installed."""
-    source = (ROOT / "plansync" / "convert" / "mpxj.py").read_text()
-    called = {node.func.attr for node in ast.walk(ast.parse(source))
+    package = ROOT / "plansync" / "convert" / "mpxj"
+    called = {node.func.attr for path in sorted(package.glob("*.py"))
+              for node in ast.walk(ast.parse(path.read_text()))
               if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
               and node.func.attr[:1].islower() and any(c.isupper() for c in node.func.attr)}
     python = {"isJVMStarted", "startJVM", "fromisoformat", "isoformat", "getMessage"}
