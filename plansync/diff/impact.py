@@ -11,8 +11,9 @@ plain `Side`, and the two compared task by task through the task moves of the di
 - the leaf tasks whose finish moved most (summary tasks only repeat their leaves);
 - a few bars to draw (the critical path and the tasks that moved, before and after).
 
-`scheduled(doc)` gives a Side (picklable, so that a caller may compute one side elsewhere) and
-`compare(before, after, changes)` the impact; `schedule_impact(old, new, changes)` does both.
+`scheduled(doc)` gives a Side (picklable, so that a caller may compute one side elsewhere;
+`pack` makes it cheaper to send) and `compare(before, after, changes)` the impact;
+`schedule_impact(old, new, changes)` does both.
 """
 
 from __future__ import annotations
@@ -95,6 +96,23 @@ def scheduled(doc: dict[str, Any]) -> Side:
                 "kind": "unschedulable", "task": None, "name": None,
                 "message": f"the plan cannot be scheduled: {exc}"}], str(exc))
         return _side(result)
+
+
+def pack(side: Side) -> tuple[Any, ...]:
+    """A Side as a few flat lists (pickled several times faster than its rows); unpack(pack(
+    side)) == side."""
+    keys, rows = list(side.tasks), list(side.tasks.values())
+    columns = list(zip(*rows, strict=True)) if rows else [()] * len(Row._fields)
+    return (side.finish, side.projects, [k[0] for k in keys], [k[1] for k in keys], *columns,
+            side.critical_path, side.warnings, side.error)
+
+
+def unpack(packed: tuple[Any, ...]) -> Side:
+    finish, projects, codes, wbs, *columns, path, warnings, error = packed
+    with no_gc_pauses():  # 100,000 rows beside a big document
+        rows = map(Row._make, zip(*columns, strict=True))
+        return Side(finish, projects, dict(zip(zip(codes, wbs, strict=True), rows,
+                                               strict=True)), path, warnings, error)
 
 
 def _side(result: Any) -> Side:
