@@ -15,7 +15,6 @@ from one process to the other is a few bytes per entity. Pure functions over pla
 
 from __future__ import annotations
 
-import hashlib
 from array import array
 from dataclasses import dataclass
 from typing import Any
@@ -27,14 +26,15 @@ _LISTS = ("tasks", "dependencies")
 
 
 def digest(entity: Entity) -> int:
-    """64 bits of BLAKE2 over the entity's JSON as written (key order included): equal
-    digests mean equal entities (a false match is a 2**-64 chance per pair of entities);
-    different ones are compared for real. 0: an entity orjson cannot write, never equal."""
+    """64 bits of the entity's JSON as written (key order included), by Python's keyed hash
+    of bytes (SipHash; the same key in this process and in a child forked from it, which is
+    where digests are compared): equal digests mean equal entities (a false match is a
+    2**-64 chance per pair of entities); different ones are compared for real. 0: an entity
+    orjson cannot write, never equal."""
     try:
-        data = orjson.dumps(entity)
+        return hash(orjson.dumps(entity))
     except TypeError:  # a number orjson cannot write: never equal, never wrong
         return 0
-    return int.from_bytes(hashlib.blake2b(data, digest_size=8).digest(), "big")
 
 
 Digests = dict[str, dict[str, "array[int]"]]  # project code -> list name -> digests in order
@@ -51,8 +51,7 @@ class Summary:
 
 
 def _lists(project: dict[str, Any]) -> dict[str, array[int]]:
-    return {name: array("Q", [digest(e) for e in project[name]]) for name in _LISTS
-            if name in project}
+    return {name: array("q", map(digest, project[name])) for name in _LISTS if name in project}
 
 
 def summarise(doc: dict[str, Any]) -> Summary:
