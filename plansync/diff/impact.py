@@ -19,6 +19,7 @@ plain `Side`, and the two compared task by task through the task moves of the di
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, NamedTuple
@@ -182,15 +183,16 @@ def compare(before: Side, after: Side, changes: list[Change], top: int = 10) -> 
     """
     with no_gc_pauses():
         pairs = _pairs(before, after, changes)
+        back = {new: old for old, new in pairs.items()}
         moved = _moved(before, after, pairs)
         return {
             "program": {"finish": [before.finish, after.finish]},
             "projects": _project_finishes(before, after),
             "warnings": _warning_changes(before, after, pairs),
-            **_critical_changes(before, after, pairs),
+            **_critical_changes(before, after, pairs, back),
             "moved": moved[:max(top, 0)],
             "moved_total": len(moved),
-            "gantt": _bars(before, after, pairs, moved),
+            "gantt": _bars(before, after, pairs, back, moved),
         }
 
 
@@ -216,15 +218,11 @@ def _pairs(before: Side, after: Side, changes: list[Change]) -> dict[TaskKey, Ta
             gone.add((c.project, c.key))
         elif c.kind == "project" and c.op == "remove":
             gone_projects.add(c.key)
-    out: dict[TaskKey, TaskKey] = {}
-    for key in before.tasks:
-        if key in gone or key[0] in gone_projects:
-            continue
-        moved = moves.get(key)
-        new_key = key if moved is None else (key[0], moved)
-        if new_key in after.tasks:
-            out[key] = new_key
-    return out
+    tasks = after.tasks
+    if not moves and not gone and not gone_projects:  # the common case, 100,000 tasks
+        return {key: key for key in before.tasks if key in tasks}
+    return {key: new for key in before.tasks if key not in gone and key[0] not in gone_projects
+            and (new := key if (m := moves.get(key)) is None else (key[0], m)) in tasks}
 
 
 def _project_finishes(before: Side, after: Side) -> dict[str, dict[str, list[str | None]]]:
@@ -236,9 +234,12 @@ def _project_finishes(before: Side, after: Side) -> dict[str, dict[str, list[str
     return out
 
 
-def _identity(warning: dict[str, Any], translate: dict[str, str]) -> tuple[Any, ...]:
+def _identity(warning: dict[str, Any], translate: Callable[[str], str | None]
+              ) -> tuple[Any, ...]:
     task = warning["task"]
-    task = translate.get(task, "\0" + task) if task is not None else None
+    if task is not None:
+        found = translate(task)
+        task = "\0" + task if found is None else found
     detail = warning.get("constraint") if warning["kind"] != "other" else warning["message"]
     if warning["kind"] == "unschedulable":
         detail = None
@@ -251,9 +252,16 @@ def _warning_changes(before: Side, after: Side,
     kind on the same task (followed through moves) for the same constraint."""
     if before is after:
         return {"new": [], "resolved": []}
-    same = {task_name(k): task_name(k) for k in after.tasks}
-    back = {task_name(o): task_name(n) for o, n in pairs.items()}
-    old = {_identity(w, back): w for w in before.warnings}
+
+    def same(name: str) -> str | None:  # a task of the new side keeps its name
+        key = _task_key(name)
+        return name if key in after.tasks and task_name(key) == name else None
+
+    def renamed(name: str) -> str | None:  # a task of the old side: its new name
+        key = _task_key(name)
+        return task_name(pairs[key]) if key in pairs and task_name(key) == name else None
+
+    old = {_identity(w, renamed): w for w in before.warnings}
     new = {_identity(w, same): w for w in after.warnings}
     return {"new": _sorted([w for k, w in new.items() if k not in old]),
             "resolved": _sorted([w for k, w in old.items() if k not in new])}
@@ -272,11 +280,10 @@ def _named(key: TaskKey, row: Row) -> dict[str, str]:
     return {"task": task_name(key), "name": row.name}
 
 
-def _critical_changes(before: Side, after: Side,
-                      pairs: dict[TaskKey, TaskKey]) -> dict[str, list[dict[str, str]]]:
+def _critical_changes(before: Side, after: Side, pairs: dict[TaskKey, TaskKey],
+                      back: dict[TaskKey, TaskKey]) -> dict[str, list[dict[str, str]]]:
     """Leaf tasks critical only after (joined) or only before (left) the changes, by new key
     when the task still exists; added and removed tasks count as joining and leaving."""
-    back = {new: old for old, new in pairs.items()}
     joined = [key for key, row in after.tasks.items() if row.critical and not row.summary
               and not (key in back and before.tasks[back[key]].critical)]
     left = [key for key, row in before.tasks.items() if row.critical and not row.summary
@@ -310,10 +317,9 @@ def _moved(before: Side, after: Side, pairs: dict[TaskKey, TaskKey]) -> list[dic
 
 
 def _bars(before: Side, after: Side, pairs: dict[TaskKey, TaskKey],
-          moved: list[dict[str, Any]]) -> list[dict[str, Any]]:
+          back: dict[TaskKey, TaskKey], moved: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """At most MAX_BARS tasks to draw, in start order: the tasks that moved most, then the
     critical path after the changes (before it, for a plan that can no longer be scheduled)."""
-    back = {new: old for old, new in pairs.items()}
     wanted: list[TaskKey] = [_task_key(m["task"]) for m in moved[:MAX_BARS // 2]]
     path = after.critical_path if after.error is None else [
         pairs.get(k, k) for k in before.critical_path]
