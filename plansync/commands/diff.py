@@ -192,19 +192,28 @@ def compare(pairs: list[Pair], with_schedule: bool, git: bool = True) -> list[An
             continue
         impact = None
         context = describe(pair.old, pair.new, changes)
+        program = (pair.new or pair.old or {})["program"]["code"]
         if with_schedule and pair.old is not None and pair.new is not None:
             if pair.before is None:
                 impact = schedule_impact(pair.old, pair.new, changes)
             else:  # the old side was scheduled in the second process meanwhile
-                from plansync.diff.impact import compare as compare_sides
-                from plansync.diff.impact import touches_schedule
-
-                before = pair.before()
-                after = pair.after if any(map(touches_schedule, changes)) else before
-                impact = compare_sides(before, after, changes)
-        program = (pair.new or pair.old or {})["program"]["code"]
+                impact = _impact_taking(pair, changes)
         sections.append(Section(pair.path if git else None, program, changes, impact, context))
     return sections
+
+
+def _impact_taking(pair: Pair, changes: list[Any]) -> Any:
+    """The impact of a pair whose old side was scheduled in the second process; the pair
+    lets go of both documents, so that the new one's memory serves its schedule."""
+    from plansync.diff.impact import compare as compare_sides
+    from plansync.diff.impact import scheduled_taking, touches_schedule
+
+    assert pair.new is not None
+    holder = [pair.new]
+    pair.old = pair.new = None
+    after = scheduled_taking(holder) if any(map(touches_schedule, changes)) else None
+    before = pair.before()
+    return compare_sides(before, after or before, changes)
 
 
 def render(pairs: list[Pair], fmt: str, with_schedule: bool, color: bool) -> tuple[str, bool]:

@@ -7,8 +7,8 @@ without its tasks and dependencies, and each of those by key with a digest:
 plansync.diff.share); this process answers with the new side's digests; the child sends the
 old entities the new side has not equal, and this process rebuilds the old document from those
 and the new side's own equal objects (one document's memory, not two). For the schedule
-impact the child then schedules the old side while this one schedules the new side, and sends
-that schedule (plansync.diff.impact.Side).
+impact the child then schedules the old side while this one diffs and schedules the new side,
+and sends that schedule (plansync.diff.impact.Side).
 
 The protocol is strictly in turn (each side reads what the other wrote before writing
 again), so it cannot deadlock, and there is no thread. If the child fails before it sends
@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import os
 import pickle
+import signal
 from contextlib import ExitStack, suppress
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,14 +40,13 @@ _PIPE_BYTES = 1 << 20  # the child's pipe: the old entities that differ fit, usu
 @dataclass
 class Pair:
     """One seed file on both sides (a side is None where the file does not exist). With the
-    old side scheduled in a second process: `before()` gives that schedule, `after` is the
-    new side's (plansync.diff.impact.Side)."""
+    old side scheduled in a second process, `before()` gives that schedule
+    (plansync.diff.impact.Side)."""
 
     path: str
     old: dict[str, Any] | None
     new: dict[str, Any] | None
     before: Any = None
-    after: Any = None
 
 
 def side(name: str, data: bytes | None, problems: list[Problem]) -> dict[str, Any] | None:
@@ -135,16 +135,11 @@ def _two_processes(path: str, old_side: tuple[str, bytes | Path],
     if new is None or summary is None or digests is None:
         return Pair(path, None, new)
     second.send(digests)
-    after = None
-    if with_schedule:  # meanwhile, before knowing whether a change needs it: both cores work
-        from plansync.diff.impact import scheduled
-
-        after = scheduled(new)
     picked = second.check(second.receive())
     with no_gc_pauses():
         old = share.rebuild(summary, new, picked, digests)
     del digests
-    return Pair(path, old, new, second.schedule if with_schedule else None, after)
+    return Pair(path, old, new, second.schedule if with_schedule else None)
 
 
 class _Second:
@@ -216,14 +211,16 @@ class _Second:
         return unpack(found)
 
     def close(self, wait: bool = True) -> None:
-        """Close the pipes (a child still writing or reading stops) and wait for the child."""
+        """Close the pipes and end the child (whatever it still does is not wanted)."""
         for end in (self.outgoing, self.incoming):
             if end is not None:
                 with suppress(OSError):
                     end.close()
         self.outgoing = self.incoming = None
         if self.pid and wait:
-            os.waitpid(self.pid, 0)
+            if os.waitpid(self.pid, os.WNOHANG) == (0, 0):  # not done: nothing more is wanted
+                os.kill(self.pid, signal.SIGKILL)
+                os.waitpid(self.pid, 0)
             self.pid = 0
             _Second.live.remove(self)
 
@@ -250,9 +247,11 @@ def _serve(name: str, data: bytes | Path, with_schedule: bool, incoming: IO[byte
         send(share.pick(doc, share.wanted(summary, digests)))
         del summary, digests
     if with_schedule:
-        from plansync.diff.impact import pack, scheduled
+        from plansync.diff.impact import pack, scheduled_taking
 
-        send(pack(scheduled(doc)))
+        holder = [doc]
+        del doc  # let go once compiled (plansync.diff.impact.scheduled_taking)
+        send(pack(scheduled_taking(holder)))
 
 
 def _send(out: IO[bytes], value: Any) -> None:

@@ -87,11 +87,19 @@ def _order(key: TaskKey) -> tuple[str, tuple[int, ...]]:
 
 def scheduled(doc: dict[str, Any]) -> Side:
     """The schedule of a valid document (v1 or v2), read for the impact."""
-    from plansync.schedule.cpm import schedule
+    return scheduled_taking([doc])
+
+
+def scheduled_taking(holder: list[dict[str, Any]]) -> Side:
+    """scheduled(holder.pop()), the document let go as soon as it is compiled for scheduling:
+    when the caller holds it nowhere else, its memory serves the schedule (a big plan's
+    document and its schedule are each ~100 MB)."""
+    from plansync.schedule.build import build_plan
+    from plansync.schedule.cpm import schedule_plan
 
     with no_gc_pauses():  # a big plan is millions of objects without cycles
         try:
-            result = schedule(final_state(doc))
+            result = schedule_plan(build_plan(final_state(holder.pop())))
         except ValueError as exc:  # a cycle, or dates beyond what a calendar can hold
             return Side(None, {}, {}, [], [{
                 "kind": "unschedulable", "task": None, "name": None,
