@@ -135,7 +135,7 @@ def whole_process(old: dict[str, Any], new: dict[str, Any], tasks: int, repeat: 
     env = {k: v for k, v in os.environ.items() if k != "PLANSYNC_PARALLEL_BYTES"}
     one = {**env, "PLANSYNC_PARALLEL_BYTES": str(1 << 40)}
     two = {**env, "PLANSYNC_PARALLEL_BYTES": str(8 << 20)}  # whatever the load
-    old_code = {**env, "PYTHONPATH": before} if before else None
+    old_code = {**two, "PYTHONPATH": before} if before else None
     diff = [*plansync, "diff", str(a), str(b)]
     runs: list[tuple[str, list[str], dict[str, str]]] = [
         ("python -c pass", [sys.executable, "-c", "pass"], env),
@@ -145,7 +145,7 @@ def whole_process(old: dict[str, Any], new: dict[str, Any], tasks: int, repeat: 
     for extra in (["--no-schedule"], []):
         name = " ".join(["diff", *extra])
         if old_code:
-            runs.append((f"{name} (before)", [*diff, *extra], old_code))
+            runs.append((f"{name} (before, 2 processes)", [*diff, *extra], old_code))
         runs += [(f"{name} (1 process)", [*diff, *extra], one),
                  (f"{name} (2 processes)", [*diff, *extra], two)]
     runs.append(("diff --format markdown (default)", [*diff, "--format", "markdown"], env))
@@ -171,7 +171,8 @@ def main() -> None:
                         help="only the in-process figures")
     parser.add_argument("--before", metavar="DIR",
                         help="also run an older plansync from its source folder (e.g. `git "
-                        "archive main | tar -x -C DIR`) on the same files, in the same run")
+                        "archive main | tar -x -C DIR`) on the same files, in the same run "
+                        "(two processes)")
     args = parser.parse_args()
     old = generate_program(args.tasks, seed=1)
     new = changed_copy(old, 0.01, seed=2)
