@@ -116,11 +116,11 @@ print(wall, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, code)
 """
 
 
-def _once(command: list[str], env: dict[str, str]) -> tuple[float, float, int]:
+def _once(command: list[str], env: dict[str, str], cwd: Path) -> tuple[float, float, int]:
     """Wall seconds, peak RSS (MB, of the largest process of the run: Linux reports the
     biggest descendant) and exit code of one run, from a fresh measuring process."""
     out = subprocess.run([sys.executable, "-c", _MEASURE, *command], env=env, check=True,
-                         capture_output=True, text=True).stdout.split()
+                         capture_output=True, text=True, cwd=cwd).stdout.split()
     return float(out[0]), int(out[1]) / 1024, int(out[2])
 
 
@@ -132,7 +132,11 @@ def whole_process(old: dict[str, Any], new: dict[str, Any], tasks: int, repeat: 
     a.write_bytes(canonical_bytes(old))
     b.write_bytes(canonical_bytes(new))
     plansync = [sys.executable, "-m", "plansync"]
+    # Run from bench/out with this checkout on PYTHONPATH: `python -m` puts the working
+    # folder first on sys.path, which would shadow the --before one.
     env = {k: v for k, v in os.environ.items() if k != "PLANSYNC_PARALLEL_BYTES"}
+    env["PYTHONPATH"] = os.pathsep.join([str(HERE.parent), *filter(None, [env.get(
+        "PYTHONPATH")])])
     one = {**env, "PLANSYNC_PARALLEL_BYTES": str(1 << 40)}
     two = {**env, "PLANSYNC_PARALLEL_BYTES": str(8 << 20)}  # whatever the load
     old_code = {**two, "PYTHONPATH": before} if before else None
@@ -153,7 +157,7 @@ def whole_process(old: dict[str, Any], new: dict[str, Any], tasks: int, repeat: 
     loads = []
     for _ in range(repeat):  # interleaved: a load that comes and goes hits every command
         for name, command, variables in runs:
-            figures[name].append(_once(command, variables))
+            figures[name].append(_once(command, variables, out))
             loads.append(os.getloadavg()[0])
     print(f"whole process, median of {repeat} (best in brackets); 1-minute load average "
           f"{min(loads):.1f} to {max(loads):.1f} on {os.cpu_count()} cores")
