@@ -22,6 +22,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from operator import itemgetter
 from typing import Any, NamedTuple
 
 from plansync.diff.changes import Change
@@ -124,11 +125,21 @@ def unpack(packed: tuple[Any, ...]) -> Side:
                                                strict=True)), path, warnings, error)
 
 
+# The fields of plansync.schedule.report.ScheduleRow that make a task's key, and its Row
+_KEY_FIELDS = ("project", "wbs")
+_ROW_FIELDS = ("name", "early_start", "early_finish", "critical", "summary", "total_float")
+
+
 def _side(result: Any) -> Side:
     """A Schedule (plansync.schedule.report) read into a Side: rows, warnings as records."""
-    tasks: dict[TaskKey, Row] = {
-        (r.project, r.wbs): Row(r.name, r.early_start, r.early_finish, r.critical, r.summary,
-                                r.total_float) for r in result.tasks}
+    from plansync.schedule.report import ScheduleRow
+
+    fields = ScheduleRow._fields
+    key_of, row_of = (itemgetter(*map(fields.index, names))
+                      for names in (_KEY_FIELDS, _ROW_FIELDS))
+    rows = result.tasks
+    tasks: dict[TaskKey, Row] = dict(zip(map(key_of, rows), map(Row._make, map(row_of, rows)),
+                                         strict=True))
     warnings = [_warning(text, tasks) for text in result.warnings]
     for key, row in tasks.items():
         if not row.summary and row.total_float < 0:
