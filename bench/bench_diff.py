@@ -13,7 +13,7 @@ and diff_documents + schedule_impact. Then the whole process, as a reviewer runs
 interpreter's start, reading and validating both files, the diff, the output): medians of
 wall time and the peak RSS of the largest process, for `plansync diff OLD NEW` with and
 without the schedule impact, in two processes and in one (PLANSYNC_PARALLEL_BYTES set low or
-high; by default big files take two when a core is free), next to `git diff --no-index
+high; by default big files take two where plansync can fork), next to `git diff --no-index
 --no-ext-diff` of the same files and `python -c pass`, all in the same run. Goals: under 2 s
 without the schedule impact, under 4 s with it, peak memory under 300 MB.
 """
