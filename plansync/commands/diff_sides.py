@@ -40,7 +40,7 @@ from plansync.seed.validate import validate_bytes
 # Inputs at least this big (both sides together) are read in two processes (where this one
 # can fork); PLANSYNC_PARALLEL_BYTES sets the size (a huge value keeps one process).
 PARALLEL_BYTES = 8 * 1024 * 1024
-_PIPE_BYTES = 1 << 20  # the child's pipe: the old entities that differ fit, usually
+_PIPE_BYTES = 1 << 20  # the child's pipe (Linux's default limit for a user)
 
 
 @dataclass
@@ -156,7 +156,7 @@ class _Second:
     def __init__(self, name: str, data: bytes | Path, with_schedule: bool) -> None:
         down_read, down_write = os.pipe()  # to the child
         up_read, up_write = os.pipe()  # from the child
-        try:  # room for the picked entities while this process is scheduling
+        try:  # a bigger pipe: messages of megabytes in fewer turns
             import fcntl
 
             fcntl.fcntl(up_write, getattr(fcntl, "F_SETPIPE_SZ", 1031), _PIPE_BYTES)
