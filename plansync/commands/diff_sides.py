@@ -110,22 +110,23 @@ def sides(inputs: list[Input], with_schedule: bool,
             pairs.append(Pair(path, side(old_name, _content(old_data), problems),
                               side(new_name, _content(new_data), problems)))
             continue
-        pairs.append(_two_processes(path, (old_name, old_data), (new_name, new_data),
-                                    with_schedule, stack, problems))
+        both = [(old_name, old_data), (new_name, new_data)]
+        del old_data, new_data  # a blob is held by `both` alone, and let go there
+        pairs.append(_two_processes(path, both, with_schedule, stack, problems))
     return pairs, problems
 
 
-def _two_processes(path: str, old_side: tuple[str, bytes | Path],
-                   new_side: tuple[str, bytes | Path], with_schedule: bool, stack: ExitStack,
-                   problems: list[Problem]) -> Pair:
+def _two_processes(path: str, both: list[tuple[str, bytes | Path]], with_schedule: bool,
+                   stack: ExitStack, problems: list[Problem]) -> Pair:
+    """The pair of `both` (old and new name and content, taken out of the list)."""
     from plansync.diff import share
     from plansync.memory import no_gc_pauses
 
-    second = stack.enter_context(_Second(*old_side, with_schedule))
-    old_name, old_file = old_side[0], old_side[1] if isinstance(old_side[1], Path) else None
-    del old_side  # a blob: the child has its copy
-    new_name, new_data = new_side
-    del new_side
+    second = stack.enter_context(_Second(*both[0], with_schedule))
+    old_name, old_data = both.pop(0)
+    old_file = old_data if isinstance(old_data, Path) else None
+    del old_data  # a blob: the child has its copy
+    new_name, new_data = both.pop()
     new = side(new_name, _content(new_data), problems)
     del new_data
     digests = None
