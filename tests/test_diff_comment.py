@@ -313,3 +313,19 @@ def test_an_old_file_that_cannot_be_read_is_the_same_error_in_two_processes(
     assert outputs[0] == outputs[1]
     assert [code for code, _, _ in outputs[1]] == [3, 2, 2]
     assert "cannot read" in outputs[1][0][2]
+
+
+def test_identical_files_in_two_processes(tmp_path: Path,
+                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """No change: the second process, still scheduling the old side, is ended, and the
+    answer is the one-process answer (exit 0)."""
+    (tmp_path / "a.seed.json").write_bytes(canonical_bytes(plan()))
+    (tmp_path / "b.seed.json").write_bytes(canonical_bytes(plan()))
+    outputs = []
+    for threshold in ("1000000000", "0"):
+        monkeypatch.setenv("PLANSYNC_PARALLEL_BYTES", threshold)
+        result = CliRunner().invoke(cli, ["diff", str(tmp_path / "a.seed.json"),
+                                          str(tmp_path / "b.seed.json"), "--format", "json"])
+        outputs.append((result.exit_code, result.stdout, result.stderr))
+    assert outputs[0] == outputs[1]
+    assert outputs[1][0] == 0
