@@ -157,9 +157,10 @@ def _git_pairs(revs: list[str], paths: list[str], with_schedule: bool = False,
         new, new_label = gitrepo.seed_blobs(root, revs[1], prefixes), revs[1] + ":"
     else:
         new, new_label = gitrepo.worktree_seed_files(root, prefixes, problems=refused), ""
-    pairs, problems = sides([(path, f"{old_rev}:{path}", old.get(path),
-                               f"{new_label}{path}", new.get(path))
-                              for path in sorted(old.keys() | new.keys())], with_schedule, stack)
+    # the blobs move out of the dicts: sides() lets go of each file's once it is read
+    pairs, problems = sides([(path, f"{old_rev}:{path}", old.pop(path, None),
+                              f"{new_label}{path}", new.pop(path, None))
+                             for path in sorted(old.keys() | new.keys())], with_schedule, stack)
     return pairs, refused + problems
 
 

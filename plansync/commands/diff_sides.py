@@ -122,7 +122,7 @@ def _two_processes(path: str, both: list[tuple[str, bytes | Path]], with_schedul
     from plansync.diff import share
     from plansync.memory import no_gc_pauses
 
-    second = stack.enter_context(_Second(*both[0], with_schedule))
+    second = stack.enter_context(_Second(both, with_schedule))
     old_name, old_data = both.pop(0)
     old_file = old_data if isinstance(old_data, Path) else None
     del old_data  # a blob: the child has its copy
@@ -154,7 +154,8 @@ class _Second:
 
     live: list[_Second] = []  # (a later child closes the pipes of the earlier ones)
 
-    def __init__(self, name: str, data: bytes | Path, with_schedule: bool) -> None:
+    def __init__(self, both: list[tuple[str, bytes | Path]], with_schedule: bool) -> None:
+        """`both`: the old and new side's name and content (the child reads the first)."""
         down_read, down_write = os.pipe()  # to the child
         up_read, up_write = os.pipe()  # from the child
         try:  # a bigger pipe: messages of megabytes in fewer turns
@@ -171,9 +172,13 @@ class _Second:
                 os.close(up_read)
                 for other in _Second.live:
                     other.close(wait=False)
+                name, data = both[0]
+                source = [data]
+                del data
+                both.clear()  # blobs: the old one is let go once validated, the new one now
                 with os.fdopen(down_read, "rb") as incoming, \
                         os.fdopen(up_write, "wb") as outgoing:
-                    _serve(name, data, with_schedule, incoming, outgoing)
+                    _serve(name, source, with_schedule, incoming, outgoing)
                 status = 0
             finally:
                 os._exit(status)
@@ -232,10 +237,11 @@ class _Second:
             _Second.live.remove(self)
 
 
-def _serve(name: str, data: bytes | Path, with_schedule: bool, incoming: IO[bytes],
+def _serve(name: str, source: list[bytes | Path], with_schedule: bool, incoming: IO[bytes],
            outgoing: IO[bytes]) -> None:
     """In the child: (problems, summary); after the new side's digests, the old entities it
-    has not equal; and for the impact, the old side's schedule."""
+    has not equal; and for the impact, the old side's schedule. (`source` holds the old
+    side's content, taken out.)"""
     from plansync.diff import share
     from plansync.memory import no_gc_pauses
 
@@ -243,8 +249,7 @@ def _serve(name: str, data: bytes | Path, with_schedule: bool, incoming: IO[byte
         _send(outgoing, value)
 
     problems: list[Problem] = []
-    doc = side(name, _content(data), problems)
-    del data
+    doc = side(name, _content(source.pop()), problems)
     with no_gc_pauses():
         summary = share.summarise(doc) if doc is not None else None
         send((problems, summary))
