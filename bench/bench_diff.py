@@ -13,7 +13,7 @@ and diff_documents + schedule_impact. Then the whole process, as a reviewer runs
 interpreter's start, reading and validating both files, the diff, the output): medians of
 wall time and the peak RSS of the largest process, for `plansync diff OLD NEW` with and
 without the schedule impact, in two processes and in one (PLANSYNC_PARALLEL_BYTES set low or
-high; by default big files take two when a core is free), next to `git diff --no-index
+high; by default big files take two where plansync can fork), next to `git diff --no-index
 --no-ext-diff` of the same files and `python -c pass`, all in the same run. Goals: under 2 s
 without the schedule impact, under 4 s with it, peak memory under 300 MB.
 """
@@ -116,11 +116,11 @@ print(wall, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, code)
 """
 
 
-def _once(command: list[str], env: dict[str, str]) -> tuple[float, float, int]:
+def _once(command: list[str], env: dict[str, str], cwd: Path) -> tuple[float, float, int]:
     """Wall seconds, peak RSS (MB, of the largest process of the run: Linux reports the
     biggest descendant) and exit code of one run, from a fresh measuring process."""
     out = subprocess.run([sys.executable, "-c", _MEASURE, *command], env=env, check=True,
-                         capture_output=True, text=True).stdout.split()
+                         capture_output=True, text=True, cwd=cwd).stdout.split()
     return float(out[0]), int(out[1]) / 1024, int(out[2])
 
 
@@ -132,10 +132,14 @@ def whole_process(old: dict[str, Any], new: dict[str, Any], tasks: int, repeat: 
     a.write_bytes(canonical_bytes(old))
     b.write_bytes(canonical_bytes(new))
     plansync = [sys.executable, "-m", "plansync"]
+    # Run from bench/out with this checkout on PYTHONPATH: `python -m` puts the working
+    # folder first on sys.path, which would shadow the --before one.
     env = {k: v for k, v in os.environ.items() if k != "PLANSYNC_PARALLEL_BYTES"}
+    env["PYTHONPATH"] = os.pathsep.join([str(HERE.parent), *filter(None, [env.get(
+        "PYTHONPATH")])])
     one = {**env, "PLANSYNC_PARALLEL_BYTES": str(1 << 40)}
     two = {**env, "PLANSYNC_PARALLEL_BYTES": str(8 << 20)}  # whatever the load
-    old_code = {**env, "PYTHONPATH": before} if before else None
+    old_code = {**two, "PYTHONPATH": before} if before else None
     diff = [*plansync, "diff", str(a), str(b)]
     runs: list[tuple[str, list[str], dict[str, str]]] = [
         ("python -c pass", [sys.executable, "-c", "pass"], env),
@@ -145,7 +149,7 @@ def whole_process(old: dict[str, Any], new: dict[str, Any], tasks: int, repeat: 
     for extra in (["--no-schedule"], []):
         name = " ".join(["diff", *extra])
         if old_code:
-            runs.append((f"{name} (before)", [*diff, *extra], old_code))
+            runs.append((f"{name} (before, 2 processes)", [*diff, *extra], old_code))
         runs += [(f"{name} (1 process)", [*diff, *extra], one),
                  (f"{name} (2 processes)", [*diff, *extra], two)]
     runs.append(("diff --format markdown (default)", [*diff, "--format", "markdown"], env))
@@ -153,7 +157,7 @@ def whole_process(old: dict[str, Any], new: dict[str, Any], tasks: int, repeat: 
     loads = []
     for _ in range(repeat):  # interleaved: a load that comes and goes hits every command
         for name, command, variables in runs:
-            figures[name].append(_once(command, variables))
+            figures[name].append(_once(command, variables, out))
             loads.append(os.getloadavg()[0])
     print(f"whole process, median of {repeat} (best in brackets); 1-minute load average "
           f"{min(loads):.1f} to {max(loads):.1f} on {os.cpu_count()} cores")
@@ -171,7 +175,8 @@ def main() -> None:
                         help="only the in-process figures")
     parser.add_argument("--before", metavar="DIR",
                         help="also run an older plansync from its source folder (e.g. `git "
-                        "archive main | tar -x -C DIR`) on the same files, in the same run")
+                        "archive main | tar -x -C DIR`) on the same files, in the same run "
+                        "(two processes)")
     args = parser.parse_args()
     old = generate_program(args.tasks, seed=1)
     new = changed_copy(old, 0.01, seed=2)

@@ -290,3 +290,42 @@ def test_big_inputs_read_in_two_processes_give_the_same_output(
     assert outputs[0] == outputs[1]
     assert [code for code, _, _ in outputs[1]] == [1, 1, 2]
     assert "missed-deadline" in outputs[1][0][1]
+
+
+def test_an_old_file_that_cannot_be_read_is_the_same_error_in_two_processes(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The second process fails on an old file over PLANSYNC_MAX_FILE_SIZE: this one reads
+    it again and says what the one-process way says (exit 3), and an invalid new side is
+    reported as always."""
+    old, new = plan(), plan()
+    tasks_of(new)[0]["duration"] = 5
+    (tmp_path / "a.seed.json").write_bytes(canonical_bytes(old) + b" " * 4096)
+    (tmp_path / "b.seed.json").write_bytes(canonical_bytes(new))
+    (tmp_path / "bad.seed.json").write_text('{"version": 1, "program": {"code": "X"}}')
+    monkeypatch.setenv("PLANSYNC_MAX_FILE_SIZE", str(len(canonical_bytes(old)) + 100))
+    outputs = []
+    for threshold in ("1000000000", "0"):
+        monkeypatch.setenv("PLANSYNC_PARALLEL_BYTES", threshold)
+        runs = [CliRunner().invoke(cli, ["diff", str(tmp_path / a), str(tmp_path / b)])
+                for a, b in (("a.seed.json", "b.seed.json"), ("b.seed.json", "bad.seed.json"),
+                             ("bad.seed.json", "bad.seed.json"))]
+        outputs.append([(r.exit_code, r.stdout, r.stderr) for r in runs])
+    assert outputs[0] == outputs[1]
+    assert [code for code, _, _ in outputs[1]] == [3, 2, 2]
+    assert "cannot read" in outputs[1][0][2]
+
+
+def test_identical_files_in_two_processes(tmp_path: Path,
+                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """No change: the second process, still scheduling the old side, is ended, and the
+    answer is the one-process answer (exit 0)."""
+    (tmp_path / "a.seed.json").write_bytes(canonical_bytes(plan()))
+    (tmp_path / "b.seed.json").write_bytes(canonical_bytes(plan()))
+    outputs = []
+    for threshold in ("1000000000", "0"):
+        monkeypatch.setenv("PLANSYNC_PARALLEL_BYTES", threshold)
+        result = CliRunner().invoke(cli, ["diff", str(tmp_path / "a.seed.json"),
+                                          str(tmp_path / "b.seed.json"), "--format", "json"])
+        outputs.append((result.exit_code, result.stdout, result.stderr))
+    assert outputs[0] == outputs[1]
+    assert outputs[1][0] == 0

@@ -4,6 +4,7 @@ key order, and applying it to the old document always gives the new one."""
 from __future__ import annotations
 
 import copy
+import pickle
 import random
 from typing import Any
 
@@ -18,6 +19,7 @@ from plansync.diff import (
     share,
     summary,
 )
+from plansync.diff.impact import pack, scheduled, unpack
 from plansync.schedule.cpm import schedule
 from plansync.seed.canonical import canonical_bytes, normalise
 from tests.strategies import documents, shuffled
@@ -235,7 +237,14 @@ def test_the_old_side_rebuilt_from_its_summary_is_the_old_side(
         new = _renumbered(new, 0) if new["program"]["projects"] else new
     if data.draw(st.integers(0, 4)) == 0:
         new = other  # a different plan altogether
-    summary = share.summarise(doc)
-    rebuilt = share.rebuild(summary, new, share.pick(doc, share.wanted(summary, new)))
+    summary, theirs = share.summarise(doc), share.digests_of(new)
+    rebuilt = share.rebuild(summary, new, share.pick(doc, share.wanted(summary, theirs)), theirs)
     assert canonical_bytes(rebuilt) == canonical_bytes(doc)
     assert diff_documents(rebuilt, new) == diff_documents(doc, new)
+
+
+@given(documents())
+def test_a_packed_side_unpacks_to_the_same_side(doc: dict[str, Any]) -> None:
+    """What the second process sends of the old side's schedule is that schedule."""
+    side = scheduled(doc)
+    assert unpack(pickle.loads(pickle.dumps(pack(side)))) == side

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 from contextlib import ExitStack
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -18,40 +17,19 @@ from plansync.commands.common import (
     echo_problems,
     use_color,
 )
+from plansync.commands.diff_sides import Pair, read, side, sides
 from plansync.errors import (
     EXIT_FINDINGS,
     EXIT_OK,
     InputError,
-    PlansyncError,
     Problem,
-    SeedError,
     UsageError,
 )
 from plansync.render.safe import escape
-from plansync.seed.events import final_state
 from plansync.seed.load import SEED_SUFFIXES
-from plansync.seed.validate import spare_core, validate_bytes
 
 # Arguments with these endings are files, never revisions.
 FILE_SUFFIXES = (*SEED_SUFFIXES, ".json", ".yaml", ".yml")
-
-
-@dataclass
-class _Pair:
-    """One seed file on both sides (a side is None where the file does not exist); `before`
-    is the old side's schedule when it was computed beside the validation (big files)."""
-
-    path: str
-    old: dict[str, Any] | None
-    new: dict[str, Any] | None
-    before: Any = None
-
-
-# Inputs at least this big (both sides together) are read in two processes when a core is
-# free: the old side is validated (and scheduled) in a second one while this one validates
-# the new side. PLANSYNC_PARALLEL_BYTES sets the size, and then a free core is not asked for.
-PARALLEL_BYTES = 8 * 1024 * 1024
-
 
 FORMATS = ("text", "markdown", "markdown-json", "json")
 GITHUB_LIMIT = 65_536  # plansync.render.comment.GITHUB_LIMIT, kept out of start-up
@@ -153,29 +131,8 @@ def _is_file_argument(arg: str) -> bool:
     return os.path.exists(arg) or arg.lower().endswith(FILE_SUFFIXES)
 
 
-def _side(name: str, data: bytes | None, problems: list[Problem]) -> dict[str, Any] | None:
-    if data is None:
-        return None
-    result = validate_bytes(name, data)
-    problems.extend(result.problems)
-    if result.seed is None or result.problems:
-        return None
-    doc: dict[str, Any] = final_state(result.seed.doc)
-    return doc
-
-
-def _read(path: str) -> bytes:
-    from plansync.seed.load import Limits, read_bounded
-
-    try:
-        return read_bounded(path, Limits.from_env().max_bytes)
-    except SeedError as exc:
-        raise PlansyncError(f"cannot read {escape(path)}: {exc.problems[0].message}",
-                            hint=exc.problems[0].hint) from exc
-
-
 def _file_pairs(old: str, new: str, with_schedule: bool = False,
-                stack: ExitStack | None = None) -> tuple[list[_Pair], list[Problem]]:
+                stack: ExitStack | None = None) -> tuple[list[Pair], list[Problem]]:
     for path in (old, new):
         if not os.path.exists(path):
             raise UsageError(f"no such file: {escape(path)}",
@@ -184,11 +141,11 @@ def _file_pairs(old: str, new: str, with_schedule: bool = False,
             raise UsageError(f"{escape(path)} is a folder: diff compares two seed files",
                              hint="to compare folders in Git: plansync diff [REV [REV]] "
                              "-- FOLDER")
-    return _sides([(new, old, Path(old), new, Path(new))], with_schedule, stack)
+    return sides([(new, old, Path(old), new, Path(new))], with_schedule, stack)
 
 
 def _git_pairs(revs: list[str], paths: list[str], with_schedule: bool = False,
-               stack: ExitStack | None = None) -> tuple[list[_Pair], list[Problem]]:
+               stack: ExitStack | None = None) -> tuple[list[Pair], list[Problem]]:
     from plansync import gitrepo
 
     root = gitrepo.workdir(".")
@@ -200,114 +157,14 @@ def _git_pairs(revs: list[str], paths: list[str], with_schedule: bool = False,
         new, new_label = gitrepo.seed_blobs(root, revs[1], prefixes), revs[1] + ":"
     else:
         new, new_label = gitrepo.worktree_seed_files(root, prefixes, problems=refused), ""
-    pairs, problems = _sides([(path, f"{old_rev}:{path}", old.get(path),
-                               f"{new_label}{path}", new.get(path))
-                              for path in sorted(old.keys() | new.keys())], with_schedule, stack)
+    # the blobs move out of the dicts: sides() lets go of each file's once it is read
+    pairs, problems = sides([(path, f"{old_rev}:{path}", old.pop(path, None),
+                              f"{new_label}{path}", new.pop(path, None))
+                             for path in sorted(old.keys() | new.keys())], with_schedule, stack)
     return pairs, refused + problems
 
 
-# path, old name and content, new name and content; a content that is a Path is read when
-# needed (and by the second process itself, for a big old side)
-_Input = tuple[str, str, "bytes | Path | None", str, "bytes | Path | None"]
-
-
-def _size(source: bytes | Path | None) -> int:
-    if source is None:
-        return 0
-    return len(source) if isinstance(source, bytes) else source.stat().st_size
-
-
-def _content(source: bytes | Path | None) -> bytes | None:
-    return _read(str(source)) if isinstance(source, Path) else source
-
-
-def _sides(inputs: list[_Input], with_schedule: bool,
-           stack: ExitStack | None = None) -> tuple[list[_Pair], list[Problem]]:
-    """Each file on both sides validated. A big file is read in two processes at once: a
-    second process validates the old side and keeps it, this one validates the new side;
-    the old side is then rebuilt here from its summary, the entities that differ and the
-    new side's equal ones (plansync.diff.share), and scheduled there meanwhile."""
-    problems: list[Problem] = []
-    pairs = []
-    threshold = int(os.environ.get("PLANSYNC_PARALLEL_BYTES", PARALLEL_BYTES))
-    if "PLANSYNC_PARALLEL_BYTES" not in os.environ and not spare_core():
-        stack = None  # on a busy machine a second process only adds work
-    inputs.reverse()
-    while inputs:  # each file's bytes are dropped once read
-        path, old_name, old_data, new_name, new_data = inputs.pop()
-        size = _size(old_data) + _size(new_data)
-        if old_data is None or new_data is None or size < threshold or stack is None:
-            pairs.append(_Pair(path, _side(old_name, _content(old_data), problems),
-                               _side(new_name, _content(new_data), problems)))
-            continue
-        pairs.append(_two_processes(path, (old_name, old_data), (new_name, new_data),
-                                    with_schedule, stack, problems))
-    return pairs, problems
-
-
-def _two_processes(path: str, old_side: tuple[str, bytes | Path],
-                   new_side: tuple[str, bytes | Path], with_schedule: bool, stack: ExitStack,
-                   problems: list[Problem]) -> _Pair:
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    from plansync.diff import share
-
-    pool = stack.enter_context(ProcessPoolExecutor(
-        1, mp_context=multiprocessing.get_context("spawn")))
-    loaded = pool.submit(worker_load, *old_side)
-    del old_side
-    new_name, new_data = new_side
-    del new_side
-    new = _side(new_name, _content(new_data), problems)
-    ours = share.digests_of(new) if new is not None else None  # while the old is summarised
-    old_problems, summary = loaded.result()
-    problems.extend(old_problems)
-    if summary is None or new is None:
-        return _Pair(path, None, new)
-    picked = pool.submit(worker_pick, share.wanted(summary, new, ours), with_schedule).result()
-    old = share.rebuild(summary, new, picked)
-    before = pool.submit(worker_schedule) if with_schedule else None
-    return _Pair(path, old, new, before)
-
-
-# The second process's old side (plansync diff runs one file at a time there).
-_OLD: dict[str, Any] = {}
-
-
-def worker_load(name: str, data: bytes | Path) -> tuple[list[Problem], Any]:
-    """In the second process: validate the old side and keep it; its problems, and its
-    summary (plansync.diff.share.Summary) when it is valid."""
-    from plansync.diff import share
-
-    problems: list[Problem] = []
-    doc = _side(name, _content(data), problems)
-    _OLD.clear()
-    if doc is None:
-        return problems, None
-    _OLD["doc"] = doc
-    return problems, share.summarise(doc)
-
-
-def worker_pick(keys: list[Any], keep: bool = True) -> Any:
-    """The old side's entities named by `keys`; the document is let go unless it is still to
-    be scheduled."""
-    from plansync.diff import share
-
-    picked = share.pick(_OLD["doc"], keys)
-    if not keep:
-        _OLD.clear()
-    return picked
-
-
-def worker_schedule() -> Any:
-    """The old side's schedule for the impact (plansync.diff.impact.Side)."""
-    from plansync.diff.impact import scheduled
-
-    return scheduled(_OLD.pop("doc"))
-
-
-def changes_of(pair: _Pair) -> list[Any]:
+def changes_of(pair: Pair) -> list[Any]:
     """The semantic changes of one file pair (a whole program added or removed is one)."""
     from plansync.diff import Change, diff_documents
 
@@ -322,7 +179,7 @@ def changes_of(pair: _Pair) -> list[Any]:
     return []
 
 
-def compare(pairs: list[_Pair], with_schedule: bool, git: bool = True) -> list[Any]:
+def compare(pairs: list[Pair], with_schedule: bool, git: bool = True) -> list[Any]:
     """One plansync.render.diff.Section per pair that differs: changes, schedule impact,
     context."""
     from plansync.diff import schedule_impact
@@ -336,22 +193,31 @@ def compare(pairs: list[_Pair], with_schedule: bool, git: bool = True) -> list[A
             continue
         impact = None
         context = describe(pair.old, pair.new, changes)
+        program = (pair.new or pair.old or {})["program"]["code"]
         if with_schedule and pair.old is not None and pair.new is not None:
             if pair.before is None:
                 impact = schedule_impact(pair.old, pair.new, changes)
-            else:  # the old side is being scheduled in the second process meanwhile
-                from plansync.diff.impact import compare as compare_sides
-                from plansync.diff.impact import scheduled, touches_schedule
-
-                after = scheduled(pair.new) if any(map(touches_schedule, changes)) else None
-                before = pair.before.result()
-                impact = compare_sides(before, after or before, changes)
-        program = (pair.new or pair.old or {})["program"]["code"]
+            else:  # the old side was scheduled in the second process meanwhile
+                impact = _impact_taking(pair, changes)
         sections.append(Section(pair.path if git else None, program, changes, impact, context))
     return sections
 
 
-def render(pairs: list[_Pair], fmt: str, with_schedule: bool, color: bool) -> tuple[str, bool]:
+def _impact_taking(pair: Pair, changes: list[Any]) -> Any:
+    """The impact of a pair whose old side was scheduled in the second process; the pair
+    lets go of both documents, so that the new one's memory serves its schedule."""
+    from plansync.diff.impact import compare as compare_sides
+    from plansync.diff.impact import scheduled_taking, touches_schedule
+
+    assert pair.new is not None
+    holder = [pair.new]
+    pair.old = pair.new = None
+    after = scheduled_taking(holder) if any(map(touches_schedule, changes)) else None
+    before = pair.before()
+    return compare_sides(before, after or before, changes)
+
+
+def render(pairs: list[Pair], fmt: str, with_schedule: bool, color: bool) -> tuple[str, bool]:
     """The text or JSON output for all pairs, and whether anything differs."""
     from plansync.render.diff import RENDERERS
 
@@ -367,10 +233,10 @@ def _git_external(args: tuple[str, ...], with_schedule: bool) -> int:
         raise UsageError("--git-external expects the 7 arguments git passes")
     path, old_file, new_file = args[0], args[1], args[4]
     problems: list[Problem] = []
-    old_data = b"" if old_file == "/dev/null" else _read(old_file)
-    new_data = b"" if new_file == "/dev/null" else _read(new_file)
-    old = None if old_file == "/dev/null" else _side(f"a/{path}", old_data, problems)
-    new = None if new_file == "/dev/null" else _side(f"b/{path}", new_data, problems)
+    old_data = b"" if old_file == "/dev/null" else read(old_file)
+    new_data = b"" if new_file == "/dev/null" else read(new_file)
+    old = None if old_file == "/dev/null" else side(f"a/{path}", old_data, problems)
+    new = None if new_file == "/dev/null" else side(f"b/{path}", new_data, problems)
     click.echo(f"plansync diff a/{escape(path)} b/{escape(path)}")
     if problems:
         echo_problems(problems, [path], "text")
@@ -379,7 +245,7 @@ def _git_external(args: tuple[str, ...], with_schedule: bool) -> int:
                         new_file == "/dev/null"))
         return EXIT_OK
     color = click.get_current_context().meta.get("plansync.color", False)
-    output, _ = render([_Pair(path, old, new)], "text", with_schedule, bool(color))
+    output, _ = render([Pair(path, old, new)], "text", with_schedule, bool(color))
     echo(output or "(no semantic change)")
     return EXIT_OK
 

@@ -245,8 +245,8 @@ def _match_tasks(scope: _Scope, old_items: list[Entity], new_items: list[Entity]
     """Pair tasks: same wbs and content (unchanged), then equal content but wbs (moves, in wbs
     order), then same wbs (field changes); what is left is added or removed."""
     old, new = _index(old_items, _TASKS), _index(new_items, _TASKS)
-    rest_old = [w for w, t in old.items() if new.get(w) != t]
-    rest_new = [w for w, t in new.items() if old.get(w) != t]
+    rest_old = [w for w, t in old.items() if (u := new.get(w)) is not t and u != t]
+    rest_new = [w for w, t in new.items() if (u := old.get(w)) is not t and u != t]
     moves = _pair_moves(old, new, rest_old, rest_new)
     targets = set(moves.values())
     out = [scope.change("move", "task", n, "wbs", o, n) for o, n in moves.items()]
@@ -332,8 +332,11 @@ def _match_dependencies(scope: _Scope, old_items: list[Entity], new_items: list[
     # The same object on both sides (shared as written, see normal.py)
     shared = {id(dep) for dep in new_items} & {id(dep) for dep in old_items}
     same: set[int] = set()
+    quiet = own not in translate.touched  # then only a cross-project end may translate
     for dep in old_items:
-        first, second = translate(dep["from"], own), translate(dep["to"], own)
+        first, second = dep["from"], dep["to"]
+        if not quiet or ":" in first or ":" in second:
+            first, second = translate(first, own), translate(second, own)
         if id(dep) in shared:
             if first == dep["from"] and second == dep["to"]:
                 same.add(id(dep))  # unchanged, endpoints included

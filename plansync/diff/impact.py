@@ -11,15 +11,18 @@ plain `Side`, and the two compared task by task through the task moves of the di
 - the leaf tasks whose finish moved most (summary tasks only repeat their leaves);
 - a few bars to draw (the critical path and the tasks that moved, before and after).
 
-`scheduled(doc)` gives a Side (picklable, so that a caller may compute one side elsewhere) and
-`compare(before, after, changes)` the impact; `schedule_impact(old, new, changes)` does both.
+`scheduled(doc)` gives a Side (picklable, so that a caller may compute one side elsewhere;
+`pack` makes it cheaper to send) and `compare(before, after, changes)` the impact;
+`schedule_impact(old, new, changes)` does both.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from operator import itemgetter
 from typing import Any, NamedTuple
 
 from plansync.diff.changes import Change
@@ -85,11 +88,19 @@ def _order(key: TaskKey) -> tuple[str, tuple[int, ...]]:
 
 def scheduled(doc: dict[str, Any]) -> Side:
     """The schedule of a valid document (v1 or v2), read for the impact."""
-    from plansync.schedule.cpm import schedule
+    return scheduled_taking([doc])
+
+
+def scheduled_taking(holder: list[dict[str, Any]]) -> Side:
+    """scheduled(holder.pop()), the document let go as soon as it is compiled for scheduling:
+    when the caller holds it nowhere else, its memory serves the schedule (a big plan's
+    document and its schedule are each ~100 MB)."""
+    from plansync.schedule.build import build_plan
+    from plansync.schedule.cpm import schedule_plan
 
     with no_gc_pauses():  # a big plan is millions of objects without cycles
         try:
-            result = schedule(final_state(doc))
+            result = schedule_plan(build_plan(final_state(holder.pop())))
         except ValueError as exc:  # a cycle, or dates beyond what a calendar can hold
             return Side(None, {}, {}, [], [{
                 "kind": "unschedulable", "task": None, "name": None,
@@ -97,11 +108,38 @@ def scheduled(doc: dict[str, Any]) -> Side:
         return _side(result)
 
 
+def pack(side: Side) -> tuple[Any, ...]:
+    """A Side as a few flat lists (pickled several times faster than its rows); unpack(pack(
+    side)) == side."""
+    keys, rows = list(side.tasks), list(side.tasks.values())
+    columns = list(zip(*rows, strict=True)) if rows else [()] * len(Row._fields)
+    return (side.finish, side.projects, [k[0] for k in keys], [k[1] for k in keys], *columns,
+            side.critical_path, side.warnings, side.error)
+
+
+def unpack(packed: tuple[Any, ...]) -> Side:
+    finish, projects, codes, wbs, *columns, path, warnings, error = packed
+    with no_gc_pauses():  # 100,000 rows beside a big document
+        rows = map(Row._make, zip(*columns, strict=True))
+        return Side(finish, projects, dict(zip(zip(codes, wbs, strict=True), rows,
+                                               strict=True)), path, warnings, error)
+
+
+# The fields of plansync.schedule.report.ScheduleRow that make a task's key, and its Row
+_KEY_FIELDS = ("project", "wbs")
+_ROW_FIELDS = ("name", "early_start", "early_finish", "critical", "summary", "total_float")
+
+
 def _side(result: Any) -> Side:
     """A Schedule (plansync.schedule.report) read into a Side: rows, warnings as records."""
-    tasks: dict[TaskKey, Row] = {
-        (r.project, r.wbs): Row(r.name, r.early_start, r.early_finish, r.critical, r.summary,
-                                r.total_float) for r in result.tasks}
+    from plansync.schedule.report import ScheduleRow
+
+    fields = ScheduleRow._fields
+    key_of, row_of = (itemgetter(*map(fields.index, names))
+                      for names in (_KEY_FIELDS, _ROW_FIELDS))
+    rows = result.tasks
+    tasks: dict[TaskKey, Row] = dict(zip(map(key_of, rows), map(Row._make, map(row_of, rows)),
+                                         strict=True))
     warnings = [_warning(text, tasks) for text in result.warnings]
     for key, row in tasks.items():
         if not row.summary and row.total_float < 0:
@@ -164,15 +202,16 @@ def compare(before: Side, after: Side, changes: list[Change], top: int = 10) -> 
     """
     with no_gc_pauses():
         pairs = _pairs(before, after, changes)
+        back = {new: old for old, new in pairs.items()}
         moved = _moved(before, after, pairs)
         return {
             "program": {"finish": [before.finish, after.finish]},
             "projects": _project_finishes(before, after),
             "warnings": _warning_changes(before, after, pairs),
-            **_critical_changes(before, after, pairs),
+            **_critical_changes(before, after, pairs, back),
             "moved": moved[:max(top, 0)],
             "moved_total": len(moved),
-            "gantt": _bars(before, after, pairs, moved),
+            "gantt": _bars(before, after, pairs, back, moved),
         }
 
 
@@ -198,15 +237,11 @@ def _pairs(before: Side, after: Side, changes: list[Change]) -> dict[TaskKey, Ta
             gone.add((c.project, c.key))
         elif c.kind == "project" and c.op == "remove":
             gone_projects.add(c.key)
-    out: dict[TaskKey, TaskKey] = {}
-    for key in before.tasks:
-        if key in gone or key[0] in gone_projects:
-            continue
-        moved = moves.get(key)
-        new_key = key if moved is None else (key[0], moved)
-        if new_key in after.tasks:
-            out[key] = new_key
-    return out
+    tasks = after.tasks
+    if not moves and not gone and not gone_projects:  # the common case, 100,000 tasks
+        return {key: key for key in before.tasks if key in tasks}
+    return {key: new for key in before.tasks if key not in gone and key[0] not in gone_projects
+            and (new := key if (m := moves.get(key)) is None else (key[0], m)) in tasks}
 
 
 def _project_finishes(before: Side, after: Side) -> dict[str, dict[str, list[str | None]]]:
@@ -218,9 +253,12 @@ def _project_finishes(before: Side, after: Side) -> dict[str, dict[str, list[str
     return out
 
 
-def _identity(warning: dict[str, Any], translate: dict[str, str]) -> tuple[Any, ...]:
+def _identity(warning: dict[str, Any], translate: Callable[[str], str | None]
+              ) -> tuple[Any, ...]:
     task = warning["task"]
-    task = translate.get(task, "\0" + task) if task is not None else None
+    if task is not None:
+        found = translate(task)
+        task = "\0" + task if found is None else found
     detail = warning.get("constraint") if warning["kind"] != "other" else warning["message"]
     if warning["kind"] == "unschedulable":
         detail = None
@@ -233,9 +271,16 @@ def _warning_changes(before: Side, after: Side,
     kind on the same task (followed through moves) for the same constraint."""
     if before is after:
         return {"new": [], "resolved": []}
-    same = {task_name(k): task_name(k) for k in after.tasks}
-    back = {task_name(o): task_name(n) for o, n in pairs.items()}
-    old = {_identity(w, back): w for w in before.warnings}
+
+    def same(name: str) -> str | None:  # a task of the new side keeps its name
+        key = _task_key(name)
+        return name if key in after.tasks and task_name(key) == name else None
+
+    def renamed(name: str) -> str | None:  # a task of the old side: its new name
+        key = _task_key(name)
+        return task_name(pairs[key]) if key in pairs and task_name(key) == name else None
+
+    old = {_identity(w, renamed): w for w in before.warnings}
     new = {_identity(w, same): w for w in after.warnings}
     return {"new": _sorted([w for k, w in new.items() if k not in old]),
             "resolved": _sorted([w for k, w in old.items() if k not in new])}
@@ -254,11 +299,10 @@ def _named(key: TaskKey, row: Row) -> dict[str, str]:
     return {"task": task_name(key), "name": row.name}
 
 
-def _critical_changes(before: Side, after: Side,
-                      pairs: dict[TaskKey, TaskKey]) -> dict[str, list[dict[str, str]]]:
+def _critical_changes(before: Side, after: Side, pairs: dict[TaskKey, TaskKey],
+                      back: dict[TaskKey, TaskKey]) -> dict[str, list[dict[str, str]]]:
     """Leaf tasks critical only after (joined) or only before (left) the changes, by new key
     when the task still exists; added and removed tasks count as joining and leaving."""
-    back = {new: old for old, new in pairs.items()}
     joined = [key for key, row in after.tasks.items() if row.critical and not row.summary
               and not (key in back and before.tasks[back[key]].critical)]
     left = [key for key, row in before.tasks.items() if row.critical and not row.summary
@@ -292,10 +336,9 @@ def _moved(before: Side, after: Side, pairs: dict[TaskKey, TaskKey]) -> list[dic
 
 
 def _bars(before: Side, after: Side, pairs: dict[TaskKey, TaskKey],
-          moved: list[dict[str, Any]]) -> list[dict[str, Any]]:
+          back: dict[TaskKey, TaskKey], moved: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """At most MAX_BARS tasks to draw, in start order: the tasks that moved most, then the
     critical path after the changes (before it, for a plan that can no longer be scheduled)."""
-    back = {new: old for old, new in pairs.items()}
     wanted: list[TaskKey] = [_task_key(m["task"]) for m in moved[:MAX_BARS // 2]]
     path = after.critical_path if after.error is None else [
         pairs.get(k, k) for k in before.critical_path]

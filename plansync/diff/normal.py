@@ -79,7 +79,7 @@ def _project_pair(old: Entity, new: Entity) -> tuple[Entity, Entity]:
         value_lists = tuple(child.lists)
         for e in olds:
             twin = by_key.get(key(e))
-            if twin is not None and twin == e and (
+            if twin is not None and (twin is e or twin == e) and (
                     not value_lists or (len(value_lists) == 1 and value_lists[0] not in e)
                     or _in_order(e, child)):
                 shared.add(id(twin))

@@ -3,17 +3,18 @@
 
 Most tasks and dependencies of two versions are equal. `summarise(old)` gives the old
 document without its projects' task and dependency lists (`skeleton`) and, per project and
-list, each entity's key with a digest of its JSON (in document order). `wanted(summary, new)`
-names the old entities whose digest the new side does not have at the same key; `pick(old,
-keys)` gives just those; `rebuild(summary, new, picked)` is the old document again, made of
+list, a digest of each entity's JSON, in document order. `wanted(summary, digests_of(new))`
+names (by project, list and position) the old entities whose digest the new side does not
+have in that list (an entity's key is part of its JSON); `pick(old, wanted)` gives just
+those; `rebuild(summary, new, picked, digests_of(new))` is the old document again, made of
 the picked entities and, for the rest, the new side's equal objects. Diffing that against
 `new` gives exactly diff_documents(old, new) (equal entities are equal, whoever holds them),
-with one document's memory instead of two. Pure functions over plain data.
+with one document's memory instead of two. Digests are arrays of 64-bit numbers: what goes
+from one process to the other is a few bytes per entity. Pure functions over plain data.
 """
 
 from __future__ import annotations
 
-import hashlib
 from array import array
 from dataclasses import dataclass
 from typing import Any
@@ -21,36 +22,36 @@ from typing import Any
 import orjson
 
 Entity = dict[str, Any]
-Key = Any  # a task's wbs, a dependency's (from, to)
 _LISTS = ("tasks", "dependencies")
 
 
-def _key(name: str, entity: Entity) -> Key:
-    return entity["wbs"] if name == "tasks" else (entity["from"], entity["to"])
-
-
 def digest(entity: Entity) -> int:
-    """64 bits of BLAKE2 over the entity's JSON as written (key order included): equal
-    digests mean equal entities (a false match is a 2**-64 chance per pair of entities);
-    different ones are compared for real. 0: an entity orjson cannot write, never equal."""
+    """64 bits of the entity's JSON as written (key order included), by Python's keyed hash
+    of bytes (SipHash; the same key in this process and in a child forked from it, which is
+    where digests are compared): equal digests mean equal entities (a false match is a
+    2**-64 chance per pair of entities); different ones are compared for real. 0: an entity
+    orjson cannot write, never equal."""
     try:
-        data = orjson.dumps(entity)
+        return hash(orjson.dumps(entity))
     except TypeError:  # a number orjson cannot write: never equal, never wrong
         return 0
-    return int.from_bytes(hashlib.blake2b(data, digest_size=8).digest(), "big")
 
 
-Digests = dict[str, dict[str, tuple[list[Key], "array[int]"]]]
+Digests = dict[str, dict[str, "array[int]"]]  # project code -> list name -> digests in order
+Position = tuple[str, str, int]  # project code, list name, index in that list
 
 
 @dataclass(frozen=True)
 class Summary:
     """The old document without its projects' task and dependency lists, and per project
-    code and list name: the keys in document order and their digests (an array: cheap to
-    send to another process)."""
+    code and list name the digests of that list's entities, in document order."""
 
     skeleton: dict[str, Any]
     digests: Digests
+
+
+def _lists(project: dict[str, Any]) -> dict[str, array[int]]:
+    return {name: array("q", map(digest, project[name])) for name in _LISTS if name in project}
 
 
 def summarise(doc: dict[str, Any]) -> Summary:
@@ -59,73 +60,52 @@ def summarise(doc: dict[str, Any]) -> Summary:
     projects = []
     digests: Digests = {}
     for project in program.get("projects", []):
-        light = {k: v for k, v in project.items() if k not in _LISTS}
-        digests[project["code"]] = {
-            name: ([_key(name, e) for e in project[name]],
-                   array("Q", [digest(e) for e in project[name]]))
-            for name in _LISTS if name in project}
-        projects.append(light)
+        projects.append({k: v for k, v in project.items() if k not in _LISTS})
+        digests[project["code"]] = _lists(project)
     if "projects" in program:
         program["projects"] = projects
     return Summary({**doc, "program": program}, digests)
 
 
-def _index(new: dict[str, Any]) -> dict[str, dict[str, dict[Key, Entity]]]:
-    return {p["code"]: {name: {_key(name, e): e for e in p[name]} for name in _LISTS
-                        if name in p} for p in new["program"].get("projects", [])}
+def digests_of(new: dict[str, Any]) -> Digests:
+    """The new side's digests (computed while the old side's summary is being made
+    elsewhere)."""
+    return {p["code"]: _lists(p) for p in new["program"].get("projects", [])}
 
 
-def digests_of(new: dict[str, Any]) -> dict[str, dict[str, dict[Key, int]]]:
-    """The new side's digests by project, list and key (computed while the old side's
-    summary is being made elsewhere)."""
-    return {p["code"]: {name: {_key(name, e): digest(e) for e in p[name]} for name in _LISTS
-                        if name in p} for p in new["program"].get("projects", [])}
-
-
-def wanted(summary: Summary, new: dict[str, Any],
-           new_digests: dict[str, dict[str, dict[Key, int]]] | None = None
-           ) -> list[tuple[str, str, Key]]:
-    """(project, list, key) of every old entity that the new side has not equal."""
-    theirs = digests_of(new) if new_digests is None else new_digests
+def wanted(summary: Summary, theirs: Digests) -> list[Position]:
+    """Where the old side has an entity that the new side has not, equal, in that list."""
     out = []
     for code, lists in summary.digests.items():
-        for name, (keys, values) in lists.items():
-            there = theirs.get(code, {}).get(name, {})
-            for key, value in zip(keys, values, strict=True):
-                if not value or there.get(key) != value:
-                    out.append((code, name, key))
+        for name, values in lists.items():
+            there = set(theirs.get(code, {}).get(name, ()))
+            out += [(code, name, i) for i, value in enumerate(values)
+                    if not value or value not in there]
     return out
 
 
-def pick(doc: dict[str, Any], keys: list[tuple[str, str, Key]]) -> dict[tuple[str, str, Key],
-                                                                       Entity]:
-    """The old side's entities named by `keys`."""
-    asked: dict[str, dict[str, set[Key]]] = {}
-    for code, name, key in keys:
-        asked.setdefault(code, {}).setdefault(name, set()).add(key)
-    out: dict[tuple[str, str, Key], Entity] = {}
-    for project in doc["program"].get("projects", []):
-        for name, wanted_keys in asked.get(project["code"], {}).items():
-            for e in project.get(name, []):
-                key = _key(name, e)
-                if key in wanted_keys:
-                    out[(project["code"], name, key)] = e
-    return out
+def pick(doc: dict[str, Any], positions: list[Position]) -> dict[Position, Entity]:
+    """The old side's entities at `positions`."""
+    projects = {p["code"]: p for p in doc["program"].get("projects", [])}
+    return {(code, name, i): projects[code][name][i] for code, name, i in positions}
 
 
-def rebuild(summary: Summary, new: dict[str, Any],
-            picked: dict[tuple[str, str, Key], Entity]) -> dict[str, Any]:
+def rebuild(summary: Summary, new: dict[str, Any], picked: dict[Position, Entity],
+            theirs: Digests) -> dict[str, Any]:
     """The old document: its skeleton, and each task and dependency either picked or, when
-    equal, the new side's own object."""
-    index = _index(new)
+    equal, the new side's own object (found by digest: `theirs` is digests_of(new))."""
+    index = {p["code"]: p for p in new["program"].get("projects", [])}
     program = dict(summary.skeleton["program"])
     projects = []
     for light in program.get("projects", []):
         code = light["code"]
         project = dict(light)
-        for name, (keys, _values) in summary.digests.get(code, {}).items():
-            there = index.get(code, {}).get(name, {})
-            project[name] = [picked.get((code, name, key)) or there[key] for key in keys]
+        ours = theirs.get(code, {})
+        for name, values in summary.digests.get(code, {}).items():
+            there = dict(zip(ours[name], index[code][name], strict=True)) if name in ours \
+                else {}
+            project[name] = [picked[(code, name, i)] if (code, name, i) in picked
+                             else there[value] for i, value in enumerate(values)]
         projects.append(project)
     if "projects" in program:
         program["projects"] = projects

@@ -23,7 +23,8 @@ from plansync.schedule.report import (
 
 __all__ = [
     "CycleError", "Network", "ProjectSchedule", "Schedule", "ScheduleRow", "Timing",
-    "backward_pass", "cpm_passes", "forward_pass", "prepare", "schedule", "solve",
+    "backward_pass", "cpm_passes", "forward_pass", "prepare", "schedule", "schedule_plan",
+    "solve",
 ]
 
 _EPS = 1e-9
@@ -44,7 +45,12 @@ def schedule(doc: dict[str, Any], conventions: str | None = None) -> Schedule:
 
     Raises CycleError if the dependencies (summary links included) form a cycle.
     """
-    plan = build_plan(doc, conventions)
+    return schedule_plan(build_plan(doc, conventions))
+
+
+def schedule_plan(plan: Plan) -> Schedule:
+    """schedule(doc) of the document `plan` was built from (build_plan): the document itself
+    is no longer needed."""
     topo = prepare(plan.network, plan.names)
     return assemble(plan, topo, solve(plan, topo))
 
