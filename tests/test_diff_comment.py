@@ -329,3 +329,57 @@ def test_identical_files_in_two_processes(tmp_path: Path,
         outputs.append((result.exit_code, result.stdout, result.stderr))
     assert outputs[0] == outputs[1]
     assert outputs[1][0] == 0
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        text = Path(f"/proc/{pid}/task/{pid}/children").read_text()
+    except OSError:
+        return []
+    return [int(p) for p in text.split()]
+
+
+@pytest.mark.slow
+def test_a_second_process_killed_midway_means_one_process_again(tmp_path: Path) -> None:
+    """kill -9 of the second process (a Git diff: the old side is a blob only the child
+    holds) is not a bug: the diff runs again in one process, with the same answer."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    import pygit2
+
+    from tests.gitrepos import commit_all
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
+    try:
+        from generate import generate_program
+    finally:
+        sys.path.pop(0)
+    doc = generate_program(20000, seed=3)
+    pygit2.init_repository(str(tmp_path))
+    plan_file = tmp_path / "big.seed.json"
+    plan_file.write_bytes(canonical_bytes(doc))
+    commit_all(tmp_path, "plan")
+    doc["program"]["projects"][0]["tasks"][-1]["name"] = "Renamed"
+    plan_file.write_bytes(canonical_bytes(doc))
+    env = {**os.environ, "PLANSYNC_PARALLEL_BYTES": "1000", "NO_COLOR": "1"}
+    command = [sys.executable, "-m", "plansync", "diff", "--format", "json"]
+    expected = subprocess.run(command, cwd=tmp_path, env=env, capture_output=True, text=True)
+    assert expected.returncode == 1, expected.stderr
+    proc = subprocess.Popen(command, cwd=tmp_path, env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    killed = False
+    deadline = time.monotonic() + 60
+    while not killed and proc.poll() is None and time.monotonic() < deadline:
+        for child in _children(proc.pid):
+            os.kill(child, signal.SIGKILL)
+            killed = True
+        time.sleep(0.001)
+    out, err = proc.communicate(timeout=120)
+    assert killed, "the second process was never seen"
+    assert proc.returncode == 1, err
+    assert "diffing again in one process" in err
+    assert out == expected.stdout

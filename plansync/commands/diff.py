@@ -17,7 +17,7 @@ from plansync.commands.common import (
     echo_problems,
     use_color,
 )
-from plansync.commands.diff_sides import Pair, read, side, sides
+from plansync.commands.diff_sides import Pair, SecondFailed, read, side, sides
 from plansync.errors import (
     EXIT_FINDINGS,
     EXIT_OK,
@@ -77,14 +77,13 @@ def command(ctx: click.Context, args: tuple[str, ...], fmt: str, with_schedule: 
         raise UsageError(f"{escape(args[0])} is a file: diff compares two files",
                          hint="plansync diff OLD NEW; to compare a file with HEAD: "
                          "plansync diff -- FILE")
-    with ExitStack() as stack:  # the second process of big files, if any
-        if files:
-            pairs, problems = _file_pairs(args[0], args[1], with_schedule, stack)
-        else:
-            pairs, problems = _git_pairs(list(args), paths, with_schedule, stack)
-        if problems:
-            raise InputError(problems)
-        sections = compare(pairs, with_schedule, git=not files)
+    try:
+        with ExitStack() as stack:  # the second process of big files, if any
+            sections = _sections(args, paths, files, with_schedule, stack)
+    except SecondFailed:  # killed, out of memory: the sources are still there
+        click.echo("plansync: the second process of the diff stopped; diffing again in one "
+                   "process", err=True)
+        sections = _sections(args, paths, files, with_schedule, None)
     changed = any(s.changes for s in sections)
     color = use_color() and output is None
     if fmt in ("markdown", "markdown-json"):
@@ -104,6 +103,18 @@ def command(ctx: click.Context, args: tuple[str, ...], fmt: str, with_schedule: 
         if text or output:
             _emit([text + "\n" if text else ""], output)
     return EXIT_FINDINGS if changed else EXIT_OK
+
+
+def _sections(args: tuple[str, ...], paths: list[str], files: bool, with_schedule: bool,
+              stack: ExitStack | None) -> list[Any]:
+    """The diff's sections; big files in two processes when `stack` holds the second."""
+    if files:
+        pairs, problems = _file_pairs(args[0], args[1], with_schedule, stack)
+    else:
+        pairs, problems = _git_pairs(list(args), paths, with_schedule, stack)
+    if problems:
+        raise InputError(problems)
+    return compare(pairs, with_schedule, git=not files)
 
 
 def _emit(parts: list[str], output: str | None) -> None:

@@ -19,7 +19,8 @@ tasks), two processes were still faster than one (with the schedule impact 5.55 
 The protocol is strictly in turn (each side reads what the other wrote before writing
 again), so it cannot deadlock, and there is no thread. If the child fails before it sends
 its summary, this process reads the old file itself (what the child met, a file that cannot
-be read, is then raised here); a failure after that is a RuntimeError (a bug).
+be read, is then raised here); a failure after that (the child killed, out of memory) raises
+SecondFailed, and the command runs the whole diff again in one process.
 """
 
 from __future__ import annotations
@@ -41,6 +42,10 @@ from plansync.seed.validate import validate_bytes
 # can fork); PLANSYNC_PARALLEL_BYTES sets the size (a huge value keeps one process).
 PARALLEL_BYTES = 8 * 1024 * 1024
 _PIPE_BYTES = 1 << 20  # the child's pipe (Linux's default limit for a user)
+
+
+class SecondFailed(RuntimeError):
+    """The second process stopped before it sent what was asked (killed, out of memory)."""
 
 
 @dataclass
@@ -206,7 +211,7 @@ class _Second:
     @staticmethod
     def check(message: Any) -> Any:
         if message is None:
-            raise RuntimeError("the second process of plansync diff failed")
+            raise SecondFailed("the second process of plansync diff stopped")
         return message
 
     def send(self, value: Any) -> None:
