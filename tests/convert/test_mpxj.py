@@ -60,6 +60,49 @@ def test_seed_to_mspdi_and_back_keeps_what_the_seed_holds(tmp_path: Path) -> Non
     assert to_seed(again, again.parent, "--program", "apollo") == doc
 
 
+MS_FIELDS = {"version": 1, "program": {
+    "code": "ms", "name": "MS", "calendars": [
+        {"code": "every-day", "workdays": ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]},
+        {"code": "mon-fri", "workdays": ["mon", "tue", "wed", "thu", "fri"]}],
+    "projects": [{"code": "p", "name": "P", "start": "2026-03-02", "calendar": "mon-fri",
+                  "tasks": [
+                      {"wbs": "1", "name": "Sign-off", "manual": True, "start": "2026-03-16",
+                       "duration": 1},
+                      {"wbs": "2", "name": "Cut-over", "calendar": "every-day", "duration": 2},
+                      {"wbs": "3", "name": "Curing", "elapsed": True, "duration": 7},
+                      {"wbs": "4", "name": "Gate", "milestone": True, "duration": 2},
+                      {"wbs": "5", "name": "Plain", "duration": 3}],
+                  "dependencies": [{"from": "1", "to": "2"}, {"from": "2", "to": "3"},
+                                   {"from": "3", "to": "4"}, {"from": "5", "to": "1"}]}]}}
+
+
+def test_microsoft_project_fields_cross_mspdi_and_its_dates_follow(tmp_path: Path) -> None:
+    """Manual tasks, task calendars, elapsed durations and milestones with a duration are
+    written to MSPDI as Microsoft Project holds them and read back; a plan read from a
+    Microsoft Project file is scheduled by Microsoft Project's conventions, so its dates are
+    the dates of the plan it came from, scheduled that way."""
+    import re
+
+    from plansync.schedule.cpm import schedule
+
+    seed, xml = tmp_path / "ms.seed.json", tmp_path / "ms.xml"
+    seed.write_bytes(canonical_bytes(MS_FIELDS))
+    code, _, err = run("convert", str(seed), "-o", str(xml))
+    assert code == 0, err
+    text = xml.read_text()
+    curing = re.search(r"<Task>(?:(?!</Task>).)*<Name>Curing</Name>.*?</Task>", text, re.S)
+    assert curing is not None and "<DurationFormat>8</DurationFormat>" in curing.group(0)
+    assert "<Manual>1</Manual>" in text and "<ManualStart>2026-03-16T08:00:00" in text
+    doc = to_seed(xml, tmp_path, "--program", "ms")
+    assert doc["program"]["scheduling"] == {"conventions": "msproject"}
+    assert project(doc)["tasks"] == MS_FIELDS["program"]["projects"][0]["tasks"]
+    before = schedule(MS_FIELDS, "msproject")
+    after = schedule(doc)
+    assert [(r.wbs, r.early_start, r.early_finish) for r in after.tasks] == \
+        [(r.wbs, r.early_start, r.early_finish) for r in before.tasks]
+    assert after.tasks[2].early_finish == "2026-03-25"  # 7 calendar days from Thursday 19
+
+
 @settings(max_examples=10, deadline=None, suppress_health_check=[
     HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(plan=sheet_plans())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -48,10 +49,27 @@ def test_what_the_seed_cannot_hold_is_reported(tmp_path: Path) -> None:
                  "conditional colouring rules 1", "grid views 1", "attachments 1",
                  "task custom field values 1", "task priorities 1",
                  "as-late-as-possible constraints 1",
-                 "manual scheduling (manually scheduled tasks) 1",
+                 "manual scheduling of tasks without a start date 1",
                  "calendar exceptions with working time 1", "assignment units other than 100% 1"):
         assert item in err, item
     assert "not copied (computed by the source" in err
+
+
+def test_manual_tasks_milestone_durations_and_microsoft_project_conventions(
+        tmp_path: Path) -> None:
+    """A manual task with a start is fixed there; a milestone keeps its duration; the plan is
+    scheduled by Microsoft Project's conventions (it comes from Microsoft Project)."""
+    raw = json.loads((FIXTURES / "msproject-records.json").read_text())
+    by_id = {t["id"]: t for t in raw["project"]["tasks"]}
+    by_id["t-7"]["start"] = "2026-03-20T08:00:00+01:00"
+    by_id["t-6"]["duration"] = 2 * 8 * 3600  # two working days of 8 hours, in seconds
+    source = tmp_path / "manual.json"
+    source.write_text(json.dumps(raw))
+    doc = to_seed(source, tmp_path)
+    got = tasks(doc)
+    assert (got["2.3"]["manual"], got["2.3"]["start"]) == (True, "2026-03-20")
+    assert (got["2.2"]["milestone"], got["2.2"]["duration"]) == (True, 2)
+    assert doc["program"]["scheduling"] == {"conventions": "msproject"}
 
 
 def test_rows_aligned_with_fields_and_the_tree_from_parent_ids(tmp_path: Path) -> None:

@@ -54,6 +54,7 @@ class _Reader:
     def __init__(self, name: str, pf: Any, report: Report) -> None:
         self.name, self.pf, self.report = name, pf, report
         self.props = pf.getProjectProperties()
+        self.calendar_codes: dict[int, str] = {}  # MPXJ calendar id -> program calendar
 
     def days(self, duration: Any, workdays_per_week: int) -> float | int | None:
         """A Duration in working days (elapsed units approximated by the working week)."""
@@ -61,7 +62,7 @@ class _Reader:
             return None
         from org.mpxj import TimeUnit
 
-        unit = str(duration.getUnits())
+        unit = str(duration.getUnits().name())
         if unit.startswith("ELAPSED"):
             elapsed = float(duration.convertUnits(TimeUnit.ELAPSED_DAYS, self.props)
                             .getDuration())
@@ -72,8 +73,20 @@ class _Reader:
             return None
         return _number(duration.convertUnits(TimeUnit.DAYS, self.props).getDuration())
 
+    def elapsed_days(self, duration: Any) -> float | int:
+        """An elapsed Duration in calendar days (a task's `elapsed: true` duration)."""
+        from org.mpxj import TimeUnit
+
+        return _number(duration.convertUnits(TimeUnit.ELAPSED_DAYS, self.props).getDuration())
+
+    def microsoft(self) -> bool:
+        """Whether the file is Microsoft Project's (.mpp, .mpx, MSPDI .xml)."""
+        return str(self.props.getFileApplication() or "") == "Microsoft" or \
+            str(self.props.getFileType() or "") in ("MPP", "MPX", "MSPDI")
+
     def doc(self, program: str | None, project: str | None) -> dict[str, Any]:
         calendars, calendar_codes = self.calendars()
+        self.calendar_codes = calendar_codes
         default = self.pf.getDefaultCalendar()
         calendar_code = calendar_codes.get(default.getUniqueID().intValue()) if (
             default is not None and default.getUniqueID() is not None) else None
@@ -102,8 +115,11 @@ class _Reader:
             "dependencies": deps}
         if calendar_code:
             seed_project["calendar"] = calendar_code
-        return program_doc(program or slug(name, "program"), name, seed_project, resources,
-                           calendars)
+        doc = program_doc(program or slug(name, "program"), name, seed_project, resources,
+                          calendars)
+        if self.microsoft():  # scheduled as Microsoft Project schedules it (its dates)
+            doc["program"]["scheduling"] = {"conventions": "msproject"}
+        return doc
 
     def calendars(self) -> tuple[list[dict[str, Any]], dict[int, str]]:
         from java.time import DayOfWeek
@@ -219,16 +235,19 @@ class _Reader:
         if not name:
             self.report.approximate("tasks without a name (named \"(no name)\")")
         entry: dict[str, Any] = {"wbs": wbs, "name": str(name) if name else "(no name)"}
-        duration = self.days(task.getDuration(), per_week)
-        if task.getMilestone():
-            entry["milestone"] = True
-            if duration:
-                self.report.drop("milestone durations")
-        elif summary:
+        length = task.getDuration()
+        elapsed = not summary and length is not None and \
+            str(length.getUnits().name()).startswith("ELAPSED")
+        duration = self.elapsed_days(length) if elapsed else self.days(length, per_week)
+        if summary:
             if duration:
                 self.report.recompute("summary task durations")
-        elif duration is not None:
-            entry["duration"] = max(0, min(duration, 100000))
+        elif duration is not None and (duration or not task.getMilestone()):
+            entry["duration"] = max(0, min(duration, 100000))  # a milestone's too, if any
+            if elapsed:
+                entry["elapsed"] = True
+        if task.getMilestone():
+            entry["milestone"] = True
         kind = str(task.getConstraintType()) if task.getConstraintType() is not None else ""
         if kind in _CONSTRAINTS and task.getConstraintDate() is not None:
             entry["constraint"] = {"type": _CONSTRAINTS[kind],
@@ -254,9 +273,22 @@ class _Reader:
         elif entry.get("percent_complete") or "actual_start" in entry:
             entry["status"] = "in_progress"
         if str(task.getTaskMode()) == "MANUALLY_SCHEDULED":
-            self.report.drop("manual scheduling (manually scheduled tasks)")
-        if task.getCalendar() is not None:
-            self.report.drop("task calendars")
+            if summary:
+                self.report.drop("manual scheduling of summary tasks")
+            elif task.getStart() is None:
+                self.report.drop("manual scheduling of tasks without a start date")
+            else:
+                entry["manual"] = True
+                entry["start"] = _iso(task.getStart())
+        calendar = task.getCalendar()
+        if calendar is not None:
+            code = self.calendar_codes.get(calendar.getUniqueID().intValue()) \
+                if calendar.getUniqueID() is not None else None
+            if code and not summary:
+                entry["calendar"] = code
+            else:
+                self.report.drop("calendars of summary tasks" if summary else
+                                 "task calendars without working days")
         work = task.getWork()
         if work is not None and float(work.getDuration()) and not summary:
             self.report.drop("task work values")

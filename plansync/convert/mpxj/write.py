@@ -37,6 +37,7 @@ def write_mspdi(doc: dict[str, Any], report: Report) -> bytes:
         Relation,
         RelationType,
         ResourceType,
+        TaskMode,
         TimeUnit,
     )
     from org.mpxj.common import LocalDateTimeHelper
@@ -143,21 +144,27 @@ def write_mspdi(doc: dict[str, Any], report: Report) -> bytes:
         task.setName(xml(entry["name"]))
         if entry.get("notes"):
             task.setNotes(xml(entry["notes"], name=False))
+        unit = TimeUnit.ELAPSED_DAYS if entry.get("elapsed") else TimeUnit.DAYS
         if entry.get("milestone"):
-            task.setMilestone(True)
-            task.setDuration(Duration.getInstance(0, TimeUnit.DAYS))
+            task.setMilestone(True)  # with its duration, if it has one
+            task.setDuration(Duration.getInstance(float(entry.get("duration", 0)), unit))
         elif wbs not in parents:
             days = entry.get("duration")
             if days is None and "estimate" in entry:
                 e = entry["estimate"]
                 days = (e["optimistic"] + 4 * e["likely"] + e["pessimistic"]) / 6
                 report.approximate("estimates (written as their PERT mean duration)")
-            task.setDuration(Duration.getInstance(float(days or 0), TimeUnit.DAYS))
+            task.setDuration(Duration.getInstance(float(days or 0), unit))
         s, f = dates.get(wbs, ("", ""))
+        if entry.get("manual"):  # fixed on its start, whatever its links say
+            task.setTaskMode(TaskMode.MANUALLY_SCHEDULED)
+            s = entry["start"]
         if s:
             task.setStart(at(s, 8))
         if f:
             task.setFinish(at(f, 17))
+        if entry.get("calendar") in calendars:
+            task.setCalendar(calendars[entry["calendar"]])
         constraint = entry.get("constraint")
         if constraint:
             task.setConstraintType(getattr(ConstraintType, constraint_types[constraint["type"]]))

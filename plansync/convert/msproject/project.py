@@ -91,8 +91,10 @@ def read(name: str, text: str, doc: Any, *, program: str | None, project: str | 
         seed_project["calendar"] = calendar_code
     if fields.get("projectState") == "Inactive":
         seed_project["status"] = "archived"
-    return program_doc(program or slug(project_name, "program"), project_name, seed_project,
+    plan = program_doc(program or slug(project_name, "program"), project_name, seed_project,
                        resources, calendars)
+    plan["program"]["scheduling"] = {"conventions": "msproject"}  # Microsoft Project's dates
+    return plan
 
 
 def _project_report(fields: dict[str, Any], report: Report) -> None:

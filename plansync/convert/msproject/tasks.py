@@ -130,15 +130,13 @@ def _tree(reader: _Reader, by_id: dict[str, Record]) -> dict[str, str]:
 def _task_timing(reader: _Reader, record: Record, task: dict[str, Any], summary: bool) -> None:
     duration = reader.days(record, "duration")
     milestone = record.get("milestone") is True
-    if milestone:
-        task["milestone"] = True
-        if duration:
-            reader.report.drop("milestone durations")
-    elif summary:
+    if summary:
         if duration is not None:
             reader.report.recompute("summary task durations")
-    elif duration is not None:
-        task["duration"] = min(duration, 100000)
+    elif duration is not None and (duration or not milestone):
+        task["duration"] = min(duration, 100000)  # a milestone's too, if it has one
+    if milestone:
+        task["milestone"] = True
     kind = record.get("constraintType")
     if kind in CONSTRAINTS:
         day = reader.day(record, "constraintDate")
@@ -155,7 +153,13 @@ def _task_timing(reader: _Reader, record: Record, task: dict[str, Any], summary:
     if deadline:
         task["deadline"] = deadline.isoformat()
     if record.get("manual") is True:
-        reader.report.drop("manual scheduling (manually scheduled tasks)")
+        start = None if summary else reader.day(record, "start")
+        if start is None:
+            reader.report.drop("manual scheduling of summary tasks" if summary else
+                               "manual scheduling of tasks without a start date")
+        else:  # fixed on its start, whatever its links say
+            task["manual"] = True
+            task["start"] = start.isoformat()
 
 
 def _task_state(reader: _Reader, record: Record, task: dict[str, Any]) -> None:
