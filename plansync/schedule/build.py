@@ -129,10 +129,18 @@ class _Builder(LeafRules):
             self.start_deadline, self.finish_deadline, self.pinned, frozenset(self.frozen),
             self.min_nodes, self.links, self.start_cap, self.finish_cap, self.finish_pinned,
             self.min_links, frozenset(self.done) if self.msproject else frozenset(),
+            self._ff_floor() if self.msproject else {},
         )
         return Plan(code, net, self.names, self.virtual, self.calendars, self.origin,
                     self.rows, self.projects, self.estimates, list(self.groups.values()),
                     conventions, frozenset(self.done), self.overrides, frozenset(self.ended))
+
+    def _ff_floor(self) -> dict[int, float]:
+        """Microsoft Project never lets a finish-to-finish link start a task before its
+        project start (as MPXJ's MicrosoftScheduler, which reproduces its dates, shows)."""
+        into = {s for _, s, kind, _ in self.edges if kind == "FF"}
+        into |= {link.succ for link in self.links if link.kind == "FF"}
+        return {j: float(self.origin[j]) for j in into if not self.virtual[j]}
 
     def _msproject_release(self) -> None:
         """Microsoft Project starts at the project start only the tasks that nothing else
@@ -282,7 +290,8 @@ class _Builder(LeafRules):
             succ = self.leaf[project].get(wbs)
             if succ is not None:
                 self._connect(pred, succ, kind, lag)
-            elif self._port_calendar(project, wbs) is self.every_day:  # mixed calendars:
+            elif self._port_calendar(project, wbs) is self.every_day or (
+                    kind == "FF" and self.msproject):  # mixed calendars, or a floor per leaf
                 for m in self.leaves_of[project][wbs]:  # into each leaf, lag in its days
                     self._connect(pred, m, kind, lag)
             else:

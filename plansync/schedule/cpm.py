@@ -12,7 +12,7 @@ from typing import Any
 from plansync.graph import find_cycle, topological_order
 from plansync.schedule.build import Plan, build_plan
 from plansync.schedule.network import Incoming, Link, Network, Timing, Topology
-from plansync.schedule.paths import member_start
+from plansync.schedule.paths import link_start, member_start
 from plansync.schedule.report import (
     ProjectSchedule,
     Schedule,
@@ -114,7 +114,7 @@ def prepare(net: Network, names: Sequence[str] | None = None) -> Topology:
         raise CycleError(_cycle_names(find_cycle(succs, order), names))
     slow_f = (frozenset(net.pinned) | set(net.finish_pinned) | set(net.min_nodes)
               | set(net.finish_release) | set(net.start_cap) | set(net.finish_cap)
-              | set(links_in))
+              | set(links_in) | set(net.ff_floor))
     slow_b = net.frozen | net.loose | set(net.min_nodes) | set(links_in)
     return Topology(order, incoming, links_in, slow_f, frozenset(slow_b))
 
@@ -154,12 +154,7 @@ def _slow_start(net: Network, topo: Topology, d: Sequence[float], es: list[float
     if j in net.min_nodes:
         return min(member_start(net, es, m, j) for m in net.min_nodes[j])
     dj = d[j]
-    best = es[j]
-    for i, lag, pf, sf in topo.incoming[j]:
-        best = max(best, es[i] + lag + (d[i] if pf else 0.0) - (dj if sf else 0.0))
-    for link in topo.links_in.get(j, ()):
-        value = es[link.pred] + (d[link.pred] if link.kind[0] == "F" else 0.0)
-        best = max(best, link.forward(value) + link.lag - (dj if link.kind[1] == "F" else 0.0))
+    best = max(es[j], link_start(net, topo, d, es, j))
     if j in net.finish_release:
         best = max(best, net.finish_release[j] - dj)
     if j in net.start_cap:

@@ -48,7 +48,9 @@ class Network:
     min_nodes: node -> members; its start is the earliest start of the members (a summary's
     start as a predecessor); min_links: the conversion of a member on another calendar.
     links: cross-calendar dependencies. loose: nodes that bound no predecessor's late dates
-    (done work under Microsoft Project's conventions).
+    (done work under Microsoft Project's conventions). ff_floor: node -> the earliest start a
+    finish-to-finish dependency may give it (Microsoft Project's conventions: its project
+    start; the other link types may place it earlier, with a lead).
     """
 
     durations: Sequence[float]
@@ -66,6 +68,7 @@ class Network:
     finish_pinned: Mapping[int, float] = field(default_factory=dict)
     min_links: Mapping[tuple[int, int], Link] = field(default_factory=dict)
     loose: frozenset[int] = frozenset()
+    ff_floor: Mapping[int, float] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -21,14 +21,18 @@ def member_start(net: Network, es: Sequence[float], m: int, j: int) -> float:
 
 def link_start(net: Network, topo: Topology, d: Sequence[float], es: Sequence[float],
                j: int) -> float:
-    """The early start node j's incoming dependencies alone require (-inf without any)."""
+    """The early start node j's incoming dependencies alone require (-inf without any); a
+    finish-to-finish one no earlier than net.ff_floor[j] where that is set."""
     best = -float("inf")
+    floor = net.ff_floor.get(j, -float("inf"))
     for i, lag, pf, sf in topo.incoming[j]:
-        best = max(best, es[i] + lag + (d[i] if pf else 0.0) - (d[j] if sf else 0.0))
+        v = es[i] + lag + (d[i] if pf else 0.0) - (d[j] if sf else 0.0)
+        best = max(best, max(v, floor) if pf and sf else v)
     for link in topo.links_in.get(j, ()):
         i = link.pred
         v = link.forward(es[i] + (d[i] if link.kind[0] == "F" else 0.0)) + link.lag
-        best = max(best, v - (d[j] if link.kind[1] == "F" else 0.0))
+        v -= d[j] if link.kind[1] == "F" else 0.0
+        best = max(best, max(v, floor) if link.kind == "FF" else v)
     return best
 
 _EPS = 1e-9

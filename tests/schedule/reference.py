@@ -289,7 +289,10 @@ class Reference:
             value, cal = self._side(i, es, link.pf), self.leaves[i].cal
         if cal is not succ.cal or (link.src.dates and not link.src.start_min):
             value = Fraction(conv(cal, succ.cal, value, link.pf and not link.src.start_min))
-        return value + link.lag - (succ.d if link.sf else 0)
+        value = value + link.lag - (succ.d if link.sf else 0)
+        if self.ms and link.pf and link.sf:  # docs: FF never starts a task before its project
+            value = max(value, Fraction(succ.origin))
+        return value
 
     def forward(self) -> list[Value]:
         n = len(self.leaves)

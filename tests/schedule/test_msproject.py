@@ -82,6 +82,23 @@ def test_a_lead_may_place_a_task_before_the_project_start() -> None:
     agrees_with_reference(ms(doc()))
 
 
+def test_a_finish_to_finish_link_never_starts_a_task_before_the_project_start() -> None:
+    # 1 (2d) Mon 5 - Tue 6, FF -> 2 (4d): the link alone would run 2 Wed Dec 31 - Tue 6 (FF
+    # is no lead, but the successor is longer). Microsoft Project starts it at the project
+    # start, Mon 5 - Thu 8 (as MPXJ's MicrosoftScheduler shows); an SF link may still place a
+    # task before the start (1 SF -> 3 (3d): 3 ends by Mon 5's start, Wed Dec 31 - Fri 2).
+    def doc() -> dict[str, Any]:
+        return one([task("1", 2), task("2", 4), task("3", 3)],
+                   [dep("1", "2", "FF"), dep("1", "3", "SF")])
+    s = schedule(ms(doc()))
+    r = rows(s)
+    assert (r["lm:2"].early_start, r["lm:2"].early_finish) == (MON5, THU8)
+    assert (r["lm:3"].early_start, r["lm:3"].early_finish) == ("2025-12-31", "2026-01-02")
+    plain = rows(schedule(doc()))
+    assert (plain["lm:2"].early_start, plain["lm:3"].early_start) == (MON5, MON5)
+    agrees_with_reference(ms(doc()))
+
+
 def test_a_deadline_caps_the_late_finish() -> None:
     # 1 (3d) Mon 5 - Wed 7 with a deadline on Tue 6; 2 (5d) ends the program on Fri 9.
     # plansync: 1 has float 2 and only misses its deadline; msproject: its late finish is
