@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from plansync.schedule.network import Network, Topology
 
@@ -86,3 +87,87 @@ def _unwind(step: _Step | None) -> list[int]:
         nodes.append(step.node)
         step = step.after
     return nodes
+
+
+def start_of_day(net: Network, es: Sequence[float], d: Sequence[float],
+                 ended: frozenset[int]) -> set[int]:
+    """Microsoft Project's conventions: the zero-duration nodes whose early instant is the
+    start of a working day (8:00) rather than the end of one (17:00), by what sets it: the
+    project start, a start constraint or cap, a manual or "must" start, the start side of a
+    task with a duration, a dependency between calendars, or another such node; at one
+    instant a start is the later time, so it wins a tie. (Actual dates, finish constraints and
+    the finish side of work are ends of days.)"""
+    zero = [j for j in range(len(d)) if d[j] == 0]
+    if not zero:
+        return set()
+    incoming: dict[int, list[tuple[int, str, float]]] = {j: [] for j in zero}
+    for i, j, kind, lag in net.edges:
+        if j in incoming:
+            incoming[j].append((i, kind, lag))
+    links: dict[int, list[Any]] = {}
+    for link in net.links:
+        if link.succ in incoming:
+            links.setdefault(link.succ, []).append(link)
+    memo: dict[int, bool] = {}
+
+    def near(a: float, b: float) -> bool:
+        return abs(a - b) < _EPS
+
+    def typed(j: int) -> bool:  # iterative: chains of milestones may be long
+        stack = [j]
+        while stack:
+            k = stack[-1]
+            if k in memo:
+                stack.pop()
+                continue
+            pending = [i for i, kind, lag in incoming[k] if d[i] == 0 and i not in memo
+                       and near(_side(es, d, i, kind, lag, k), es[k])]
+            pending += [m for m in net.min_nodes.get(k, ()) if d[m] == 0 and m not in memo]
+            if pending:
+                stack.extend(pending)
+                continue
+            memo[k] = _starts(net, es, d, k, incoming[k], links.get(k, ()), memo, ended)
+            stack.pop()
+        return memo[j]
+
+    return {j for j in zero if typed(j)}
+
+
+def _after_lag(start: bool, lag: float) -> bool:
+    """Working time added to a start of day (8:00) ends a day (17:00); taken from an end of
+    day it lands on a start: a lag keeps the type only when it is 0."""
+    return start if lag == 0 else lag < 0
+
+
+def _side(es: Sequence[float], d: Sequence[float], i: int, kind: str, lag: float,
+          j: int) -> float:
+    return es[i] + lag + (d[i] if kind[0] == "F" else 0.0) - (d[j] if kind[1] == "F" else 0.0)
+
+
+def _starts(net: Network, es: Sequence[float], d: Sequence[float], j: int,
+            incoming: list[tuple[int, str, float]], links: Sequence[Any],
+            memo: dict[int, bool], ended: frozenset[int]) -> bool:
+    """start_of_day's answer for node j, its zero-duration predecessors already answered."""
+    s = es[j]
+    if j in net.pinned:
+        return j not in ended
+    if j in net.finish_pinned:
+        return False
+    release = net.release[j] if net.release else 0.0
+    if abs(release - s) < _EPS or abs(net.ff_floor.get(j, float("nan")) - s) < _EPS:
+        return True
+    if j in net.start_cap and abs(net.start_cap[j] - s) < _EPS:
+        return True
+    for i, kind, lag in incoming:
+        if abs(_side(es, d, i, kind, lag, j) - s) < _EPS and _after_lag(
+                (kind[0] == "S") if d[i] > 0 else memo.get(i, False), lag):
+            return True
+    for link in links:
+        i = link.pred
+        v = link.forward(es[i] + (d[i] if link.kind[0] == "F" else 0.0)) + link.lag
+        if abs(v - (d[j] if link.kind[1] == "F" else 0.0) - s) < _EPS:
+            return True  # converted through dates: the start of a working day
+    for m in net.min_nodes.get(j, ()):
+        if abs(member_start(net, es, m, j) - s) < _EPS and (d[m] > 0 or memo.get(m, False)):
+            return True
+    return False

@@ -9,6 +9,7 @@ from typing import NamedTuple
 
 from plansync.schedule.calendar import WorkCalendar, last_day, snap
 from plansync.schedule.network import Network
+from plansync.schedule.paths import start_of_day
 
 CONVENTIONS = ("plansync", "msproject")
 INF = float("inf")
@@ -73,6 +74,22 @@ class Plan:
         conventions, an actual date), the last instant before the day after the earliest such
         day. A leaf's first day: the day at floor(s) of its early start s, or the actual date
         of a zero-length task placed by one (`ended`)."""
+        return self._work_before_start(es, d)
+
+    def early_dating(self, es: list[float], d: Sequence[float]) -> Sequence[float]:
+        """dating() for early dates: under Microsoft Project's conventions a milestone whose
+        early instant is the start of a working day is dated that day (paths.start_of_day);
+        its late dates, unless equal to the early ones, keep dating()'s rule."""
+        out = self._work_before_start(es, d)
+        if self.conventions == "msproject":  # Microsoft Project keeps the time of day
+            starts = start_of_day(self.network, es, d, self.ended)
+            if starts:
+                out = [float(o) for o in out]
+                for j in starts:
+                    out[j] = INF  # always the day it begins
+        return out
+
+    def _work_before_start(self, es: list[float], d: Sequence[float]) -> Sequence[float]:
         origin, ended = self.origin, self.ended
         candidates = [j for j, (e, o) in enumerate(zip(es, origin, strict=True)) if e <= o]
         if not candidates:
@@ -101,7 +118,7 @@ class Plan:
     def finish_ordinal(self, es: list[float], d: Sequence[float]) -> int | None:
         """Day ordinal of the program finish: the latest finish date of any leaf."""
         best: int | None = None
-        dating = self.dating(es, d)
+        dating = self.early_dating(es, d)
         for cal, nodes in self.groups:
             day = max(last_day(es[j], d[j], dating[j]) for j in nodes)
             ordinal = cal.ordinal_at(day)
@@ -121,7 +138,7 @@ class Plan:
             nodes = self.groups[0][1] if self.groups else []
             top = max((es[j] + d[j] for j in nodes), default=0.0)
             return [INF if v else top for v in virtual]
-        origin = self.dating(es, d)
+        origin = self.early_dating(es, d)
         last = [(cal, nodes, cal.ordinal_at(max(last_day(es[j], d[j], origin[j]) for j in nodes)))
                 for cal, nodes in self.groups]
         finish = max(day for _, _, day in last)

@@ -98,14 +98,16 @@ def task_rows(plan: Plan, timing: Timing) -> list[ScheduleRow]:
 def _leaves(plan: Plan, t: Timing) -> dict[int, _Leaf]:
     """Per leaf node (grouped by calendar, so not in index order) its days and floats."""
     out: dict[int, _Leaf] = {}
-    dating = plan.dating(t.es, plan.network.durations)
+    d = plan.network.durations
+    early, late = plan.early_dating(t.es, d), plan.dating(t.es, d)
     for cal, nodes in plan.groups:
-        _group_leaves(plan, t, cal, nodes, dating, out)
+        _group_leaves(plan, t, cal, nodes, early, late, out)
     return out
 
 
 def _group_leaves(plan: Plan, t: Timing, cal: WorkCalendar, nodes: list[int],
-                  origin: Sequence[float], out: dict[int, _Leaf]) -> None:
+                  origin: Sequence[float], late_origin: Sequence[float],
+                  out: dict[int, _Leaf]) -> None:
     """The leaves on one calendar: all their day offsets first, then those to ordinals at once.
     (This runs per leaf, so names are local and `snap` is inlined.)"""
     d, es, ls = plan.network.durations, t.es, t.ls
@@ -126,10 +128,11 @@ def _group_leaves(plan: Plan, t: Timing, cal: WorkCalendar, nodes: list[int],
                 append(m)
                 append(m + n - 1)
                 continue
-            offsets += day_span(late, dj, origin[j])
+            offsets += day_span(late, dj, late_origin[j])
             continue
         early = day_span(s, dj, origin[j])
-        offsets += early + (early if late == s else day_span(late, dj, origin[j]))
+        same = -1e-9 < late - s < 1e-9  # zero float (snapped): the late dates are the early
+        offsets += early + (early if same else day_span(late, dj, late_origin[j]))
     days = cal.ordinals_at(offsets)
     done, free = plan.done, t.free
     for j, early_start, early_finish, late_start, late_finish in zip(

@@ -130,6 +130,7 @@ class Reference:
         self.rows: list[tuple[str, str, dict[str, Any], bool]] = []
         self.links: list[Link] = []
         self.summary_start_deadline: list[tuple[str, int]] = []  # (summary, date ordinal)
+        self.day_start: set[int] = set()  # msproject milestones at the start of a day
         for p in projects:
             cal = by_code.get(p.get("calendar", ""), default)
             tasks = p.get("tasks", [])
@@ -305,7 +306,51 @@ class Reference:
                 if value != es[j]:
                     es[j], changed = value, True
         self._work_begins(es)
+        self.day_start = self._day_starts(es) if self.ms else set()
         return es
+
+    def _day_starts(self, es: list[Value]) -> set[int]:
+        """docs (Microsoft Project's conventions, time of day): the milestones whose early
+        instant is the start of a working day, by what sets it (a start wins a tie)."""
+        memo: dict[int, bool] = {}
+
+        def typed(j: int) -> bool:
+            if j not in memo:
+                memo[j] = self._day_start(j, es, typed)
+            return memo[j]
+
+        return {j for j, leaf in enumerate(self.leaves) if leaf.d == 0 and typed(j)}
+
+    def _day_start(self, j: int, es: list[Value], typed: Any) -> bool:
+        leaf, s = self.leaves[j], es[j]
+        if leaf.pin is not None:
+            return not leaf.ended
+        if leaf.finish_pin is not None:
+            return False
+        placed = leaf.has_pred or leaf.release or leaf.finish_release
+        starts = ([] if placed else [Fraction(leaf.origin)]) + list(leaf.release)
+        if leaf.start_cap is not None:
+            starts.append(leaf.start_cap)
+        if s in starts:
+            return True
+        for link in self.links:
+            if link.succ != j or self._required(link, es) != s:
+                continue
+            src = link.src
+            if link.pf and link.sf and s == leaf.origin:  # the finish-to-finish floor
+                return True
+            first = src.leaves[0]
+            if self.leaves[first].cal is not leaf.cal or src.dates:
+                return True  # converted through dates: the start of a working day
+            if src.start_min:  # a summary's start: any of its earliest leaves
+                low = min(es[m] for m in src.leaves)
+                start = any(self.leaves[m].d > 0 or typed(m) for m in src.leaves
+                            if es[m] == low)
+            else:
+                start = (not link.pf) if self.leaves[first].d > 0 else typed(first)
+            if (start if link.lag == 0 else link.lag < 0):
+                return True
+        return False
 
     def _work_begins(self, es: list[Value]) -> None:
         """docs (Milestones): the earliest first day of each project's leaves: the day at
@@ -341,7 +386,7 @@ class Reference:
     def finish_day(self, es: list[Value]) -> int:
         return max(self.day_span(j, es[j])[1] for j in range(len(self.leaves)))
 
-    def day_span(self, j: int, s: Value) -> tuple[int, int]:
+    def day_span(self, j: int, s: Value, early: bool = True) -> tuple[int, int]:
         """docs: start = day at floor(s); finish = day at ceil(s + d) - 1; an instant: the day
         of the work before it, or at (or before) where its project's work begins the day at
         floor(m)."""
@@ -350,7 +395,9 @@ class Reference:
         if leaf.d > 0:
             return cal.day(math.floor(s)), cal.day(math.ceil(s + leaf.d) - 1)
         assert leaf.first_day is not None
-        if leaf.first_day < leaf.start_day:  # some of the project comes before its start date
+        if early and j in self.day_start:  # msproject: an early instant at a day's start
+            at_floor = True
+        elif leaf.first_day < leaf.start_day:  # some of the project comes before its start
             at_floor = cal.day(math.floor(s)) <= leaf.first_day
         else:
             at_floor = s <= leaf.origin
@@ -475,7 +522,8 @@ def reference_rows(doc: dict[str, Any], conventions: str | None = None
     free = ref.free(es, end)
     leaf_rows: dict[int, dict[str, Any]] = {}
     for j, leaf in enumerate(ref.leaves):
-        early, late = ref.day_span(j, es[j]), ref.day_span(j, ls[j])
+        early = ref.day_span(j, es[j])
+        late = early if ls[j] == es[j] else ref.day_span(j, ls[j], early=False)
         total = ls[j] - es[j]
         leaf_rows[j] = {
             "early_start": early[0], "early_finish": early[1],

@@ -99,6 +99,28 @@ def test_a_finish_to_finish_link_never_starts_a_task_before_the_project_start() 
     agrees_with_reference(ms(doc()))
 
 
+def test_milestones_keep_microsoft_projects_time_of_day() -> None:
+    # 1 (3d) starts no earlier than Tue 6: Tue 6 - Thu 8. Milestones: A must start on Mon 12;
+    # B SS from 1; C FS from 1; D SS +1 day from 1. Microsoft Project keeps a time of day: A
+    # and B are at 8:00 of their day (Mon 12, Tue 6), C at 17:00 of Thu 8, D at 17:00 of
+    # Tue 6 (8:00 plus a working day). plansync's whole-day rule dates an instant after the
+    # project start by the work before it: A Fri 9, B Mon 5 (C and D the same).
+    def doc() -> dict[str, Any]:
+        return one([task("1", 3, constraint={"type": "start_no_earlier_than", "date": TUE6}),
+                    task("2", milestone=True, constraint={"type": "must_start_on",
+                                                           "date": MON12}),
+                    task("3", milestone=True), task("4", milestone=True),
+                    task("5", milestone=True)],
+                   [dep("1", "3", "SS"), dep("1", "4"), dep("1", "5", "SS", 1)])
+    r = rows(schedule(ms(doc())))
+    assert [r[f"lm:{w}"].early_start for w in "2345"] == [MON12, TUE6, THU8, TUE6]
+    assert [r[f"lm:{w}"].early_finish for w in "2345"] == [MON12, TUE6, THU8, TUE6]
+    plain = rows(schedule(doc()))
+    assert [plain[f"lm:{w}"].early_start for w in "2345"] == [FRI9, MON5, THU8, TUE6]
+    agrees_with_reference(ms(doc()))
+    agrees_with_reference(doc())
+
+
 def test_a_deadline_caps_the_late_finish() -> None:
     # 1 (3d) Mon 5 - Wed 7 with a deadline on Tue 6; 2 (5d) ends the program on Fri 9.
     # plansync: 1 has float 2 and only misses its deadline; msproject: its late finish is
