@@ -154,6 +154,15 @@ def _starts(net: Network, es: Sequence[float], d: Sequence[float], j: int,
     if j in net.finish_pinned:
         return False
     release = net.release[j] if net.release else 0.0
+    if j in net.start_cap or j in net.finish_cap:  # a cap below what the rest asks sets it
+        floor = net.ff_floor.get(j, -float("inf"))
+        asked = [release, net.finish_release.get(j, -float("inf")) - d[j]]
+        asked += [max(v, floor) if kind == "FF" else v for v, kind in (
+            (_side(es, d, i, kind, lag, j), kind) for i, kind, lag in incoming)]
+        asked += [link.forward(es[link.pred] + (d[link.pred] if link.kind[0] == "F" else 0.0))
+                  + link.lag - (d[j] if link.kind[1] == "F" else 0.0) for link in links]
+        if max(asked) > s + _EPS:
+            return j in net.start_cap and abs(net.start_cap[j] - s) < _EPS
     if abs(release - s) < _EPS or abs(net.ff_floor.get(j, float("nan")) - s) < _EPS:
         return True
     if j in net.start_cap and abs(net.start_cap[j] - s) < _EPS:
@@ -165,8 +174,9 @@ def _starts(net: Network, es: Sequence[float], d: Sequence[float], j: int,
     for link in links:
         i = link.pred
         v = link.forward(es[i] + (d[i] if link.kind[0] == "F" else 0.0)) + link.lag
-        if abs(v - (d[j] if link.kind[1] == "F" else 0.0) - s) < _EPS:
-            return True  # converted through dates: the start of a working day
+        if abs(v - (d[j] if link.kind[1] == "F" else 0.0) - s) < _EPS and _after_lag(
+                True, link.lag):  # converted through dates: a start of day, then the lag
+            return True
     for m in net.min_nodes.get(j, ()):
         if abs(member_start(net, es, m, j) - s) < _EPS and (d[m] > 0 or memo.get(m, False)):
             return True

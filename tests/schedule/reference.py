@@ -329,6 +329,10 @@ class Reference:
             return False
         placed = leaf.has_pred or leaf.release or leaf.finish_release
         starts = ([] if placed else [Fraction(leaf.origin)]) + list(leaf.release)
+        asked = starts + [f - leaf.d for f in leaf.finish_release] + [
+            self._required(link, es) for link in self.links if link.succ == j]
+        if asked and max(asked) > s:  # a "no later than" cap set it: its own kind
+            return leaf.start_cap is not None and leaf.start_cap == s
         if leaf.start_cap is not None:
             starts.append(leaf.start_cap)
         if s in starts:
@@ -341,8 +345,8 @@ class Reference:
                 return True
             first = src.leaves[0]
             if self.leaves[first].cal is not leaf.cal or src.dates:
-                return True  # converted through dates: the start of a working day
-            if src.start_min:  # a summary's start: any of its earliest leaves
+                start = True  # converted through dates: the start of a working day
+            elif src.start_min:  # a summary's start: any of its earliest leaves
                 low = min(es[m] for m in src.leaves)
                 start = any(self.leaves[m].d > 0 or typed(m) for m in src.leaves
                             if es[m] == low)
