@@ -9,15 +9,21 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
 
-from plansync.schedule.network import Network, Topology
+from plansync.schedule.network import Link, Network, Topology
 
 
 def member_start(net: Network, es: Sequence[float], m: int, j: int) -> float:
     """The start of member m of min node j (a summary's start), on j's calendar."""
     link = net.min_links.get((m, j)) if net.min_links else None
     return es[m] if link is None else float(link.forward(es[m]))
+
+
+def link_value(link: Link, es: Sequence[float], d: Sequence[float]) -> float:
+    """The start of link.succ that a dependency between calendars requires."""
+    i, j = link.pred, link.succ
+    v = float(link.forward(es[i] + (d[i] if link.kind[0] == "F" else 0.0))) + link.lag
+    return v - (d[j] if link.kind[1] == "F" else 0.0)
 
 
 def link_start(net: Network, topo: Topology, d: Sequence[float], es: Sequence[float],
@@ -30,9 +36,7 @@ def link_start(net: Network, topo: Topology, d: Sequence[float], es: Sequence[fl
         v = es[i] + lag + (d[i] if pf else 0.0) - (d[j] if sf else 0.0)
         best = max(best, max(v, floor) if pf and sf else v)
     for link in topo.links_in.get(j, ()):
-        i = link.pred
-        v = link.forward(es[i] + (d[i] if link.kind[0] == "F" else 0.0)) + link.lag
-        v -= d[j] if link.kind[1] == "F" else 0.0
+        v = link_value(link, es, d)
         best = max(best, max(v, floor) if link.kind == "FF" else v)
     return best
 
@@ -54,10 +58,8 @@ def driving_preds(
         if abs(v - es[j]) < _EPS:
             found.add(i)
     for link in topo.links_in.get(j, ()):
-        i = link.pred
-        v = link.forward(es[i] + (d[i] if link.kind[0] == "F" else 0.0)) + link.lag
-        if abs(v - (d[j] if link.kind[1] == "F" else 0.0) - es[j]) < _EPS:
-            found.add(i)
+        if abs(link_value(link, es, d) - es[j]) < _EPS:
+            found.add(link.pred)
     return sorted(found)
 
 
@@ -104,7 +106,7 @@ def start_of_day(net: Network, es: Sequence[float], d: Sequence[float],
     for i, j, kind, lag in net.edges:
         if j in incoming:
             incoming[j].append((i, kind, lag))
-    links: dict[int, list[Any]] = {}
+    links: dict[int, list[Link]] = {}
     for link in net.links:
         if link.succ in incoming:
             links.setdefault(link.succ, []).append(link)
@@ -145,7 +147,7 @@ def _side(es: Sequence[float], d: Sequence[float], i: int, kind: str, lag: float
 
 
 def _starts(net: Network, es: Sequence[float], d: Sequence[float], j: int,
-            incoming: list[tuple[int, str, float]], links: Sequence[Any],
+            incoming: list[tuple[int, str, float]], links: Sequence[Link],
             memo: dict[int, bool], ended: frozenset[int]) -> bool:
     """start_of_day's answer for node j, its zero-duration predecessors already answered."""
     s = es[j]
@@ -159,8 +161,8 @@ def _starts(net: Network, es: Sequence[float], d: Sequence[float], j: int,
         asked = [release, net.finish_release.get(j, -float("inf")) - d[j]]
         asked += [max(v, floor) if kind == "FF" else v for v, kind in (
             (_side(es, d, i, kind, lag, j), kind) for i, kind, lag in incoming)]
-        asked += [link.forward(es[link.pred] + (d[link.pred] if link.kind[0] == "F" else 0.0))
-                  + link.lag - (d[j] if link.kind[1] == "F" else 0.0) for link in links]
+        asked += [max(link_value(link, es, d), floor) if link.kind == "FF"
+                  else link_value(link, es, d) for link in links]
         if max(asked) > s + _EPS:
             return j in net.start_cap and abs(net.start_cap[j] - s) < _EPS
     if abs(release - s) < _EPS or abs(net.ff_floor.get(j, float("nan")) - s) < _EPS:
@@ -172,9 +174,7 @@ def _starts(net: Network, es: Sequence[float], d: Sequence[float], j: int,
                 (kind[0] == "S") if d[i] > 0 else memo.get(i, False), lag):
             return True
     for link in links:
-        i = link.pred
-        v = link.forward(es[i] + (d[i] if link.kind[0] == "F" else 0.0)) + link.lag
-        if abs(v - (d[j] if link.kind[1] == "F" else 0.0) - s) < _EPS and _after_lag(
+        if abs(link_value(link, es, d) - s) < _EPS and _after_lag(
                 True, link.lag):  # converted through dates: a start of day, then the lag
             return True
     for m in net.min_nodes.get(j, ()):
