@@ -74,22 +74,6 @@ class Plan:
         conventions, an actual date), the last instant before the day after the earliest such
         day. A leaf's first day: the day at floor(s) of its early start s, or the actual date
         of a zero-length task placed by one (`ended`)."""
-        return self._work_before_start(es, d)
-
-    def early_dating(self, es: list[float], d: Sequence[float]) -> Sequence[float]:
-        """dating() for early dates: under Microsoft Project's conventions a milestone whose
-        early instant is the start of a working day is dated that day (paths.start_of_day);
-        its late dates, unless equal to the early ones, keep dating()'s rule."""
-        out = self._work_before_start(es, d)
-        if self.conventions == "msproject":  # Microsoft Project keeps the time of day
-            starts = start_of_day(self.network, es, d, self.ended)
-            if starts:
-                out = [float(o) for o in out]
-                for j in starts:
-                    out[j] = INF  # always the day it begins
-        return out
-
-    def _work_before_start(self, es: list[float], d: Sequence[float]) -> Sequence[float]:
         origin, ended = self.origin, self.ended
         candidates = [j for j, (e, o) in enumerate(zip(es, origin, strict=True)) if e <= o]
         if not candidates:
@@ -113,6 +97,21 @@ class Plan:
         for code, day in first.items():
             for j in by_code[code].leaves:
                 out[j] = math.nextafter(float(cals[j].offset_on_or_after(day + 1)), -INF)
+        return out
+
+    def early_dating(self, es: list[float], d: Sequence[float],
+                     dating: Sequence[float] | None = None) -> Sequence[float]:
+        """dating() for early dates (`dating`: that result, when the caller has it): under
+        Microsoft Project's conventions a milestone whose early instant is the start of a
+        working day is dated that day (paths.start_of_day); its late dates, unless equal to
+        the early ones, keep dating()'s rule."""
+        out = self.dating(es, d) if dating is None else dating
+        if self.conventions == "msproject":  # Microsoft Project keeps the time of day
+            starts = start_of_day(self.network, es, d, self.ended)
+            if starts:
+                out = [float(o) for o in out]
+                for j in starts:
+                    out[j] = INF  # always the day it begins
         return out
 
     def finish_ordinal(self, es: list[float], d: Sequence[float]) -> int | None:

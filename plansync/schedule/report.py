@@ -99,7 +99,8 @@ def _leaves(plan: Plan, t: Timing) -> dict[int, _Leaf]:
     """Per leaf node (grouped by calendar, so not in index order) its days and floats."""
     out: dict[int, _Leaf] = {}
     d = plan.network.durations
-    early, late = plan.early_dating(t.es, d), plan.dating(t.es, d)
+    late = plan.dating(t.es, d)
+    early = plan.early_dating(t.es, d, late)
     for cal, nodes in plan.groups:
         _group_leaves(plan, t, cal, nodes, early, late, out)
     return out
