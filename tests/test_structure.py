@@ -13,7 +13,7 @@ PLANSYNC = ROOT / "plansync"
 # own layer or below, never above: the core is plain functions over plain data, the CLI
 # layer only parses and renders.
 LAYERS = [
-    {"__init__", "errors", "sizes", "memory", "graph", "fileio"},
+    {"__init__", "errors", "sizes", "memory", "graph", "fileio", "forked"},
     {"seed"},
     {"schedule"},
     {"diff", "staged", "gitrepo"},

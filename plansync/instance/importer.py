@@ -17,6 +17,7 @@ from typing import Any
 import orjson
 
 from plansync.errors import InstanceError
+from plansync.forked import Forked
 from plansync.instance.base import Counts, ImportReport, VersionConflict
 from plansync.instance.ids import new_id, now
 from plansync.instance.rows import Extra, Key, Pending, RowSync
@@ -53,11 +54,14 @@ class Importer(RowSync):
                  timeline: tuple[dict[str, Any], list[dict[str, Any]]] | None = None,
                  expected_version: int | None = None,
                  authorize: Callable[[str | None], None] | None = None,
-                 unchanged: bool = False) -> None:
+                 unchanged: bool = False,
+                 ahead: Forked[ScheduleByKey] | None = None) -> None:
         """`doc`: the normalised final state. `timeline`: for a version 2 document, its
         history (the state before its first event, and the events), kept as the program's
         history. `unchanged`: the caller knows the state equals the stored one (its hash):
-        the rows are not looked at, only the program's row (its checks) and accounts."""
+        the rows are not looked at, only the program's row (its checks) and accounts.
+        `ahead`: the schedule of the document, being computed in a child (schedule_ahead):
+        used when the schedule must be stored, stopped when not."""
         self.conn = conn
         self.expected_version = expected_version
         self.authorize = authorize
@@ -72,6 +76,7 @@ class Importer(RowSync):
         self._fingerprint = ""  # schedule_input of doc
         self._schedule: dict[Key, tuple[Any, ...]] | None = None  # None: stored one is current
         self._inserted: set[Key] = set()  # task keys inserted by this import
+        self._ahead = ahead
 
     def run(self) -> ImportReport:
         self._program_row()
@@ -123,19 +128,17 @@ class Importer(RowSync):
         self._fingerprint = schedule_input(self.doc)
         row = self.conn.execute("SELECT schedule_input FROM programs WHERE id = ?",
                                 (self.program_id,)).fetchone()
+        ahead, self._ahead = self._ahead, None
         if row is not None and row[0] == self._fingerprint:
+            if ahead is not None:
+                ahead.cancel()
             return None
-        from plansync.schedule.cpm import schedule_rows
-
         try:
-            computed = schedule_rows(self.doc)
+            computed = schedule_by_key(self.doc) if ahead is None else ahead.result()
         except ValueError as exc:  # dates beyond what a calendar can hold
             self.report.warnings.append(f"no schedule stored: {exc}")
-            computed = []
-        return {(pid[r.project], r.wbs): (r.early_start, r.early_finish, r.late_start,
-                                          r.late_finish, r.total_float, r.free_float,
-                                          int(r.critical))
-                for r in computed}
+            computed = {}
+        return {(pid[project], wbs): values for (project, wbs), values in computed.items()}
 
     def _new_tasks(self, keys: list[Key]) -> Extra:
         """Short IDs of new tasks, and their schedule columns (written with the row: a new
@@ -342,6 +345,34 @@ _NO_SCHEDULE: tuple[Any, ...] = (None,) * 7
 _SCHEDULE_TASK_FIELDS = ("wbs", "duration", "estimate", "milestone", "constraint", "deadline",
                          "status", "actual_start", "actual_finish")
 _SCHEDULE_TASK_ADDED = ("manual", "start", "calendar", "elapsed")  # issue 16: hashed if set
+
+
+ScheduleByKey = dict[tuple[str, str], tuple[Any, ...]]
+
+# A document with at least this many tasks is scheduled in a child process while the import
+# goes on (see schedule_ahead); below it the fork costs more than it saves.
+AHEAD_TASKS = 2000
+
+
+def schedule_by_key(doc: dict[str, Any]) -> ScheduleByKey:
+    """The schedule columns of every task of a valid document, by (project code, wbs).
+    Raises ValueError for dates beyond what a calendar can hold."""
+    from plansync.schedule.cpm import schedule_rows
+
+    return {(r.project, r.wbs): (r.early_start, r.early_finish, r.late_start, r.late_finish,
+                                 r.total_float, r.free_float, int(r.critical))
+            for r in schedule_rows(doc)}
+
+
+def schedule_ahead(doc: dict[str, Any]) -> Forked[ScheduleByKey] | None:
+    """schedule_by_key(doc) started in a forked child, for a big document (None for a small
+    one): the import normalises and writes the other rows meanwhile, on the other core. The
+    schedule does not depend on list order or on defaults being written out, so the document
+    as validated gives the columns of its normalised form (a property test holds this)."""
+    tasks = sum(len(p.get("tasks", [])) for p in doc["program"].get("projects", []))
+    if tasks < AHEAD_TASKS:
+        return None
+    return Forked(lambda: schedule_by_key(doc))
 
 
 def schedule_input(doc: dict[str, Any]) -> str:

@@ -16,6 +16,7 @@ from contextlib import AbstractContextManager, contextmanager
 from typing import Any
 
 from plansync.errors import InstanceError, UsageError
+from plansync.forked import Forked
 from plansync.instance import records, timeline
 from plansync.instance.base import (
     AccountGaps,
@@ -28,7 +29,7 @@ from plansync.instance.base import (
     VersionConflict,
 )
 from plansync.instance.exporter import Exporter, project_document
-from plansync.instance.importer import Importer
+from plansync.instance.importer import Importer, ScheduleByKey, schedule_ahead
 from plansync.memory import no_gc_pauses
 from plansync.seed.canonical import normal_and_bytes, normalise
 
@@ -200,6 +201,19 @@ class SqlStore:
         """One document, inside the transaction: the rows, then the program's state and
         history (a version 1 import that changed something appends its changes as events,
         dated now, by `actor`), then the sync record."""
+        ahead = schedule_ahead(final)  # on the other core while the rows are prepared
+        try:
+            return self._import_rows(conn, doc, final, version, create_users, authorize,
+                                     record, actor, ahead)
+        finally:
+            if ahead is not None:
+                ahead.cancel()  # not needed after all (or the import failed)
+
+    def _import_rows(self, conn: Any, doc: dict[str, Any], final: dict[str, Any],
+                     version: int | None, create_users: bool,
+                     authorize: Callable[[str | None], None] | None,
+                     record: SyncStamp | None, actor: str,
+                     ahead: Forked[ScheduleByKey] | None) -> ImportReport:
         from plansync.history import events_between
         from plansync.instance.ids import now
 
@@ -223,7 +237,8 @@ class SqlStore:
         importer = Importer(conn, normalise(final, sort=False) if reordered else normal,
                             create_users=create_users,
                             timeline=history, expected_version=version, authorize=authorize,
-                            unchanged=not v2 and not create_users and old_digest == new_digest)
+                            unchanged=not v2 and not create_users and old_digest == new_digest,
+                            ahead=ahead)
         report = importer.run()
         program_id = importer.program_id
         if report.status == "created" and not v2:

@@ -11,12 +11,13 @@ from typing import Any
 
 import pytest
 from hypothesis import given
+from hypothesis import strategies as st
 
 from plansync.errors import InstanceError
 from plansync.instance.sqlite import SqliteInstance, migrations
 from plansync.seed.canonical import canonical_bytes
 from tests.stores import dump
-from tests.strategies import documents
+from tests.strategies import documents, shuffled
 
 ROOT = Path(__file__).resolve().parents[2]
 APOLLO = json.loads((ROOT / "examples" / "plans" / "apollo.seed.json").read_text())
@@ -284,3 +285,80 @@ def test_the_stored_schedule_follows_every_import(new_store: Store) -> None:
     doc["program"]["projects"][2]["tasks"][0]["name"] = "Renamed"  # the schedule is kept
     assert instance.import_document(doc).status == "updated"
     assert stored_schedule(instance) == computed_schedule(doc)
+
+
+def _generated(tasks: int, seed: int) -> dict[str, Any]:
+    import sys
+
+    sys.path.insert(0, str(ROOT / "bench"))
+    try:
+        from generate import generate_program
+    finally:
+        sys.path.pop(0)
+    doc: dict[str, Any] = generate_program(tasks, seed=seed)
+    return doc
+
+
+def test_a_big_program_is_scheduled_alongside_and_stored_the_same(new_store: Store) -> None:
+    # from AHEAD_TASKS tasks on, the schedule is computed in a child while the rows are
+    # written: the columns are the ones computed here, in one process, from the stored state
+    import threading
+
+    from plansync.instance.importer import AHEAD_TASKS, schedule_ahead
+
+    doc = _generated(AHEAD_TASKS + 500, seed=3)
+    probe = schedule_ahead(doc)
+    assert probe is not None and probe.forked
+    probe.cancel()
+    instance = new_store()
+    instance.import_document(copy.deepcopy(doc))
+    expected = computed_schedule(json.loads(canonical_bytes(doc)))
+    assert stored_schedule(instance) == expected
+    # a threaded process (the server) cannot fork: the same columns, computed in-process
+    stop = threading.Event()
+    thread = threading.Thread(target=stop.wait)
+    thread.start()
+    try:
+        again = new_store()
+        again.import_document(copy.deepcopy(doc))
+    finally:
+        stop.set()
+        thread.join()
+    assert stored_schedule(again) == expected
+
+
+def _defaults_written(doc: dict[str, Any]) -> dict[str, Any]:
+    """The same plan with every omitted default written out and integral numbers as floats."""
+    out = copy.deepcopy(doc)
+    for project in out["program"].get("projects", []):
+        project.setdefault("status", "active")
+        for task in project.get("tasks", []):
+            task.setdefault("status", "todo")
+            task.setdefault("milestone", False)
+            task.setdefault("percent_complete", 0)
+            if type(task.get("duration")) is int:
+                task["duration"] = float(task["duration"])
+        for link in project.get("dependencies", []):
+            link.setdefault("type", "FS")
+            link.setdefault("lag", 0.0)
+    return out
+
+
+@given(doc=documents(), seed=st.integers(0, 2**32 - 1))
+def test_the_schedule_ahead_of_normalising_is_the_normalised_one(doc: dict[str, Any],
+                                                                 seed: int) -> None:
+    # schedule_ahead schedules the document as validated, the import stores the normalised
+    # one: list order and written-out defaults must not change any column
+    import random
+
+    from plansync.instance.importer import schedule_by_key
+    from plansync.seed.canonical import normalise
+
+    try:
+        expected = schedule_by_key(normalise(doc))
+    except ValueError:  # beyond what a calendar holds: no schedule either way
+        with pytest.raises(ValueError):
+            schedule_by_key(doc)
+        return
+    written = shuffled(_defaults_written(doc), random.Random(seed))
+    assert schedule_by_key(written) == expected
