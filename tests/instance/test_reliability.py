@@ -66,3 +66,102 @@ def test_concurrent_imports_both_finish_and_never_mix(new_address: Callable[[], 
         exported = canonical_bytes(store.export_program("apollo"))
         store.close()
         assert exported in (first.read_bytes(), second.read_bytes())
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        text = Path(f"/proc/{pid}/task/{pid}/children").read_text()
+    except OSError:
+        return []
+    return [int(p) for p in text.split()]
+
+
+def _running(pid: int) -> bool:
+    """Whether process `pid` still exists and is not a zombie (an orphan's parent may be a
+    PID 1 that never reaps)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()[0]
+    except OSError:
+        return False
+    return state not in ("Z", "X")
+
+
+def _big_plan(tmp_path: Path, tasks: int) -> Path:
+    sys.path.insert(0, str(ROOT / "bench"))
+    try:
+        from generate import generate_program
+    finally:
+        sys.path.pop(0)
+    path = tmp_path / "big.seed.json"
+    path.write_bytes(canonical_bytes(generate_program(tasks, seed=4)))
+    return path
+
+
+@pytest.mark.slow
+def test_kill_9_of_the_import_s_second_processes_changes_nothing_of_the_answer(
+        tmp_path: Path) -> None:
+    """Every child process of an import (the validation's, the schedule's) killed as soon as
+    it appears: the import still succeeds, with the schedule one process computes."""
+    import os
+    import signal
+    import time
+
+    from tests.instance.test_import_export import computed_schedule, stored_schedule
+
+    plan = _big_plan(tmp_path, 20000)
+    db = tmp_path / "killed.db"
+    command = [sys.executable, "-m", "plansync", "import", "--instance", f"sqlite:///{db}",
+               str(plan)]
+    proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    killed: set[int] = set()
+    while proc.poll() is None:
+        for child in _children(proc.pid):
+            if child not in killed:
+                os.kill(child, signal.SIGKILL)
+                killed.add(child)
+        time.sleep(0.001)
+    out, err = proc.communicate()
+    assert killed, "no second process was seen"
+    assert proc.returncode == 0, err
+    assert "created" in out
+    from plansync.instance.sqlite import SqliteInstance
+
+    instance = SqliteInstance(str(db), create=False)
+    try:
+        expected = computed_schedule(json.loads(plan.read_bytes()))
+        assert stored_schedule(instance) == expected
+    finally:
+        instance.close()
+
+
+@pytest.mark.slow
+def test_kill_9_of_an_import_leaves_nothing_and_no_child_behind(tmp_path: Path) -> None:
+    import signal
+    import time
+
+    plan = _big_plan(tmp_path, 20000)
+    db = tmp_path / "half.db"
+    command = [sys.executable, "-m", "plansync", "import", "--instance", f"sqlite:///{db}",
+               str(plan)]
+    proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    wal = tmp_path / "half.db-wal"
+    seen: list[int] = []
+    while proc.poll() is None and not seen:  # the schedule's child: the rows are being written
+        seen = _children(proc.pid) if wal.exists() else []
+        time.sleep(0.001)
+    assert seen, "the import never forked"
+    proc.send_signal(signal.SIGKILL)
+    proc.communicate()
+    deadline = time.monotonic() + 30
+    while any(_running(pid) for pid in seen) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not any(_running(pid) for pid in seen), "a child outlived its import"
+    from plansync.instance.sqlite import SqliteInstance
+
+    instance = SqliteInstance(str(db), create=True)
+    try:
+        assert instance.conn.execute("SELECT count(*) FROM programs").fetchone() == (0,)
+        assert instance.conn.execute("SELECT count(*) FROM tasks").fetchone() == (0,)
+        assert instance.import_document(json.loads(plan.read_bytes())).status == "created"
+    finally:
+        instance.close()
