@@ -100,12 +100,12 @@ def _content(source: bytes | Path | None) -> bytes | None:
 def sides(inputs: list[Input], with_schedule: bool,
           stack: ExitStack | None = None) -> tuple[list[Pair], list[Problem]]:
     """Each file on both sides validated; a big one in two processes (see the module)."""
-    from plansync.seed.validate import _can_fork
+    from plansync.forked import can_fork
 
     problems: list[Problem] = []
     pairs = []
     threshold = int(os.environ.get("PLANSYNC_PARALLEL_BYTES", PARALLEL_BYTES))
-    if not _can_fork():
+    if not can_fork():
         stack = None
     inputs.reverse()
     while inputs:  # each file's bytes are dropped once read
