@@ -135,19 +135,10 @@ with db:
                         for d in p.get('dependencies', [])])
 """
 
-# The import's whole work done minimally (see the module docstring): what FLOOR_VALIDATE and
-# FLOOR_SCHEDULE do, then every row the instance keeps, written with executemany into the
-# instance's own tables (their DDL read from a database plansync made) in one transaction,
-# the tasks with their computed schedule, and the program's state (its canonical bytes,
-# compressed) as one blob.
-FLOOR_IMPORT_ALL = """
-import json, sqlite3, sys, uuid, zlib, jsonschema_rs, orjson
-from collections import deque
-doc = json.load(open(sys.argv[2]))
-assert jsonschema_rs.validator_for(json.load(open(sys.argv[1]))).is_valid(doc)
-prog = doc['program']
+# The pure-Python CPM pass over `doc` (the schedule floor's work, shared with the import's).
+CPM_PASS = """
 dur, succ, pred = {}, {}, {}
-for p in prog['projects']:
+for p in doc['program']['projects']:
     code = p['code']
     for t in p['tasks']:
         key = code + ':' + t['wbs']
@@ -178,6 +169,20 @@ lf, ls = {}, {}
 for k in reversed(order):
     lf[k] = min((ls[s] - lag for s, lag in succ[k]), default=end)
     ls[k] = lf[k] - dur[k]
+"""
+
+# The import's whole work done minimally (see the module docstring): what FLOOR_VALIDATE and
+# FLOOR_SCHEDULE do, then every row the instance keeps, written with executemany into the
+# instance's own tables (their DDL read from a database plansync made) in one transaction,
+# the tasks with their computed schedule, and the program's state (its canonical bytes,
+# compressed) as one blob.
+FLOOR_IMPORT_ALL = """
+import json, sqlite3, sys, uuid, zlib, jsonschema_rs, orjson
+from collections import deque
+doc = json.load(open(sys.argv[2]))
+assert jsonschema_rs.validator_for(json.load(open(sys.argv[1]))).is_valid(doc)
+prog = doc['program']
+""" + CPM_PASS + """
 count = iter(range(1, 10**9))
 def new_id():
     return str(uuid.UUID(int=next(count)))
@@ -267,38 +272,7 @@ FLOOR_SCHEDULE = """
 import json, sys
 from collections import deque
 doc = json.load(open(sys.argv[1]))
-dur, succ, pred = {}, {}, {}
-for p in doc['program']['projects']:
-    code = p['code']
-    for t in p['tasks']:
-        key = code + ':' + t['wbs']
-        dur[key] = t.get('duration', 0)
-        succ[key] = []
-        pred[key] = []
-    for d in p.get('dependencies', []):
-        a = d['from'] if ':' in d['from'] else code + ':' + d['from']
-        b = d['to'] if ':' in d['to'] else code + ':' + d['to']
-        succ[a].append((b, d.get('lag', 0)))
-        pred[b].append((a, d.get('lag', 0)))
-indeg = {k: len(v) for k, v in pred.items()}
-queue = deque(k for k, n in indeg.items() if n == 0)
-order = []
-while queue:
-    k = queue.popleft()
-    order.append(k)
-    for s, _ in succ[k]:
-        indeg[s] -= 1
-        if indeg[s] == 0:
-            queue.append(s)
-es, ef = {}, {}
-for k in order:
-    es[k] = max((ef[a] + lag for a, lag in pred[k]), default=0)
-    ef[k] = es[k] + dur[k]
-end = max(ef.values())
-lf, ls = {}, {}
-for k in reversed(order):
-    lf[k] = min((ls[s] - lag for s, lag in succ[k]), default=end)
-    ls[k] = lf[k] - dur[k]
+""" + CPM_PASS + """
 json.dump({k: [es[k], ef[k], ls[k], lf[k]] for k in order}, sys.stdout)
 """
 

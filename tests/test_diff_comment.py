@@ -22,6 +22,7 @@ from plansync.diff.context import describe
 from plansync.render.comment import GITHUB_LIMIT, MIN_CHARS, comments
 from plansync.render.diff import Section
 from plansync.seed.canonical import canonical_bytes
+from tests.processes import children
 from tests.schedule.docs import dep, one, task
 
 GITHUB = MarkdownIt("commonmark", {"html": True}).enable("table")
@@ -331,14 +332,6 @@ def test_identical_files_in_two_processes(tmp_path: Path,
     assert outputs[1][0] == 0
 
 
-def _children(pid: int) -> list[int]:
-    try:
-        text = Path(f"/proc/{pid}/task/{pid}/children").read_text()
-    except OSError:
-        return []
-    return [int(p) for p in text.split()]
-
-
 @pytest.mark.slow
 def test_a_second_process_killed_midway_means_one_process_again(tmp_path: Path) -> None:
     """kill -9 of the second process (a Git diff: the old side is a blob only the child
@@ -374,7 +367,7 @@ def test_a_second_process_killed_midway_means_one_process_again(tmp_path: Path) 
     killed = False
     deadline = time.monotonic() + 60
     while not killed and proc.poll() is None and time.monotonic() < deadline:
-        for child in _children(proc.pid):
+        for child in children(proc.pid):
             os.kill(child, signal.SIGKILL)
             killed = True
         time.sleep(0.001)

@@ -14,6 +14,7 @@ import pytest
 
 from plansync.errors import InstanceError
 from plansync.seed.canonical import canonical_bytes
+from tests.processes import children, running
 from tests.stores import dump, fail_on
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -68,24 +69,6 @@ def test_concurrent_imports_both_finish_and_never_mix(new_address: Callable[[], 
         assert exported in (first.read_bytes(), second.read_bytes())
 
 
-def _children(pid: int) -> list[int]:
-    try:
-        text = Path(f"/proc/{pid}/task/{pid}/children").read_text()
-    except OSError:
-        return []
-    return [int(p) for p in text.split()]
-
-
-def _running(pid: int) -> bool:
-    """Whether process `pid` still exists and is not a zombie (an orphan's parent may be a
-    PID 1 that never reaps)."""
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()[0]
-    except OSError:
-        return False
-    return state not in ("Z", "X")
-
-
 def _big_plan(tmp_path: Path, tasks: int) -> Path:
     sys.path.insert(0, str(ROOT / "bench"))
     try:
@@ -115,7 +98,7 @@ def test_kill_9_of_the_import_s_second_processes_changes_nothing_of_the_answer(
     proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     killed: set[int] = set()
     while proc.poll() is None:
-        for child in _children(proc.pid):
+        for child in children(proc.pid):
             if child not in killed:
                 os.kill(child, signal.SIGKILL)
                 killed.add(child)
@@ -147,15 +130,15 @@ def test_kill_9_of_an_import_leaves_nothing_and_no_child_behind(tmp_path: Path) 
     wal = tmp_path / "half.db-wal"
     seen: list[int] = []
     while proc.poll() is None and not seen:  # the schedule's child: the rows are being written
-        seen = _children(proc.pid) if wal.exists() else []
+        seen = children(proc.pid) if wal.exists() else []
         time.sleep(0.001)
     assert seen, "the import never forked"
     proc.send_signal(signal.SIGKILL)
     proc.communicate()
     deadline = time.monotonic() + 30
-    while any(_running(pid) for pid in seen) and time.monotonic() < deadline:
+    while any(running(pid) for pid in seen) and time.monotonic() < deadline:
         time.sleep(0.05)
-    assert not any(_running(pid) for pid in seen), "a child outlived its import"
+    assert not any(running(pid) for pid in seen), "a child outlived its import"
     from plansync.instance.sqlite import SqliteInstance
 
     instance = SqliteInstance(str(db), create=True)
