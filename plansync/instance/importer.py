@@ -7,20 +7,24 @@ new ones inserted. Runs inside the caller's transaction; raises to roll it all b
 
 from __future__ import annotations
 
-import hashlib
 import json
 import sqlite3
 import zlib
 from collections.abc import Callable
 from typing import Any
 
-import orjson
-
 from plansync.errors import InstanceError
 from plansync.forked import Forked
 from plansync.instance.base import Counts, ImportReport, VersionConflict
 from plansync.instance.ids import new_id, now
 from plansync.instance.rows import Extra, Key, Pending, RowSync
+from plansync.instance.scheduled import (
+    NO_SCHEDULE,
+    SCHEDULE_COLUMNS,
+    ScheduleByKey,
+    schedule_by_key,
+    schedule_input,
+)
 from plansync.seed.canonical import canonical_bytes
 
 
@@ -147,8 +151,8 @@ class Importer(RowSync):
         short = self._short_ids(keys)
         if self._schedule is None:
             return ("short_id",), {key: (short[key],) for key in keys}
-        schedule, blank = self._schedule, _NO_SCHEDULE
-        return ("short_id", *_SCHEDULE_COLUMNS), {
+        schedule, blank = self._schedule, NO_SCHEDULE
+        return ("short_id", *SCHEDULE_COLUMNS), {
             key: (short[key], *schedule.get(key, blank)) for key in keys}
 
     def _store_schedule(self, task_ids: dict[Key, Any]) -> None:
@@ -166,7 +170,7 @@ class Importer(RowSync):
                 "UPDATE tasks SET early_start = ?, early_finish = ?, late_start = ?, "
                 "late_finish = ?, total_float = ?, free_float = ?, critical = ? WHERE id = ?",
                 [(*values, task_id) for task_id, values in
-                 ((task_id, schedule.get(key, _NO_SCHEDULE))
+                 ((task_id, schedule.get(key, NO_SCHEDULE))
                   for key, task_id in task_ids.items() if key not in inserted)
                  if current.get(task_id) != values])
         self.conn.execute("UPDATE programs SET schedule_input = ? WHERE id = ?",
@@ -336,64 +340,6 @@ class Importer(RowSync):
                               " summary) VALUES (?, ?, ?, ?, ?)",
                               (new_id(), self.program["code"], now(),
                                self.report.server_version, summary))
-
-
-_SCHEDULE_COLUMNS = ("early_start", "early_finish", "late_start", "late_finish", "total_float",
-                     "free_float", "critical")
-_NO_SCHEDULE: tuple[Any, ...] = (None,) * 7
-
-_SCHEDULE_TASK_FIELDS = ("wbs", "duration", "estimate", "milestone", "constraint", "deadline",
-                         "status", "actual_start", "actual_finish")
-_SCHEDULE_TASK_ADDED = ("manual", "start", "calendar", "elapsed")  # issue 16: hashed if set
-
-
-ScheduleByKey = dict[tuple[str, str], tuple[Any, ...]]
-
-# A document with at least this many tasks is scheduled in a child process while the import
-# goes on (see schedule_ahead); below it the fork costs more than it saves.
-AHEAD_TASKS = 2000
-
-
-def schedule_by_key(doc: dict[str, Any]) -> ScheduleByKey:
-    """The schedule columns of every task of a valid document, by (project code, wbs).
-    Raises ValueError for dates beyond what a calendar can hold."""
-    from plansync.schedule.cpm import schedule_rows
-
-    return {(r.project, r.wbs): (r.early_start, r.early_finish, r.late_start, r.late_finish,
-                                 r.total_float, r.free_float, int(r.critical))
-            for r in schedule_rows(doc)}
-
-
-def schedule_ahead(doc: dict[str, Any]) -> Forked[ScheduleByKey] | None:
-    """schedule_by_key(doc) started in a forked child, for a big document (None for a small
-    one): the import normalises and writes the other rows meanwhile, on the other core. The
-    schedule does not depend on list order or on defaults being written out, so the document
-    as validated gives the columns of its normalised form (a property test holds this)."""
-    tasks = sum(len(p.get("tasks", [])) for p in doc["program"].get("projects", []))
-    if tasks < AHEAD_TASKS:
-        return None
-    return Forked(lambda: schedule_by_key(doc))
-
-
-def schedule_input(doc: dict[str, Any]) -> str:
-    """A hash of everything the schedule depends on (not names, notes, people or risks).
-    (Fields added later count only where they are set, so plans without them keep the hash
-    they had.)"""
-    program = doc["program"]
-    projection: dict[str, Any] = {
-        "calendars": program.get("calendars", []),
-        "projects": [[p["code"], p["start"], p.get("calendar"),
-                      [[t.get(f) for f in _SCHEDULE_TASK_FIELDS] + _added(t)
-                       for t in p.get("tasks", [])],
-                      p.get("dependencies", [])] for p in program.get("projects", [])],
-    }
-    if "scheduling" in program:
-        projection["scheduling"] = program["scheduling"]
-    return hashlib.sha256(orjson.dumps(projection, option=orjson.OPT_SORT_KEYS)).hexdigest()
-
-
-def _added(task: dict[str, Any]) -> list[Any]:
-    return [[f, task[f]] for f in _SCHEDULE_TASK_ADDED if f in task]
 
 
 def _json(value: Any) -> str | None:

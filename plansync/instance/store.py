@@ -29,7 +29,8 @@ from plansync.instance.base import (
     VersionConflict,
 )
 from plansync.instance.exporter import Exporter, project_document
-from plansync.instance.importer import Importer, ScheduleByKey, schedule_ahead
+from plansync.instance.importer import Importer
+from plansync.instance.scheduled import ScheduleByKey, schedule_ahead
 from plansync.memory import no_gc_pauses
 from plansync.seed.canonical import normal_and_bytes, normalise
 

@@ -304,7 +304,7 @@ def test_a_big_program_is_scheduled_alongside_and_stored_the_same(new_store: Sto
     # written: the columns are the ones computed here, in one process, from the stored state
     import threading
 
-    from plansync.instance.importer import AHEAD_TASKS, schedule_ahead
+    from plansync.instance.scheduled import AHEAD_TASKS, schedule_ahead
 
     doc = _generated(AHEAD_TASKS + 500, seed=3)
     probe = schedule_ahead(doc)
@@ -351,7 +351,7 @@ def test_the_schedule_ahead_of_normalising_is_the_normalised_one(doc: dict[str, 
     # one: list order and written-out defaults must not change any column
     import random
 
-    from plansync.instance.importer import schedule_by_key
+    from plansync.instance.scheduled import schedule_by_key
     from plansync.seed.canonical import normalise
 
     try:
