@@ -327,6 +327,21 @@ def test_a_big_program_is_scheduled_alongside_and_stored_the_same(new_store: Sto
     assert stored_schedule(again) == expected
 
 
+def test_a_big_plan_that_cannot_be_scheduled_still_imports_with_the_same_warning(
+        new_store: Store) -> None:
+    # the child computing it ahead fails: the import finds the same failure itself
+    from plansync.instance.scheduled import AHEAD_TASKS
+
+    doc = _generated(AHEAD_TASKS + 100, seed=5)
+    doc["program"]["projects"][0]["start"] = "9999-12-01"
+    instance = new_store()
+    report = instance.import_document(doc)
+    assert report.status == "created"
+    assert report.warnings == ["no schedule stored: the schedule runs past the year 9999"]
+    assert instance.conn.execute("SELECT count(*) FROM tasks WHERE early_start IS NOT NULL"
+                                 ).fetchone() == (0,)
+
+
 def _defaults_written(doc: dict[str, Any]) -> dict[str, Any]:
     """The same plan with every omitted default written out and integral numbers as floats."""
     out = copy.deepcopy(doc)
