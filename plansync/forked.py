@@ -64,15 +64,22 @@ class Forked(Generic[T]):
 
     def result(self) -> T:
         """work()'s value: the child's, or computed here when the child did not deliver."""
-        if self._pid:
-            pid, self._pid = self._pid, 0
-            with os.fdopen(self._read, "rb") as incoming:
-                sent = incoming.read()
-            _, status = os.waitpid(pid, 0)
-            if status == 0 and sent:
-                value: T = pickle.loads(sent)  # noqa: S301 - our own child's bytes
-                return value
-        return self._work()
+        sent, value = self.delivered()
+        return value if sent else self._work()  # type: ignore[return-value]
+
+    def delivered(self) -> tuple[bool, T | None]:
+        """(True, the child's value) once it has sent it; (False, None) when there was no
+        child or it failed (nothing is computed here)."""
+        if not self._pid:
+            return False, None
+        pid, self._pid = self._pid, 0
+        with os.fdopen(self._read, "rb") as incoming:
+            sent = incoming.read()
+        _, status = os.waitpid(pid, 0)
+        if status != 0 or not sent:
+            return False, None
+        value: T = pickle.loads(sent)  # noqa: S301 - our own child's bytes
+        return True, value
 
     def cancel(self) -> None:
         """Stop the child (if any) without waiting for its value."""

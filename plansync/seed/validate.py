@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import os
-import pickle
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,6 +12,7 @@ from typing import Any, TypeVar
 import orjson
 
 from plansync.errors import INTERNAL, Problem, SeedError, UsageError
+from plansync.forked import Forked, can_fork
 from plansync.memory import no_gc_pauses
 from plansync.seed.check import semantic_problems
 from plansync.seed.load import (
@@ -89,7 +88,7 @@ def validate_file(path: str | Path, limits: Limits | None = None, *,
     name = str(path)
     with no_gc_pauses():
         try:
-            if overlap is not False and kind_of(name) == "json" and _can_fork():
+            if overlap is not False and kind_of(name) == "json" and can_fork():
                 data = read_bounded(name, limits.max_bytes)
                 text = decode(name, data)
                 if len(data) >= OVERLAP_BYTES and (overlap or spare_core()):
@@ -102,11 +101,6 @@ def validate_file(path: str | Path, limits: Limits | None = None, *,
             return FileResult(name, exc.problems)
         except Exception as exc:  # noqa: BLE001 - a bug must not hide the other files
             return FileResult(name, [internal_problem(name, exc)])
-
-
-def _can_fork() -> bool:
-    """Whether a child process can be forked safely (never from a threaded process)."""
-    return hasattr(os, "fork") and threading.active_count() == 1
 
 
 def _overlapped(name: str, data: bytes, text: str, limits: Limits) -> FileResult:
@@ -175,14 +169,15 @@ def valid_then(path: str | Path, limits: Limits | None,
     """`work(document)` of a file that passes every check, or SeedError with all its problems
     (exactly what load_valid would raise).
 
-    For a regular JSON file, where the platform can fork, a child process loads and checks the
-    file while this one parses it with the fast parser and runs `work` (a 100k-task plan: the
-    ~1.4 s of strict loading and checks overlap the work). What `work` returns or raises on a
-    file found invalid is dropped: the problems are what is reported.
+    For a regular JSON file, where this process can fork (see plansync.forked), a child
+    process loads and checks the file while this one parses it with the fast parser and runs
+    `work` (a 100k-task plan: the ~1.4 s of strict loading and checks overlap the work).
+    What `work` returns or raises on a file found invalid is dropped: the problems are what
+    is reported.
     """
     limits = limits or Limits()
     name = str(path)
-    if not (hasattr(os, "fork") and name.endswith(".json") and os.path.isfile(name)
+    if not (can_fork() and name.endswith(".json") and os.path.isfile(name)
             and os.path.getsize(name) <= limits.max_bytes):
         return work(load_valid(path, limits).doc)
 
@@ -207,31 +202,16 @@ def _alongside(check: Callable[[], R], work: Callable[[], T]
     """Run `check` in a forked child while `work` runs here: (what the child's check returned,
     None when the child failed; (True, what work returned) or (False, what it raised))."""
     with no_gc_pauses():
-        read, write = os.pipe()
-        pid = os.fork()
-        if pid == 0:  # the child: check, send the problems, leave without any cleanup
-            status = 0
-            try:
-                os.close(read)
-                problems = check()
-                with os.fdopen(write, "wb") as out:
-                    pickle.dump(problems, out)
-            except BaseException:  # noqa: BLE001 - never return into the caller's code
-                status = 1
-            finally:
-                os._exit(status)
-        os.close(write)
+        child = Forked(check)
         try:
             outcome: tuple[bool, Any] = (True, work())
         except Exception as exc:  # noqa: BLE001 - raised only once the data is known valid
             outcome = (False, exc)
-        with os.fdopen(read, "rb") as incoming:
-            sent = incoming.read()
-        _, code = os.waitpid(pid, 0)
-    if code != 0 or not sent:
-        return None, outcome
-    found: R = pickle.loads(sent)  # noqa: S301 - our own child's bytes
-    return found, outcome
+        except BaseException:  # an interrupt: the check is no longer wanted
+            child.cancel()
+            raise
+        sent, found = child.delivered()
+    return (found if sent else None), outcome
 
 
 def spare_core() -> bool:
@@ -253,11 +233,11 @@ def validated_alongside(name: str, data: bytes, limits: Limits | None,
                         work: Callable[[], T]) -> tuple[list[Problem], T | None]:
     """(the problems validate_bytes finds in `data`, and work() when there are none).
 
-    Where the platform can fork, a child process checks `data` while this one runs `work`, so
-    the wall time is the longer of the two, not their sum. What `work` returns or raises is
-    dropped when `data` is invalid; an exception of `work` on valid data is raised.
+    Where this process can fork (see plansync.forked), a child checks `data` while it runs
+    `work`, so the wall time is the longer of the two, not their sum. What `work` returns or
+    raises is dropped when `data` is invalid; an exception of `work` on valid data is raised.
     """
-    if not hasattr(os, "fork"):
+    if not can_fork():
         problems = validate_bytes(name, data, limits).problems
         return (problems, None) if problems else ([], work())
     found, outcome = _alongside(lambda: validate_bytes(name, data, limits).problems, work)

@@ -113,12 +113,34 @@ def test_a_big_file_with_problems_of_both_kinds(tmp_path: Path) -> None:
 
 
 def test_no_fork_from_a_threaded_process() -> None:
-    assert validate._can_fork()
+    # a check alongside from a threaded process (the server, watch) runs no child: the
+    # callers then check here, the one-process way
+    import os
+
+    found, outcome = validate._alongside(os.getpid, lambda: 1)
+    assert found is not None and found != os.getpid()  # checked by a child
+    assert outcome == (True, 1)
     stop = threading.Event()
     worker = threading.Thread(target=stop.wait)
     worker.start()
     try:
-        assert not validate._can_fork()
+        assert validate._alongside(os.getpid, lambda: 1) == (None, (True, 1))
     finally:
         stop.set()
         worker.join()
+
+
+def test_from_a_threaded_process_the_work_runs_once() -> None:
+    # no child to check alongside: the check first, then the work, once
+    calls: list[int] = []
+    data = (ROOT / "examples" / "plans" / "apollo.seed.json").read_bytes()
+    stop = threading.Event()
+    worker = threading.Thread(target=stop.wait)
+    worker.start()
+    try:
+        problems, value = validate.validated_alongside(
+            "apollo.seed.json", data, None, lambda: calls.append(1) or len(calls))
+    finally:
+        stop.set()
+        worker.join()
+    assert problems == [] and value == 1 and calls == [1]
