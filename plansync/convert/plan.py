@@ -16,6 +16,8 @@ from plansync.seed.model import WEEKDAYS, wbs_key
 MON_FRI = ("mon", "tue", "wed", "thu", "fri")
 PROGRESS_FIELDS = ("status", "percent_complete", "actual_start", "actual_finish")
 _NOT_CODE = re.compile(r"[^a-z0-9_-]+")
+# What converters take for an email address (the seed format's own check is the schema's).
+EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
 
 def slug(text: str, fallback: str = "x") -> str:

@@ -14,6 +14,7 @@ import re
 from typing import Any
 
 from plansync.convert.plan import (
+    EMAIL,
     Codes,
     Workdays,
     exported_dates,
@@ -24,7 +25,6 @@ from plansync.convert.plan import (
 )
 from plansync.convert.report import PointerProblems, Report, located
 from plansync.convert.sheet.fields import MAX_DURATION
-from plansync.convert.sheet.people import _EMAIL
 from plansync.errors import ConvertError, Problem
 from plansync.seed import locate
 from plansync.seed.model import split_ref, wbs_key
@@ -245,7 +245,7 @@ def _resource(reader: _Reader, assignee: dict[str, Any], at: str, codes: Codes,
     raw_name, raw_email = assignee.get("name"), assignee.get("email")
     name: str = raw_name if isinstance(raw_name, str) else ""
     email: str = raw_email if isinstance(raw_email, str) else ""
-    if email and not _EMAIL.fullmatch(email):
+    if email and not EMAIL.fullmatch(email):
         reader.fail(f"{at}/email", f"{email!r} is not an email address",
                     "write name@domain, or leave the email out")
         return None

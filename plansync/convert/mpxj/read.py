@@ -11,6 +11,7 @@ from typing import Any
 
 from plansync.convert.mpxj.jvm import _jvm
 from plansync.convert.mpxj.names import _CONSTRAINTS, _JAVA_DAYS, _RELATIONS, CODE
+from plansync.convert.msproject import MAX_EXCEPTION_DAYS
 from plansync.convert.plan import Codes, Workdays, program_doc, slug
 from plansync.convert.report import Report, located
 from plansync.errors import ConvertError
@@ -359,7 +360,7 @@ def _days(first: dt.date | None, last: dt.date | None, worked: Workdays) -> list
         return []
     out = []
     day = first
-    while day <= last and (day - first).days <= 3660:
+    while day <= last and (day - first).days <= MAX_EXCEPTION_DAYS:
         if worked.works(day):
             out.append(day.isoformat())
         day += dt.timedelta(days=1)

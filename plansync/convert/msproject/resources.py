@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from plansync.convert.msproject.records import Record, _key, _Reader
-from plansync.convert.plan import Codes
+from plansync.convert.plan import EMAIL, Codes
 
 RESOURCE_READ = {"id", "name", "userPrincipalName", "generic", "type"}
 RESOURCE_IGNORED = {"bookableResourceId", "aadId", "aadUserType"}
-_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
 
 def _resources(reader: _Reader, records: list[Record]
@@ -30,7 +28,7 @@ def _resources(reader: _Reader, records: list[Record]
                                     "type": "equipment" if kind == "XrmEquipment" else
                                     "generic" if record.get("generic") is True
                                     or kind in ("XrmGeneric", "XrmAccount") else "person"}
-        if isinstance(email, str) and _EMAIL.fullmatch(email):
+        if isinstance(email, str) and EMAIL.fullmatch(email):
             resource["email"] = email
         elif email not in (None, ""):
             reader.report.drop("user principal names that are not email addresses")

@@ -7,9 +7,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from plansync.convert.plan import EMAIL
 from plansync.convert.sheet.table import sheet_text
-
-_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
 
 def parse_people(raw: str) -> list[tuple[str, str]] | None:
@@ -35,7 +34,7 @@ def parse_people(raw: str) -> list[tuple[str, str]] | None:
         email = (match["email"] or "").strip()
         if not email and not quoted and "@" in name:
             name, email = "", name
-        if email and not _EMAIL.fullmatch(email):
+        if email and not EMAIL.fullmatch(email):
             return None
         out.append((name, email))
     return out or None
