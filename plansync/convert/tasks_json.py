@@ -13,18 +13,15 @@ import json
 import re
 from typing import Any
 
-from plansync.convert.plan import (
-    EMAIL,
-    Codes,
+from plansync.convert.plan import EMAIL, Codes, program_doc, slug, wbs_of_tree
+from plansync.convert.planned import (
     Workdays,
     exported_dates,
     parse_day,
-    program_doc,
-    slug,
-    wbs_of_tree,
+    planned_order_problem,
+    read_planned,
 )
 from plansync.convert.report import PointerProblems, Report, located
-from plansync.convert.sheet.fields import MAX_DURATION
 from plansync.errors import ConvertError, Problem
 from plansync.seed import locate
 from plansync.seed.model import split_ref, wbs_key
@@ -128,25 +125,17 @@ def read(name: str, text: str, doc: Any, *, program: str | None, project: str | 
             task["notes"] = description
         s = _date(reader, data, "plannedStartDate", here)
         f = _date(reader, data, "plannedFinishDate", here)
-        if s and f and f < s:
-            reader.fail(f"{here}/plannedFinishDate", f"the planned finish {f} is before the "
-                        f"planned start {s}", "correct one of the two dates")
+        problem = planned_order_problem(s, f)
+        if problem:
+            reader.fail(f"{here}/plannedFinishDate", *problem)
         else:
             if start is None:
                 for day in (s, f):
                     if day and (first is None or day < first):
                         first = day
-            if s:
-                task["constraint"] = {"type": "start_no_earlier_than", "date": s.isoformat()}
-            if s and f and number not in parents:
-                task["duration"] = workdays.count(s, f)
-                if task["duration"] > MAX_DURATION:
-                    reader.fail(f"{here}/plannedFinishDate", f"from {s} to {f} is "
-                                f"{task['duration']:,} working days, more than a task may "
-                                f"last ({MAX_DURATION:,})", "correct the planned start or "
-                                "finish")
-            elif f:
-                task["deadline"] = f.isoformat()
+            problem = read_planned(task, s, f, number not in parents, workdays)
+            if problem:
+                reader.fail(f"{here}/plannedFinishDate", *problem)
         assignee = data.get("assignee")
         if isinstance(assignee, dict) and (assignee.get("name") or assignee.get("email")):
             code = _resource(reader, assignee, f"{here}/assignee", codes, resources)

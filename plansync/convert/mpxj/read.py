@@ -12,7 +12,8 @@ from typing import Any
 from plansync.convert.mpxj.jvm import _jvm
 from plansync.convert.mpxj.names import _CONSTRAINTS, _JAVA_DAYS, _RELATIONS, CODE
 from plansync.convert.msproject import MAX_EXCEPTION_DAYS
-from plansync.convert.plan import Codes, Workdays, program_doc, slug
+from plansync.convert.plan import Codes, program_doc, slug
+from plansync.convert.planned import Workdays
 from plansync.convert.report import Report, located
 from plansync.errors import ConvertError
 from plansync.seed.model import WEEKDAYS, wbs_key

@@ -12,7 +12,7 @@ from typing import Any
 
 from plansync.convert.mpxj.jvm import _jvm
 from plansync.convert.mpxj.names import _CONSTRAINTS, _JAVA_DAYS, _RELATIONS
-from plansync.convert.plan import planned_dates
+from plansync.convert.planned import planned_dates
 from plansync.convert.report import Report
 from plansync.seed.model import WEEKDAYS, split_ref, wbs_key
 

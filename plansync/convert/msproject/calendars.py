@@ -10,7 +10,8 @@ import re
 from typing import Any
 
 from plansync.convert.msproject.records import Record, _Reader
-from plansync.convert.plan import Codes, Workdays
+from plansync.convert.plan import Codes
+from plansync.convert.planned import Workdays
 from plansync.seed.model import WEEKDAYS
 
 _DAY_NAMES = {name: short for short in WEEKDAYS for name in (

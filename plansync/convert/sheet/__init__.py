@@ -12,9 +12,10 @@ people.py for assignees, and export.py writes a project back as a header and row
 
 from __future__ import annotations
 
+from plansync.convert.planned import MAX_DURATION
 from plansync.convert.sheet.dates import read_date, serial_day, sheet_day
 from plansync.convert.sheet.export import HEADERS, STATUS_LABELS, export_rows
-from plansync.convert.sheet.fields import MAX_DURATION, parse_dependencies
+from plansync.convert.sheet.fields import parse_dependencies
 from plansync.convert.sheet.people import parse_people, person, quote_name, written_name
 from plansync.convert.sheet.read import KNOWN_DROPPED, READ, columns, read_table
 from plansync.convert.sheet.table import (

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from plansync.convert.plan import parse_day
+from plansync.convert.planned import parse_day
 from plansync.convert.sheet.table import _Reader, _Row, text
 
 _MONTHS = {m: n for n, names in enumerate(

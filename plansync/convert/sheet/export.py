@@ -8,7 +8,8 @@ import datetime as dt
 from collections import Counter
 from typing import Any
 
-from plansync.convert.plan import exported_dates, slug
+from plansync.convert.plan import slug
+from plansync.convert.planned import exported_dates
 from plansync.convert.report import Report
 from plansync.convert.sheet.people import person, written_name
 from plansync.convert.sheet.table import Cell, sheet_text

@@ -8,7 +8,8 @@ import datetime as dt
 import re
 from typing import Any
 
-from plansync.convert.plan import Codes, Workdays
+from plansync.convert.plan import Codes
+from plansync.convert.planned import Workdays, planned_order_problem, read_planned
 from plansync.convert.sheet.dates import read_date
 from plansync.convert.sheet.people import parse_people
 from plansync.convert.sheet.table import _Reader, _Row, _value, text
@@ -22,7 +23,6 @@ _PHASES = {"initial": "todo", "prepare": "todo", "assign": "todo", "wait": "todo
            "ready": "todo", "info": "todo", "progress": "in_progress", "submit": "in_progress",
            "redo": "in_progress", "complete": "done", "cancel": "cancelled"}
 _DEPENDENCY = re.compile(r"\s*(\d+)\s*(fs|ss|ff|sf)?\s*", re.IGNORECASE)
-MAX_DURATION = 100000  # working days, as the seed format allows
 _TRUE = {"true", "yes", "y", "1", "x"}
 _FALSE = {"false", "no", "n", "0", ""}
 
@@ -93,26 +93,17 @@ def _dates(reader: _Reader, rows: list[_Row], tasks: dict[int, dict[str, Any]],
             task["actual_start"] = a_s.isoformat()
         if a_f:
             task["actual_finish"] = a_f.isoformat()
-        if s and f and f < s:
-            reader.fail(row.number, row.cells["plannedfinishdate"][0],
-                        f"the planned finish {f} is before the planned start {s}",
-                        "correct one of the two dates")
+        problem = planned_order_problem(s, f)
+        if problem:
+            reader.fail(row.number, row.cells["plannedfinishdate"][0], *problem)
             continue
         if start is None:
             for day in (s, f):
                 if day and (first is None or day < first):
                     first = day
-        if s:
-            task["constraint"] = {"type": "start_no_earlier_than", "date": s.isoformat()}
-        if s and f and not row.children:
-            task["duration"] = workdays.count(s, f)
-            if task["duration"] > MAX_DURATION:
-                reader.fail(row.number, row.cells["plannedfinishdate"][0],
-                            f"from {s} to {f} is {task['duration']:,} working days, more "
-                            f"than a task may last ({MAX_DURATION:,})",
-                            "correct the planned start or finish")
-        elif f:
-            task["deadline"] = f.isoformat()
+        problem = read_planned(task, s, f, not row.children, workdays)
+        if problem:
+            reader.fail(row.number, row.cells["plannedfinishdate"][0], *problem)
     return first
 
 
