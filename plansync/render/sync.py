@@ -98,14 +98,8 @@ def markdown(plan: Any, dry_run: bool) -> str:
     instance (words and emoji, task names, full values; folded past ten rows) and, for a
     conflict, the three-way view: base / mine (the file) / theirs (the instance)."""
     from plansync.diff.context import Context
-    from plansync.render.comment import (
-        CHANGE_HEADER,
-        cell,
-        change_row,
-        md_code,
-        md_text,
-        value_cell,
-    )
+    from plansync.render.comment import CHANGE_HEADER, change_row
+    from plansync.render.markdown import cell, md_code, md_text, value_cell
 
     counts: dict[str, int] = {}
     for item in plan.programs:
@@ -146,7 +140,7 @@ def markdown(plan: Any, dry_run: bool) -> str:
 
 
 def _folded(title: str, body: str, rows: int) -> str:
-    from plansync.render.comment import md_text
+    from plansync.render.markdown import md_text
 
     if rows > 10:
         return f"<details><summary>{title}</summary>\n\n{body}\n\n</details>\n"
