@@ -17,7 +17,6 @@ import contextlib
 import os
 import pickle
 import signal
-import sys
 import threading
 from collections.abc import Callable
 from typing import Generic, TypeVar
@@ -28,13 +27,8 @@ T = TypeVar("T")
 
 
 def can_fork() -> bool:
-    """Whether a child process can be forked safely: never from a process with other threads,
-    Python's or those of a started JVM (MPXJ runs in one through JPype), which Python does not
-    count."""
-    if not hasattr(os, "fork") or threading.active_count() != 1:
-        return False
-    jpype = sys.modules.get("jpype")
-    return jpype is None or not jpype.isJVMStarted()
+    """Whether a child process can be forked safely (never from a threaded process)."""
+    return hasattr(os, "fork") and threading.active_count() == 1
 
 
 class Forked(Generic[T]):

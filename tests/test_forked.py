@@ -69,18 +69,3 @@ def test_a_threaded_process_never_forks() -> None:
         stop.set()
         thread.join()
     assert can_fork()
-
-
-def test_a_process_running_the_jvm_never_forks() -> None:
-    # MPXJ's JVM has threads of its own that Python does not count
-    import subprocess
-    import sys
-
-    script = ("from plansync.forked import can_fork\n"
-              "before = can_fork()\n"
-              "from plansync.convert.mpxj.jvm import _jvm\n"
-              "_jvm()\n"
-              "print(before, can_fork())\n")
-    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
-                         check=True, timeout=120)
-    assert out.stdout.split() == ["True", "False"]
