@@ -163,6 +163,8 @@ def write_mspdi(doc: dict[str, Any], report: Report) -> bytes:
             task.setStart(at(s, 8))
         if f:
             task.setFinish(at(f, 17))
+        elif entry.get("manual"):  # no length: it finishes as it starts (a manual task needs
+            task.setFinish(at(s, 8))  # a finish, or MPXJ cannot write its assignments)
         if entry.get("calendar") in calendars:
             task.setCalendar(calendars[entry["calendar"]])
         constraint = entry.get("constraint")
