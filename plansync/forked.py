@@ -1,7 +1,8 @@
 """A computation run in a forked child process while this process goes on with other work.
 
-`Forked(work)` forks at once where that is safe (a POSIX platform, a process without other
-threads: forking a threaded process can leave a lock held forever in the child); the child
+`Forked(work)` forks at once where that is safe and possible (a POSIX platform, a process
+without other threads: forking a threaded process can leave a lock held forever in the child;
+file descriptors and processes to spare); the child
 runs `work()` and sends its value back pickled. `result()` waits for it. Wherever the child
 cannot help (no fork, the child failed, was killed, or `work` raised there), `result()` runs
 `work()` in this process instead, so the answer, and any exception, is the one-process
@@ -40,8 +41,16 @@ class Forked(Generic[T]):
         self._read = -1
         if not can_fork():
             return
-        read, write = os.pipe()
-        pid = os.fork()
+        try:
+            read, write = os.pipe()
+        except OSError:  # out of file descriptors: no child, the work is done here
+            return
+        try:
+            pid = os.fork()
+        except OSError:  # out of processes or memory: likewise
+            os.close(read)
+            os.close(write)
+            return
         if pid == 0:  # the child: work, send the value, leave without any cleanup
             status = 0
             try:

@@ -69,3 +69,22 @@ def test_a_threaded_process_never_forks() -> None:
         stop.set()
         thread.join()
     assert can_fork()
+
+
+def test_without_a_file_descriptor_to_spare_the_work_is_done_here() -> None:
+    # a pipe cannot be made (the open-files limit reached): no child, the same value
+    import subprocess
+    import sys
+
+    script = (
+        "import os, resource\n"
+        "from plansync.forked import Forked\n"
+        "open_now = len(os.listdir('/proc/self/fd'))\n"
+        "soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)\n"
+        "resource.setrlimit(resource.RLIMIT_NOFILE, (open_now, hard))\n"
+        "job = Forked(lambda: os.getpid())\n"
+        "print(job.forked, job.result() == os.getpid())\n")
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                         timeout=60)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split() == ["False", "True"]
