@@ -376,3 +376,38 @@ def test_a_second_process_killed_midway_means_one_process_again(tmp_path: Path) 
     assert proc.returncode == 1, err
     assert "diffing again in one process" in err
     assert out == expected.stdout
+
+
+def test_no_pipe_to_spare_means_one_process(tmp_path: Path) -> None:
+    """The open-files limit reached before the second process could get its pipes: the diff
+    runs in one process, with the same answer (it was an exit 4)."""
+    import os
+    import subprocess
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
+    try:
+        from generate import generate_program
+    finally:
+        sys.path.pop(0)
+    doc = generate_program(300, seed=5)
+    old, new = tmp_path / "old.seed.json", tmp_path / "new.seed.json"
+    old.write_bytes(canonical_bytes(doc))
+    doc["program"]["projects"][0]["tasks"][-1]["name"] = "Renamed"
+    new.write_bytes(canonical_bytes(doc))
+    env = {**os.environ, "PLANSYNC_PARALLEL_BYTES": "1000", "NO_COLOR": "1"}
+    command = ["diff", "--format", "json", str(old), str(new)]
+    expected = subprocess.run([sys.executable, "-m", "plansync", *command], env=env,
+                              capture_output=True, text=True)
+    assert expected.returncode == 1, expected.stderr
+    script = ("import os, resource, sys\n"
+              "from plansync.cli import main\n"
+              "free = len(os.listdir('/proc/self/fd'))  # one of them was listdir's own\n"
+              "resource.setrlimit(resource.RLIMIT_NOFILE,\n"
+              "                   (free, resource.getrlimit(resource.RLIMIT_NOFILE)[1]))\n"
+              f"sys.argv = ['plansync', *{command!r}]\n"
+              "main()\n")
+    limited = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True,
+                             text=True)
+    assert limited.returncode == 1, limited.stderr
+    assert limited.stdout == expected.stdout

@@ -117,7 +117,12 @@ def sides(inputs: list[Input], with_schedule: bool,
             continue
         both = [(old_name, old_data), (new_name, new_data)]
         del old_data, new_data  # a blob is held by `both` alone, and let go there
-        pairs.append(_two_processes(path, both, with_schedule, stack, problems))
+        try:
+            pairs.append(_two_processes(path, both, with_schedule, stack, problems))
+        except NoSecond:  # raised before either side is read: this file in one process
+            (old_name, old_data), (new_name, new_data) = both
+            pairs.append(Pair(path, side(old_name, _content(old_data), problems),
+                              side(new_name, _content(new_data), problems)))
     return pairs, problems
 
 
@@ -154,6 +159,10 @@ def _two_processes(path: str, both: list[tuple[str, bytes | Path]], with_schedul
     return Pair(path, old, new, second.schedule if with_schedule else None)
 
 
+class NoSecond(Exception):
+    """No second process could be started (no pipe or process to spare): one process then."""
+
+
 class _Second:
     """The forked child that reads the old side, and this process's end of its two pipes."""
 
@@ -161,15 +170,23 @@ class _Second:
 
     def __init__(self, both: list[tuple[str, bytes | Path]], with_schedule: bool) -> None:
         """`both`: the old and new side's name and content (the child reads the first)."""
-        down_read, down_write = os.pipe()  # to the child
-        up_read, up_write = os.pipe()  # from the child
-        try:  # a bigger pipe: messages of megabytes in fewer turns
-            import fcntl
+        made: list[int] = []
+        try:
+            down_read, down_write = os.pipe()  # to the child
+            made += (down_read, down_write)
+            up_read, up_write = os.pipe()  # from the child
+            made += (up_read, up_write)
+            try:  # a bigger pipe: messages of megabytes in fewer turns
+                import fcntl
 
-            fcntl.fcntl(up_write, getattr(fcntl, "F_SETPIPE_SZ", 1031), _PIPE_BYTES)
-        except (ImportError, OSError):
-            pass
-        self.pid = os.fork()
+                fcntl.fcntl(up_write, getattr(fcntl, "F_SETPIPE_SZ", 1031), _PIPE_BYTES)
+            except (ImportError, OSError):
+                pass
+            self.pid = os.fork()
+        except OSError as exc:  # out of file descriptors, processes or memory
+            for fd in made:
+                os.close(fd)
+            raise NoSecond from exc
         if self.pid == 0:  # the child: serve, then leave without any cleanup
             status = 1
             try:
