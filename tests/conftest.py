@@ -14,6 +14,8 @@ from tests.pg import Cluster
 _QUIET = [HealthCheck.too_slow, HealthCheck.function_scoped_fixture]
 settings.register_profile("ci", max_examples=60, deadline=None, suppress_health_check=_QUIET)
 settings.register_profile("dev", max_examples=30, deadline=None, suppress_health_check=_QUIET)
+# a longer search, by hand: HYPOTHESIS_PROFILE=deep
+settings.register_profile("deep", max_examples=1000, deadline=None, suppress_health_check=_QUIET)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 STORES = ["sqlite", "postgresql"]
