@@ -112,8 +112,7 @@ def sides(inputs: list[Input], with_schedule: bool,
         path, old_name, old_data, new_name, new_data = inputs.pop()
         size = _size(old_data) + _size(new_data)
         if old_data is None or new_data is None or size < threshold or stack is None:
-            pairs.append(Pair(path, side(old_name, _content(old_data), problems),
-                              side(new_name, _content(new_data), problems)))
+            pairs.append(_one_process(path, old_name, old_data, new_name, new_data, problems))
             continue
         both = [(old_name, old_data), (new_name, new_data)]
         del old_data, new_data  # a blob is held by `both` alone, and let go there
@@ -121,9 +120,14 @@ def sides(inputs: list[Input], with_schedule: bool,
             pairs.append(_two_processes(path, both, with_schedule, stack, problems))
         except NoSecond:  # raised before either side is read: this file in one process
             (old_name, old_data), (new_name, new_data) = both
-            pairs.append(Pair(path, side(old_name, _content(old_data), problems),
-                              side(new_name, _content(new_data), problems)))
+            pairs.append(_one_process(path, old_name, old_data, new_name, new_data, problems))
     return pairs, problems
+
+
+def _one_process(path: str, old_name: str, old_data: bytes | Path | None, new_name: str,
+                 new_data: bytes | Path | None, problems: list[Problem]) -> Pair:
+    return Pair(path, side(old_name, _content(old_data), problems),
+                side(new_name, _content(new_data), problems))
 
 
 def _two_processes(path: str, both: list[tuple[str, bytes | Path]], with_schedule: bool,
